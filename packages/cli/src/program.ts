@@ -1,0 +1,17 @@
+import { Command } from 'commander';
+import { createRequire } from 'node:module';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/** The `sightline` command tree. Each command lives in its own file under commands/ and only parses flags. */
+export function buildProgram(): Command {
+  const program = new Command('sightline')
+    .description('Production observability for TypeScript services, on OpenTelemetry')
+    .version(version)
+    .showHelpAfterError()
+    .exitOverride((err) => {
+      // commander's own usage errors exit 2 like ours (help and version exit 0).
+      process.exit(err.exitCode === 0 ? 0 : 2);
+    });
+  return program;
+}
