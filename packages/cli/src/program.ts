@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
+import { registerDemo } from './commands/demo.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -13,5 +14,6 @@ export function buildProgram(): Command {
       // commander's own usage errors exit 2 like ours (help and version exit 0).
       process.exit(err.exitCode === 0 ? 0 : 2);
     });
+  registerDemo(program);
   return program;
 }

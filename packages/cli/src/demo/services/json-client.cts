@@ -1,0 +1,41 @@
+/**
+ * A small JSON-over-HTTP client on node:http, the transport every Node HTTP instrumentation covers,
+ * so each call becomes a client span and carries `traceparent` to the service it calls.
+ */
+import { request } from 'node:http';
+
+export interface JsonResponse<T> {
+  status: number;
+  body: T;
+}
+
+/** Sends `body` as JSON (when given) and parses the JSON answer; rejects on network errors and timeouts. */
+export function callJson<T>(method: string, url: string, body?: unknown, timeoutMs = 5_000): Promise<JsonResponse<T>> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const req = request(
+      url,
+      {
+        method,
+        timeout: timeoutMs,
+        headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          try {
+            resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : null) as T });
+          } catch {
+            reject(new Error(`${method} ${url} answered ${res.statusCode} with a body that is not JSON`));
+          }
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
