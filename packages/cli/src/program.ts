@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { registerDemo } from './commands/demo.js';
+import { registerValidate } from './commands/validate.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
       // commander's own usage errors exit 2 like ours (help and version exit 0).
       process.exit(err.exitCode === 0 ? 0 : 2);
     });
+  registerValidate(program);
   registerDemo(program);
   return program;
 }
