@@ -1,0 +1,33 @@
+// What a new user sees before any telemetry arrives: exactly how to send some.
+
+export function EmptyState({ what }: { what: string }) {
+  const apiHost = window.location.hostname || '127.0.0.1';
+  return (
+    <div class="empty" role="status">
+      <h2>No {what} yet</h2>
+      <p>Start your service with the Sightline OpenTelemetry distribution and point it at this backend:</p>
+      <pre class="code">
+        {`npm install @sightline/node
+export OTEL_SERVICE_NAME=my-service
+export OTEL_EXPORTER_OTLP_ENDPOINT=http://${apiHost}:4317
+node --import @sightline/node/register app.js`}
+      </pre>
+      <p>
+        Over HTTP instead of gRPC: <code>OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf</code> and{' '}
+        <code>OTEL_EXPORTER_OTLP_ENDPOINT=http://{apiHost}:4318</code>. Any OpenTelemetry SDK or Collector works the same
+        way. Data shows up here within a few seconds; widen the time range if you sent it earlier.
+      </p>
+    </div>
+  );
+}
+
+export function ErrorBanner({ error }: { error: Error | undefined }) {
+  if (!error) return null;
+  const code = (error as { code?: string }).code;
+  return (
+    <div class="error-banner" role="alert">
+      {code ? <strong>{code}: </strong> : null}
+      {error.message}
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+// Time-series line chart on uPlot (canvas, ~50 kB, fast with thousands of points).
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { formatUnit } from '../lib/format';
+import { PALETTE } from '../lib/colors';
+
+export interface ChartSeries {
+  label: string;
+  points: [number, number | null][];
+}
+
+export function alignSeries(series: ChartSeries[]): uPlot.AlignedData {
+  const ts = new Set<number>();
+  for (const s of series) for (const [t] of s.points) ts.add(t);
+  const xs = [...ts].sort((a, b) => a - b);
+  const index = new Map(xs.map((t, i) => [t, i]));
+  const data: (number | null)[][] = [xs.map((t) => t / 1000)];
+  for (const s of series) {
+    const ys: (number | null)[] = new Array(xs.length).fill(null);
+    for (const [t, v] of s.points) ys[index.get(t) as number] = v;
+    data.push(ys);
+  }
+  return data as uPlot.AlignedData;
+}
+
+export function TimeChart({
+  title,
+  series,
+  unit,
+  height = 200,
+}: {
+  title: string;
+  series: ChartSeries[];
+  unit: string;
+  height?: number;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const pointCount = series.reduce((n, s) => n + s.points.filter((p) => p[1] != null).length, 0);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const style = getComputedStyle(document.documentElement);
+    const fg = style.getPropertyValue('--muted').trim() || '#888';
+    const grid = style.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.2)';
+    const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const opts: uPlot.Options = {
+      width: Math.max(200, el.clientWidth),
+      height,
+      legend: { show: true, live: true },
+      cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: true } },
+      axes: [
+        axis,
+        { ...axis, size: 70, values: (_u, vals) => vals.map((v) => formatUnit(v, unit)) },
+      ],
+      series: [
+        {},
+        ...series.map((s, i) => ({
+          label: s.label,
+          stroke: PALETTE[i % PALETTE.length],
+          width: 1.5,
+          spanGaps: false,
+          points: { show: s.points.length < 3 },
+          value: (_u: uPlot, v: number | null) => (v == null ? '–' : formatUnit(v, unit)),
+        })),
+      ],
+    };
+    const plot = new uPlot(opts, alignSeries(series), el);
+    const ro = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height }));
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      plot.destroy();
+    };
+  }, [series, unit, height]);
+
+  return (
+    <figure class="chart" data-points={pointCount}>
+      <figcaption>{title}</figcaption>
+      <div ref={ref} class="chart-body" style={{ minHeight: `${height + 40}px` }} />
+      {pointCount === 0 ? <div class="chart-empty">No data points in this range</div> : null}
+    </figure>
+  );
+}
