@@ -1,0 +1,100 @@
+import { EventEmitter } from 'node:events';
+import { SightlineError } from './errors.js';
+import { batchSize, type LogRow, type PointRow, type RowBatch, type SpanRow } from './rows.js';
+import type { Store } from './store.js';
+import { writeRows } from './store-writer.js';
+
+interface Pending {
+  batch: RowBatch;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+/** Raised when more rows wait for commit than the queue bound; receivers answer 429 / RESOURCE_EXHAUSTED. */
+export class OverloadedError extends SightlineError {
+  readonly retryAfterSeconds = 1;
+  constructor(queued: number, max: number) {
+    super(
+      'SIGHTLINE_ERR_OVERLOADED',
+      `ingest queue is full (${queued} rows waiting, bound ${max}); retry after 1s`,
+      429,
+    );
+  }
+}
+
+/**
+ * Group commit: requests submitted while a commit runs are merged into the next transaction. A submit() promise
+ * resolves only after the transaction holding its rows committed, which is when receivers acknowledge.
+ * Emits 'logs' (LogRow & {seq}) after each commit for the live tail.
+ */
+export class IngestQueue extends EventEmitter {
+  private pending: Pending[] = [];
+  private queuedRows = 0;
+  private running: Promise<void> | undefined;
+  private closing = false;
+  committed = { spans: 0, logs: 0, points: 0 };
+
+  constructor(
+    private readonly store: Store,
+    private readonly maxQueuedRows: number,
+  ) {
+    super();
+  }
+
+  submit(batch: RowBatch): Promise<void> {
+    if (this.closing) {
+      return Promise.reject(new SightlineError('SIGHTLINE_ERR_SHUTTING_DOWN', 'server is shutting down; retry against the next instance', 503));
+    }
+    const size = batchSize(batch);
+    if (size === 0) return Promise.resolve();
+    if (this.queuedRows > 0 && this.queuedRows + size > this.maxQueuedRows) {
+      return Promise.reject(new OverloadedError(this.queuedRows, this.maxQueuedRows));
+    }
+    this.queuedRows += size;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ batch, resolve, reject });
+      if (!this.running) this.running = this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const writer = this.store.writer;
+    while (this.pending.length > 0) {
+      const group = this.pending;
+      this.pending = [];
+      const spans: SpanRow[] = [];
+      const logs: LogRow[] = [];
+      const points: PointRow[] = [];
+      for (const p of group) {
+        for (const s of p.batch.spans) spans.push(s);
+        for (const l of p.batch.logs) logs.push(l);
+        for (const m of p.batch.points) points.push(m);
+      }
+      const seq = { ...this.store.seq };
+      try {
+        if (!writer) throw new SightlineError('SIGHTLINE_ERR_STORE_READ_ONLY', 'store is open read-only', 500);
+        await writeRows(writer, spans, logs, points, seq);
+        this.store.seq.spans += spans.length;
+        this.store.seq.logs += logs.length;
+        this.store.seq.points += points.length;
+        this.committed.spans += spans.length;
+        this.committed.logs += logs.length;
+        this.committed.points += points.length;
+        for (const p of group) p.resolve();
+        if (logs.length > 0 && this.listenerCount('logs') > 0) this.emit('logs', logs, seq.logs);
+      } catch (e) {
+        const err = new SightlineError('SIGHTLINE_ERR_STORE_WRITE', `could not commit batch: ${(e as Error).message}`, 503);
+        for (const p of group) p.reject(err);
+      } finally {
+        this.queuedRows -= spans.length + logs.length + points.length;
+      }
+    }
+    this.running = undefined;
+  }
+
+  /** Stops accepting, waits until every submitted batch is committed. */
+  async close(): Promise<void> {
+    this.closing = true;
+    while (this.running) await this.running;
+  }
+}

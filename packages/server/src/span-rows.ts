@@ -1,0 +1,82 @@
+import type { TracesRequest } from './otlp-proto.js';
+import { idHex, kvToObject, serviceOf, u64 } from './otlp-values.js';
+import { emptyBatch, type RowBatch, type SpanRow } from './rows.js';
+
+/**
+ * Validates and flattens an ExportTraceServiceRequest. Any invalid id rejects the whole request (thrown);
+ * spans that ended before `minNs` (outside retention) are counted as rejected.
+ */
+export function spanRows(req: TracesRequest, minNs: bigint): RowBatch {
+  const batch = emptyBatch();
+  const rss = req.resourceSpans ?? [];
+  for (let r = 0; r < rss.length; r++) {
+    const rs = rss[r]!;
+    const resAttrs = kvToObject(rs.resource?.attributes);
+    const resource = JSON.stringify(resAttrs);
+    const service = serviceOf(resAttrs);
+    const sss = rs.scopeSpans ?? [];
+    for (let s = 0; s < sss.length; s++) {
+      const ss = sss[s]!;
+      const scopeName = ss.scope?.name ?? '';
+      const scopeVersion = ss.scope?.version ?? '';
+      const spans = ss.spans ?? [];
+      for (let i = 0; i < spans.length; i++) {
+        const sp = spans[i]!;
+        const path = `resourceSpans[${r}].scopeSpans[${s}].spans[${i}]`;
+        const traceId = idHex(sp.traceId, 16, `${path}.traceId`, true);
+        const spanId = idHex(sp.spanId, 8, `${path}.spanId`, true);
+        const parent = sp.parentSpanId;
+        const parentSpanId = parent && parent.length === 8 && parent.every((b) => b === 0) ? '' : idHex(parent, 8, `${path}.parentSpanId`, false);
+        const startNs = u64(sp.startTimeUnixNano);
+        let endNs = u64(sp.endTimeUnixNano);
+        if (endNs < startNs) endNs = startNs;
+        const links = (sp.links ?? []).map((l, li) => ({
+          traceId: idHex(l.traceId, 16, `${path}.links[${li}].traceId`, true),
+          spanId: idHex(l.spanId, 8, `${path}.links[${li}].spanId`, true),
+          traceState: l.traceState ?? '',
+          attributes: kvToObject(l.attributes),
+        }));
+        if (endNs < minNs) {
+          batch.rejected++;
+          continue;
+        }
+        const attrs = kvToObject(sp.attributes);
+        const route = attrs['http.route'];
+        const method = attrs['http.request.method'] ?? attrs['http.method'];
+        const kind = sp.kind ?? 0;
+        const operation =
+          kind === 2 && typeof route === 'string' && typeof method === 'string' && route !== '' ? `${method} ${route}` : sp.name ?? '';
+        const events = sp.events ?? [];
+        const row: SpanRow = {
+          traceId,
+          spanId,
+          parentSpanId,
+          traceState: sp.traceState ?? '',
+          flags: sp.flags ?? 0,
+          service,
+          name: sp.name ?? '',
+          operation,
+          kind,
+          startNs,
+          endNs,
+          statusCode: sp.status?.code ?? 0,
+          statusMessage: sp.status?.message ?? '',
+          scopeName,
+          scopeVersion,
+          attributes: JSON.stringify(attrs),
+          resource,
+          events:
+            events.length === 0
+              ? '[]'
+              : JSON.stringify(
+                  events.map((e) => ({ timeUnixNano: u64(e.timeUnixNano).toString(), name: e.name ?? '', attributes: kvToObject(e.attributes) })),
+                ),
+          links: links.length === 0 ? '[]' : JSON.stringify(links),
+        };
+        batch.spans.push(row);
+      }
+    }
+  }
+  if (batch.rejected > 0) batch.rejectedReason = `${batch.rejected} span(s) ended before the retention window and were not stored`;
+  return batch;
+}
