@@ -1,0 +1,76 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+
+export interface StdoutLine {
+  raw: string;
+  json: Record<string, unknown> | undefined;
+}
+
+/** An example process started the way its README says: `node --import @sightline/node/register dist/<entry>.js`. */
+export class ServiceProcess {
+  readonly lines: StdoutLine[] = [];
+  readonly stderr: string[] = [];
+  exitCode: number | null = null;
+  readonly #child: ChildProcess;
+  readonly #exited: Promise<void>;
+
+  private constructor(child: ChildProcess) {
+    this.#child = child;
+    createInterface({ input: child.stdout! }).on('line', (raw) => this.lines.push({ raw, json: parseJson(raw) }));
+    createInterface({ input: child.stderr! }).on('line', (line) => this.stderr.push(line));
+    this.#exited = once(child, 'exit').then(([code]) => {
+      this.exitCode = code as number | null;
+    });
+  }
+
+  static start(cwd: string, entry: string, env: Record<string, string>): ServiceProcess {
+    const child = spawn(process.execPath, ['--import', '@sightline/node/register', entry], {
+      cwd,
+      env: { ...process.env, NODE_ENV: 'production', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new ServiceProcess(child);
+  }
+
+  /** Waits for the stdout JSON log line whose `msg` is `message` and returns it. */
+  async waitForLog(message: string, timeoutMs = 30_000): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const line = this.lines.find((l) => l.json?.msg === message);
+      if (line?.json) return line.json;
+      if (this.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no "${message}" log line (exit ${this.exitCode}):\n${this.output()}`);
+  }
+
+  /** Stdout JSON records only (the logger writes one JSON object per line when stdout is not a terminal). */
+  records(): Record<string, unknown>[] {
+    return this.lines.flatMap((l) => (l.json ? [l.json] : []));
+  }
+
+  output(): string {
+    return [...this.lines.map((l) => l.raw), ...this.stderr].slice(-40).join('\n');
+  }
+
+  /** SIGTERM, then wait for the exit (SIGKILL after the deadline so a hung process cannot hang the suite). */
+  async stop(timeoutMs = 15_000): Promise<number | null> {
+    if (this.exitCode === null && this.#child.exitCode === null) {
+      this.#child.kill('SIGTERM');
+      const timer = setTimeout(() => this.#child.kill('SIGKILL'), timeoutMs);
+      await this.#exited;
+      clearTimeout(timer);
+    }
+    return this.exitCode;
+  }
+}
+
+function parseJson(raw: string): Record<string, unknown> | undefined {
+  if (!raw.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(raw) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DeadLetter, type DeadLetterInbox, natsInbox, rabbitInbox } from './support/dead-letter-inbox.js';
+import { unreachable } from './support/reachability.js';
+import { ServiceProcess } from './support/service-process.js';
+import { type LogRow, SightlineBackend, type SpanRow, buildForTest, eventually } from './support/sightline-backend.js';
+import { sightlineCheck } from './support/sightline-check.js';
+import { HEX16, HEX32, SpanTree, isPostgres, isRedis, messageOf, methodOf, routeOf } from './support/span-tree.js';
+
+// The jobs `api` and the invoice `worker`, both started with the register hook and exporting to one `sightline up`,
+// over RabbitMQ (amqplib, auto-instrumented) and over NATS (instrumented with injectContext/extractContext).
+// Traffic: two good jobs and one poison job; then both processes are stopped with SIGTERM (flushing their telemetry)
+// and each test reads the stored result.
+const exampleDir = fileURLToPath(new URL('..', import.meta.url));
+const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+const NATS_URL = 'nats://127.0.0.1:4222';
+const common = await unreachable({ PostgreSQL: 5432, Redis: 6379 });
+const skipRabbit = common || (await unreachable({ RabbitMQ: 5672 }));
+const skipNats = common || (await unreachable({ NATS: 4222 }));
+if (skipRabbit) console.warn(`queue-worker (RabbitMQ): ${skipRabbit}`);
+if (skipNats) console.warn(`queue-worker (NATS): ${skipNats}`);
+
+const API_MESSAGES = ['job queued'];
+const WORKER_MESSAGES = ['invoice rendered', 'job failed, moved to the dead-letter queue'];
+
+function scenario(transport: 'rabbitmq' | 'nats', skipReason: string): void {
+  describe.skipIf(skipReason)(`queue-worker over ${transport}`, () => {
+    const runId = randomBytes(4).toString('hex');
+    const queue = `jobs-${transport}-${runId}`;
+    const table = `jobs_${transport}_${runId}`;
+    const API = `jobs-api-${transport}`;
+    const WORKER = `invoice-worker-${transport}`;
+    let backend: SightlineBackend;
+    let api: ServiceProcess;
+    let worker: ServiceProcess;
+    let inbox: DeadLetterInbox;
+    let spans: SpanRow[];
+    let logs: LogRow[];
+    let deadLetters: DeadLetter[];
+    const good: { jobId: string; traceId: string }[] = [];
+    let poison: { jobId: string; traceId: string };
+    const exitCodes: (number | null)[] = [];
+
+    beforeAll(async () => {
+      buildForTest(exampleDir);
+      backend = await SightlineBackend.start();
+      const env = {
+        QUEUE_TRANSPORT: transport,
+        JOBS_QUEUE: queue,
+        JOBS_TABLE: table,
+        CACHE_PREFIX: `jobs:${runId}:`,
+        SHUTDOWN_TIMEOUT_MS: '8000',
+      };
+      worker = ServiceProcess.start(exampleDir, 'dist/worker.js', { ...backend.otelEnv(WORKER), ...env });
+      await worker.waitForLog('worker consuming');
+      inbox = transport === 'nats' ? await natsInbox(NATS_URL, queue) : await rabbitInbox(AMQP_URL, queue);
+      api = ServiceProcess.start(exampleDir, 'dist/api.js', { ...backend.otelEnv(API), ...env, PORT: '0' });
+      const { url } = (await api.waitForLog('jobs api listening')) as { url: string };
+      const post = async (body: unknown) => {
+        const res = await fetch(`${url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        expect(res.status).toBe(202);
+        return (await res.json()) as { jobId: string; traceId: string };
+      };
+      for (const orderId of [1, 2]) good.push(await post({ kind: 'invoice.render', payload: { orderId, customer: 'ada', amount: 25 } }));
+      poison = await post({ kind: 'invoice.render', payload: { orderId: 'not-a-number', customer: 'eve', amount: 1 } });
+
+      const status = async (jobId: string) => ((await (await fetch(`${url}/jobs/${jobId}`)).json()) as { status: string }).status;
+      for (const job of good) await eventually(async () => ((await status(job.jobId)) === 'done' ? true : undefined), `job ${job.jobId} done`);
+      await eventually(async () => ((await status(poison.jobId)) === 'dead' ? true : undefined), 'the poison job marked dead');
+      deadLetters = await inbox.take(1);
+
+      exitCodes.push(await api.stop(), await worker.stop());
+      spans = await eventually(async () => {
+        const rows = await backend.spans();
+        return rows.filter((s) => s.service === WORKER && s.kind === 'consumer').length >= 3 ? rows : undefined;
+      }, 'three consumer spans from the worker');
+      logs = await backend.logs();
+    });
+
+    afterAll(async () => {
+      await api?.stop();
+      await worker?.stop();
+      await inbox?.close();
+      await backend?.close();
+      const client = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
+      await client.connect();
+      await client.query(`DROP TABLE IF EXISTS ${table}`);
+      await client.end();
+    });
+
+    it('follows one job through one trace: HTTP server → INSERT → publish → process in the worker → UPDATE + SET', () => {
+      for (const job of good) {
+        const tree = SpanTree.of(spans, job.traceId);
+        expect(tree.orphans(), 'no propagation gap').toEqual([]);
+        const server = tree.root!;
+        expect(server).toMatchObject({ service: API, kind: 'server' });
+        expect([methodOf(server), routeOf(server)]).toEqual(['POST', '/jobs']);
+        const insert = tree.descendants(server, isPostgres);
+        expect(insert.length).toBeGreaterThanOrEqual(1);
+        const [producer] = tree.descendants(server, (s) => s.kind === 'producer');
+        expect(producer, 'a PRODUCER span under the request').toBeDefined();
+        expect(producer!.service).toBe(API);
+        const [consumer] = tree.descendants(producer!, (s) => s.kind === 'consumer');
+        expect(consumer, 'a CONSUMER span in the worker, continuing the producer').toBeDefined();
+        expect(consumer!.service).toBe(WORKER);
+        expect(consumer!.statusCode).not.toBe('error');
+        const [render] = tree.descendants(consumer!, (s) => s.name === 'invoice.render');
+        expect(render?.attributes).toMatchObject({ 'job.id': job.jobId, 'job.kind': 'invoice.render' });
+        expect(tree.descendants(render!, isPostgres).length).toBeGreaterThanOrEqual(1);
+        expect(tree.descendants(render!, isRedis)).toHaveLength(1);
+      }
+    });
+
+    it('labels the producer and consumer spans with the messaging semantic conventions', () => {
+      const trace = SpanTree.of(spans, good[0]!.traceId);
+      const producer = trace.spans.find((s) => s.kind === 'producer')!;
+      const consumer = trace.spans.find((s) => s.kind === 'consumer')!;
+      expect(producer.attributes['messaging.system']).toBe(transport);
+      expect(consumer.attributes).toMatchObject({
+        'messaging.system': transport,
+        'messaging.destination.name': queue,
+        'messaging.operation.type': 'process',
+        'messaging.message.id': good[0]!.jobId,
+      });
+    });
+
+    it('dead-letters a poison message: error span with an exception event, and the message keeps its trace context', () => {
+      const tree = SpanTree.of(spans, poison.traceId);
+      const consumer = tree.spans.find((s) => s.kind === 'consumer');
+      expect(consumer?.service).toBe(WORKER);
+      expect(consumer!.statusCode).toBe('error');
+      const exception = consumer!.events.find((e) => e.name === 'exception');
+      expect(exception?.attributes['exception.type']).toBe('PoisonMessageError');
+      expect(String(exception?.attributes['exception.message'])).toContain('orderId');
+      expect(tree.spans.some((s) => s.name === 'invoice.render' && s.statusCode === 'error')).toBe(true);
+      expect(deadLetters).toHaveLength(1);
+      expect(deadLetters[0]!.body.id).toBe(poison.jobId);
+      expect(deadLetters[0]!.headers.traceparent).toContain(poison.traceId);
+    });
+
+    it('writes the dead-letter error log with the trace id the api returned for that job', () => {
+      const failures = logs.filter((l) => l.service === WORKER && messageOf(l) === 'job failed, moved to the dead-letter queue');
+      expect(failures).toHaveLength(1);
+      expect(failures[0]!.severityNumber).toBeGreaterThanOrEqual(17);
+      expect(failures[0]!.traceId).toBe(poison.traceId);
+      expect(worker.records().find((r) => r.msg === 'job failed, moved to the dead-letter queue')?.trace_id).toBe(poison.traceId);
+    });
+
+    it('writes every log record of a request or a job with that trace’s ids, in both processes', () => {
+      const spanIds = new Set(spans.map((s) => `${s.traceId}/${s.spanId}`));
+      const inContext = logs.filter(
+        (l) =>
+          (l.service === API && API_MESSAGES.includes(messageOf(l))) || (l.service === WORKER && WORKER_MESSAGES.includes(messageOf(l))),
+      );
+      expect(inContext).toHaveLength(3 + 2 + 1);
+      for (const log of inContext) {
+        expect(log.traceId).toMatch(HEX32);
+        expect(log.spanId).toMatch(HEX16);
+        expect(spanIds.has(`${log.traceId}/${log.spanId}`), `${log.service}: ${messageOf(log)}`).toBe(true);
+      }
+      const traceIds = new Set([...good, poison].map((j) => j.traceId));
+      expect(new Set(inContext.map((l) => l.traceId))).toEqual(traceIds);
+    });
+
+    it('stops both processes cleanly on SIGTERM', () => {
+      expect(exitCodes).toEqual([0, 0]);
+    });
+
+    it('passes `sightline check`: correlated logs, no broken traces across the two services', async () => {
+      const run = await sightlineCheck(backend.apiUrl);
+      expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+    });
+  });
+}
+
+scenario('rabbitmq', skipRabbit);
+scenario('nats', skipNats);
