@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { registerDemo } from './commands/demo.js';
 import { registerValidate } from './commands/validate.js';
+import { registerUp } from './commands/up.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
       process.exit(err.exitCode === 0 ? 0 : 2);
     });
   registerValidate(program);
+  registerUp(program);
   registerDemo(program);
   return program;
 }
