@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { registerDemo } from './commands/demo.js';
+import { registerCheck } from './commands/check.js';
 import { registerValidate } from './commands/validate.js';
 import { registerUp } from './commands/up.js';
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
       process.exit(err.exitCode === 0 ? 0 : 2);
     });
   registerValidate(program);
+  registerCheck(program);
   registerUp(program);
   registerDemo(program);
   return program;

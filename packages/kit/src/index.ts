@@ -1,1 +1,2 @@
 export * from './validate/index.js';
+export * from './check/index.js';

@@ -1,0 +1,135 @@
+import { readFile } from 'node:fs/promises';
+import { SightlineKitError } from '../validate/kit-error.js';
+import {
+  type CheckLog,
+  type CheckReport,
+  type CheckSpan,
+  type CheckThresholds,
+  DEFAULT_THRESHOLDS,
+} from './check-model.js';
+import { correlationGates } from './correlation-gates.js';
+import { logFromStoreRow, parseLogLines, type StoreLogRow } from './log-records.js';
+import { autoShareGate, errorExceptionGate, semconvAttributesGate } from './span-quality-gates.js';
+import { StoreApiClient, type StoreApiOptions } from './store-api-client.js';
+import { parseTime } from './time-window.js';
+import { traceIntegrityGate } from './trace-integrity-gate.js';
+
+export interface CheckOptions extends StoreApiOptions {
+  /** JSON-lines log file, or `-` for stdin; without it logs come from the store. */
+  logs?: string;
+  /** Read spans (and, without --logs, logs) from the store; false checks a log file alone. Default true. */
+  store?: boolean;
+  from?: string;
+  to?: string;
+  /** Only this service's telemetry. */
+  service?: string;
+  thresholds?: Partial<CheckThresholds>;
+  /** Where `--logs -` reads from; default process.stdin. */
+  stdin?: NodeJS.ReadableStream;
+}
+
+/** Spans are read with this margin around the window so logs near its edges still find their spans. */
+const SPAN_MARGIN_MS = 60_000;
+
+async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function validateThresholds(partial: Partial<CheckThresholds> = {}): CheckThresholds {
+  const t = { ...DEFAULT_THRESHOLDS, ...partial };
+  for (const [key, value] of Object.entries(t)) {
+    const isPercent = key.startsWith('min') || key === 'maxMissingAttributes' || key === 'maxErrorsWithoutException';
+    if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || (isPercent && value > 100)) {
+      throw new SightlineKitError(
+        'SIGHTLINE_ERR_CHECK_THRESHOLD',
+        `threshold ${key} = ${String(value)} is out of range; accepted: ${isPercent ? 'a percentage 0–100' : 'a count ≥ 0'}`,
+      );
+    }
+  }
+  return t;
+}
+
+/** Runs every gate over the window and returns the report; `failed` is true when any gate fails. */
+export async function runCheck(options: CheckOptions = {}): Promise<CheckReport> {
+  const thresholds = validateThresholds(options.thresholds);
+  const now = Date.now();
+  const fromMs = parseTime(options.from ?? 'now-1h', '--from', now);
+  const toMs = parseTime(options.to ?? 'now', '--to', now);
+  if (fromMs >= toMs) {
+    throw new SightlineKitError(
+      'SIGHTLINE_ERR_CHECK_TIME',
+      `--from must be before --to (got ${new Date(fromMs).toISOString()} ≥ ${new Date(toMs).toISOString()})`,
+    );
+  }
+  const useStore = options.store !== false;
+  if (!useStore && !options.logs) {
+    throw new SightlineKitError(
+      'SIGHTLINE_ERR_CHECK_INPUT',
+      '--no-store needs --logs PATH|- (there is nothing else to check)',
+    );
+  }
+  const client = useStore ? new StoreApiClient(options) : undefined;
+  const sources: string[] = [];
+  let logs: CheckLog[];
+  if (options.logs) {
+    let text: string;
+    if (options.logs === '-') text = await readStream(options.stdin ?? process.stdin);
+    else {
+      try {
+        text = await readFile(options.logs, 'utf8');
+      } catch (error) {
+        throw new SightlineKitError(
+          'SIGHTLINE_ERR_CHECK_INPUT',
+          `--logs ${options.logs}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        );
+      }
+    }
+    const parsed = parseLogLines(text, options.logs === '-' ? 'stdin' : options.logs);
+    logs = options.service ? parsed.logs.filter((l) => l.service === options.service) : parsed.logs;
+    sources.push(
+      `logs from ${options.logs === '-' ? 'stdin' : options.logs}${parsed.skipped ? ` (${parsed.skipped} non-JSON lines ignored)` : ''}`,
+    );
+  } else {
+    const rows = await (client as StoreApiClient).getAllPages<StoreLogRow>('/api/logs/export', 'logs', {
+      from: fromMs,
+      to: toMs,
+      service: options.service,
+    });
+    logs = rows.map(logFromStoreRow);
+  }
+  let spans: CheckSpan[] | undefined;
+  if (client) {
+    spans = await client.getAllPages<CheckSpan>('/api/spans', 'spans', {
+      from: fromMs - SPAN_MARGIN_MS,
+      to: toMs + SPAN_MARGIN_MS,
+    });
+    sources.unshift(`sightline store at ${client.base}`);
+  }
+  // Trace integrity needs every service of a trace, so spans are only narrowed to the service for the span gates.
+  const serviceSpans = spans && options.service ? spans.filter((s) => s.service === options.service) : spans;
+  const inWindow = (serviceSpans ?? []).filter((s) => s.startMs >= fromMs && s.startMs <= toMs);
+  const gates = [...correlationGates(logs, spans, thresholds)];
+  if (spans) {
+    gates.push(traceIntegrityGate(options.service ? spansOfTracesTouching(spans, options.service) : spans, thresholds));
+    gates.push(
+      autoShareGate(inWindow, thresholds),
+      semconvAttributesGate(inWindow, thresholds),
+      errorExceptionGate(serviceSpans ?? [], thresholds),
+    );
+  }
+  return {
+    window: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() },
+    source: sources.join(' + '),
+    spans: inWindow.length,
+    logs: logs.length,
+    gates,
+    failed: gates.some((g) => g.status === 'fail'),
+  };
+}
+
+function spansOfTracesTouching(spans: CheckSpan[], service: string): CheckSpan[] {
+  const traces = new Set(spans.filter((s) => s.service === service).map((s) => s.traceId));
+  return spans.filter((s) => traces.has(s.traceId));
+}
