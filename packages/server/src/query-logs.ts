@@ -107,7 +107,7 @@ export function logMatcher(f: LogFilters): (row: LogRow, attrs: Record<string, J
 /** API row of a freshly committed log (live tail). */
 export function liveLogApiRow(row: LogRow, seq: number, attrs: Record<string, JsonValue>, resource: Record<string, JsonValue>): LogApiRow {
   return {
-    timeMs: Number(row.timeNs) / 1e6,
+    timeMs: nsToMs(row.timeNs),
     service: row.service,
     severityNumber: row.severityNumber,
     severityText: row.severityText,

@@ -74,7 +74,8 @@ export function parseNumber(params: URLSearchParams, name: string): number | und
 }
 
 export const msToNs = (ms: number) => BigInt(Math.floor(ms * 1e6));
-export const nsToMs = (ns: unknown) => Number(ns) / 1e6;
+/** ns → ms with µs precision (exact for whole ms; a double cannot hold epoch ns exactly). */
+export const nsToMs = (ns: unknown) => (typeof ns === 'bigint' ? Number(ns / 1000n) / 1000 : Number(ns) / 1e6);
 
 /** JSON path for a key in an attributes column: `$."http.route"`. */
 export const jsonPath = (key: string) => `$."${key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;

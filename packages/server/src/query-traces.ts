@@ -55,7 +55,7 @@ export async function searchTraces(store: Store, s: TraceSearch): Promise<TraceS
     rootService: String(r.root_service),
     rootName: String(r.root_name),
     startMs: nsToMs(r.start_ns),
-    durationMs: (Number(r.end_ns) - Number(r.start_ns)) / 1e6,
+    durationMs: nsToMs((r.end_ns as bigint) - (r.start_ns as bigint)),
     spanCount: Number(r.spans),
     errorCount: Number(r.errors),
     services: (r.services as string[]) ?? [],
