@@ -7,6 +7,11 @@ export interface HeatmapProps {
   bounds: number[];
   points: [number, number[]][];
   unit: string;
+  /** Width of one column (the query step) in ms. */
+  stepMs: number;
+  /** The visible range in ms since the epoch. */
+  fromMs: number;
+  toMs: number;
   height?: number;
 }
 
@@ -15,7 +20,7 @@ function bucketLabel(bounds: number[], i: number, unit: string): string {
   return `≤ ${formatUnit(bounds[i] ?? 0, unit)}`;
 }
 
-export function Heatmap({ title, bounds, points, unit, height = 220 }: HeatmapProps) {
+export function Heatmap({ title, bounds, points, unit, stepMs, fromMs, toMs, height = 220 }: HeatmapProps) {
   const ref = useRef<HTMLCanvasElement>(null);
   const tip = useRef<HTMLDivElement>(null);
   const buckets = bounds.length + 1;
@@ -50,29 +55,34 @@ export function Heatmap({ title, bounds, points, unit, height = 220 }: HeatmapPr
     const style = getComputedStyle(document.documentElement);
     const hue = style.getPropertyValue('--heat-hue').trim() || '200';
     const rows = hi - lo + 1;
-    const cw = w / Math.max(1, points.length);
+    const span = Math.max(1, toMs - fromMs);
+    const cw = Math.max(1, (stepMs / span) * w);
     const ch = h / rows;
     const logMax = Math.log1p(max);
-    points.forEach(([, counts], x) => {
+    for (const [t, counts] of points) {
+      const x = ((t - fromMs) / span) * w;
       for (let b = lo; b <= hi; b++) {
         const c = counts[b] ?? 0;
         if (c <= 0) continue;
         const a = 0.15 + 0.85 * (Math.log1p(c) / logMax);
         ctx.fillStyle = `hsla(${hue}, 80%, 50%, ${a.toFixed(3)})`;
-        ctx.fillRect(x * cw, h - (b - lo + 1) * ch, Math.ceil(cw), Math.ceil(ch));
+        ctx.fillRect(x, h - (b - lo + 1) * ch, Math.ceil(cw), Math.ceil(ch));
       }
-    });
-  }, [bounds, points, height, lo, hi, max]);
+    }
+  }, [bounds, points, height, lo, hi, max, stepMs, fromMs, toMs]);
 
   const onMove = (e: MouseEvent) => {
     const canvas = ref.current;
     const t = tip.current;
     if (!canvas || !t || hi < 0) return;
     const r = canvas.getBoundingClientRect();
-    const x = Math.floor(((e.clientX - r.left) / r.width) * points.length);
+    const t0 = fromMs + ((e.clientX - r.left) / r.width) * (toMs - fromMs);
     const b = hi - Math.floor(((e.clientY - r.top) / r.height) * (hi - lo + 1));
-    const p = points[x];
-    if (!p) return;
+    const p = points.find(([t]) => t <= t0 && t0 < t + stepMs);
+    if (!p) {
+      t.textContent = `${formatTime(t0)} · no requests`;
+      return;
+    }
     t.textContent = `${formatTime(p[0])} · ${bucketLabel(bounds, b, unit)} · ${p[1][b] ?? 0} requests`;
   };
 

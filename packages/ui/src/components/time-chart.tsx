@@ -4,14 +4,17 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatUnit } from '../lib/format';
 import { PALETTE } from '../lib/colors';
+import { currentParams } from '../lib/router';
+import { rangeFromParams, resolveTime } from '../lib/time-range';
 
 export interface ChartSeries {
   label: string;
   points: [number, number | null][];
 }
 
-export function alignSeries(series: ChartSeries[]): uPlot.AlignedData {
-  const ts = new Set<number>();
+/** One shared x array (seconds) with a y array per series; `extraTs` (ms) are added as empty slots. */
+export function alignSeries(series: ChartSeries[], extraTs: number[] = []): uPlot.AlignedData {
+  const ts = new Set<number>(extraTs);
   for (const s of series) for (const [t] of s.points) ts.add(t);
   const xs = [...ts].sort((a, b) => a - b);
   const index = new Map(xs.map((t, i) => [t, i]));
@@ -45,6 +48,11 @@ export function TimeChart({
     const fg = style.getPropertyValue('--muted').trim() || '#888';
     const grid = style.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.2)';
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    // The x axis always spans the selected range, so a lone point does not stretch it to years.
+    const range = rangeFromParams(currentParams());
+    const now = Date.now();
+    const xMin = resolveTime(range.from, now) ?? now - 3_600_000;
+    const xMax = resolveTime(range.to, now) ?? now;
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
@@ -53,7 +61,7 @@ export function TimeChart({
       scales: { x: { time: true } },
       axes: [
         axis,
-        { ...axis, size: 70, values: (_u, vals) => vals.map((v) => formatUnit(v, unit)) },
+        { ...axis, size: 84, values: (_u, vals) => vals.map((v) => formatUnit(v, unit)) },
       ],
       series: [
         {},
@@ -62,12 +70,13 @@ export function TimeChart({
           stroke: PALETTE[i % PALETTE.length],
           width: 1.5,
           spanGaps: false,
-          points: { show: s.points.length < 3 },
+          // Sparse series (a few scrapes so far) need dots: a lone value has no line to draw.
+          points: { show: s.points.filter((p) => p[1] != null).length < 30 },
           value: (_u: uPlot, v: number | null) => (v == null ? '–' : formatUnit(v, unit)),
         })),
       ],
     };
-    const plot = new uPlot(opts, alignSeries(series), el);
+    const plot = new uPlot(opts, alignSeries(series, [xMin, xMax]), el);
     const ro = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height }));
     ro.observe(el);
     return () => {

@@ -51,3 +51,12 @@ export function stepFor(range: TimeRange, points = 60): string {
   const s = steps.find((x) => x * 1000 >= raw) ?? 86_400;
   return `${s}s`;
 }
+
+export function stepMs(step: string): number {
+  return Number(step.replace(/s$/, '')) * 1000;
+}
+
+/** The range as ms since the epoch, resolved now. */
+export function resolveRange(range: TimeRange, now = Date.now()): { fromMs: number; toMs: number } {
+  return { fromMs: resolveTime(range.from, now) ?? now - 3_600_000, toMs: resolveTime(range.to, now) ?? now };
+}

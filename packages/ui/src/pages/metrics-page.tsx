@@ -7,7 +7,7 @@ import { apiUrl, useApi } from '../lib/api';
 import type { HeatmapSeries, MetricInfo, MetricSeries } from '../lib/api-types';
 import { attrPatch, attrsFromParams, attrsToText, parseAttrText } from '../lib/attr-filter';
 import { currentParams, setParams } from '../lib/router';
-import { rangeFromParams, stepFor } from '../lib/time-range';
+import { rangeFromParams, resolveRange, stepFor, stepMs } from '../lib/time-range';
 import { mergeHeatmap } from './service-page';
 
 export function aggsFor(m: MetricInfo): string[] {
@@ -113,6 +113,8 @@ function MetricView({ metric, params }: { metric: MetricInfo; params: URLSearchP
         <Heatmap
           title={`${metric.name} buckets`}
           unit={metric.unit}
+          stepMs={stepMs(step)}
+          {...resolveRange(range)}
           bounds={heat.data?.bounds ?? []}
           points={mergeHeatmap(heat.data?.series ?? [])}
         />

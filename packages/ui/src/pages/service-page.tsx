@@ -6,7 +6,7 @@ import { TimeChart, type ChartSeries } from '../components/time-chart';
 import { apiUrl, useApi } from '../lib/api';
 import type { HeatmapSeries, RedRow, SeriesPoint } from '../lib/api-types';
 import { currentParams, hrefWith } from '../lib/router';
-import { rangeFromParams, stepFor } from '../lib/time-range';
+import { rangeFromParams, resolveRange, stepFor, stepMs } from '../lib/time-range';
 
 function toSeries(points: SeriesPoint[], key: keyof SeriesPoint, label: string, scale = 1): ChartSeries {
   return { label, points: points.map((p) => [p.t, p[key] == null ? null : (p[key] as number) * scale]) };
@@ -40,7 +40,7 @@ export function ServicePage({ service }: { service: string }) {
       </p>
       <ErrorBanner error={series.error ?? ops.error} />
       <div class="charts">
-        <TimeChart title="Request rate" unit="{req/s}" series={[toSeries(pts, 'rate', 'requests/s')]} />
+        <TimeChart title="Request rate" unit="/s" series={[toSeries(pts, 'rate', 'requests/s')]} />
         <TimeChart title="Error ratio" unit="%" series={[toSeries(pts, 'errorRatio', 'errors', 100)]} />
         <TimeChart
           title="Latency"
@@ -50,6 +50,8 @@ export function ServicePage({ service }: { service: string }) {
         <Heatmap
           title="Latency heatmap (http.server.request.duration)"
           unit="s"
+          stepMs={stepMs(step)}
+          {...resolveRange(range)}
           bounds={heat.data?.bounds ?? []}
           points={heatPoints}
         />
