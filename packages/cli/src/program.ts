@@ -4,6 +4,9 @@ import { registerDemo } from './commands/demo.js';
 import { registerCheck } from './commands/check.js';
 import { registerValidate } from './commands/validate.js';
 import { registerUp } from './commands/up.js';
+import { registerStack } from './commands/stack.js';
+import { registerDashboards } from './commands/dashboards.js';
+import { registerAlerts } from './commands/alerts.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -21,5 +24,8 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerUp(program);
   registerDemo(program);
+  registerStack(program);
+  registerDashboards(program);
+  registerAlerts(program);
   return program;
 }

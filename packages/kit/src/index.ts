@@ -1,2 +1,7 @@
 export * from './validate/index.js';
 export * from './check/index.js';
+export * from './config/index.js';
+export * from './files/index.js';
+export * from './dashboards/index.js';
+export * from './alerts/index.js';
+export * from './stack/index.js';
