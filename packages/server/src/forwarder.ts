@@ -46,12 +46,12 @@ export class Forwarder {
     const item = this.queue[0]!;
     this.sending = true;
     this.send(item).then(
-      (ok) => this.settle(item, ok),
-      () => this.settle(item, false),
+      (outcome) => this.settle(item, outcome),
+      () => this.settle(item, 'retry'),
     );
   }
 
-  private async send(item: Item): Promise<boolean> {
+  private async send(item: Item): Promise<'sent' | 'retry' | 'refused'> {
     const res = await fetch(`${this.baseUrl}/v1/${item.signal}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-protobuf', ...this.options.headers },
@@ -59,19 +59,19 @@ export class Forwarder {
       signal: AbortSignal.timeout(10_000),
     });
     await res.arrayBuffer().catch(() => undefined);
-    if (res.ok) return true;
-    if (res.status === 429 || res.status === 502 || res.status === 503 || res.status === 504) return false;
+    if (res.ok) return 'sent';
+    if (res.status === 429 || res.status === 502 || res.status === 503 || res.status === 504) return 'retry';
     // Any other status means the upstream refuses this batch for good: drop it.
     this.options.onWarning?.(`forward: ${this.baseUrl}/v1/${item.signal} answered ${res.status}; batch dropped`);
-    this.stats.dropped++;
-    return true;
+    return 'refused';
   }
 
-  private settle(item: Item, done: boolean): void {
+  private settle(item: Item, outcome: 'sent' | 'retry' | 'refused'): void {
     this.sending = false;
-    if (done) {
+    if (outcome !== 'retry') {
       if (this.queue[0] === item) this.queue.shift();
-      this.stats.sent++;
+      if (outcome === 'sent') this.stats.sent++;
+      else this.stats.dropped++;
     } else {
       item.attempts++;
       this.stats.retried++;
