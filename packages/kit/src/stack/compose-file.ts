@@ -29,12 +29,12 @@ export function composeFile(project: string): Record<string, unknown> {
         // Loki and Tempo run as uid 10001; fresh named volumes are owned by root.
         command: ['sh', '-c', `chown -R ${UID}:${UID} /loki /var/tempo /data`],
         volumes: ['loki-data:/loki', 'tempo-data:/var/tempo', 'mimir-data:/data'],
-        restart: 'no',
+        // One-shot: no restart policy (the default), so it exits after fixing ownership.
         networks: ['lgtm'],
       },
       loki: {
-        ...common,
         image: IMAGES.loki,
+        ...common,
         command: ['-config.file=/etc/loki/loki.yaml'],
         volumes: ['./loki/loki.yaml:/etc/loki/loki.yaml:ro', './loki/rules:/etc/loki/rules:ro', 'loki-data:/loki'],
         ports: [port(PORTS.loki)],
@@ -42,8 +42,8 @@ export function composeFile(project: string): Record<string, unknown> {
         deploy: limits('1', '1G'),
       },
       tempo: {
-        ...common,
         image: IMAGES.tempo,
+        ...common,
         command: ['-config.file=/etc/tempo/tempo.yaml'],
         volumes: ['./tempo/tempo.yaml:/etc/tempo/tempo.yaml:ro', 'tempo-data:/var/tempo'],
         ports: [port(PORTS.tempo)],
@@ -51,8 +51,8 @@ export function composeFile(project: string): Record<string, unknown> {
         deploy: limits('1', '1G'),
       },
       mimir: {
-        ...common,
         image: IMAGES.mimir,
+        ...common,
         command: ['-config.file=/etc/mimir/mimir.yaml', '-target=all'],
         volumes: ['./mimir/mimir.yaml:/etc/mimir/mimir.yaml:ro', './mimir/rules:/etc/mimir/rules:ro', 'mimir-data:/data'],
         ports: [port(PORTS.mimir)],
@@ -60,8 +60,8 @@ export function composeFile(project: string): Record<string, unknown> {
         deploy: limits('1', '2G'),
       },
       alertmanager: {
-        ...common,
         image: IMAGES.alertmanager,
+        ...common,
         command: ['--config.file=/etc/alertmanager/alertmanager.yml', '--storage.path=/alertmanager', `--web.external-url=http://localhost:${PORTS.alertmanager}`],
         volumes: [
           './alertmanager/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro',
@@ -74,8 +74,8 @@ export function composeFile(project: string): Record<string, unknown> {
         deploy: limits('0.5', '256M'),
       },
       readiness: {
-        ...common,
         image: IMAGES.busybox,
+        ...common,
         command: ['sleep', '2147483647'],
         healthcheck: {
           test: [
@@ -89,8 +89,8 @@ export function composeFile(project: string): Record<string, unknown> {
         deploy: limits('0.1', '32M'),
       },
       alloy: {
-        ...common,
         image: IMAGES.alloy,
+        ...common,
         command: ['run', `--server.http.listen-addr=0.0.0.0:${PORTS.alloyUi}`, '--storage.path=/var/lib/alloy/data', '/etc/alloy/config.alloy'],
         volumes: ['./alloy/config.alloy:/etc/alloy/config.alloy:ro', 'alloy-data:/var/lib/alloy/data'],
         ports: [port(PORTS.otlpGrpc), port(PORTS.otlpHttp), port(PORTS.alloyUi)],
@@ -103,8 +103,8 @@ export function composeFile(project: string): Record<string, unknown> {
         deploy: limits('1', '1G'),
       },
       grafana: {
-        ...common,
         image: IMAGES.grafana,
+        ...common,
         environment: {
           GF_SECURITY_ADMIN_USER: 'admin',
           GF_SECURITY_ADMIN_PASSWORD: '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env (sightline stack compose generates it)}',

@@ -13,7 +13,7 @@ export interface BackendUrls {
  * own link variables (`${__value.raw}`, `${__trace.traceId}`) must survive it.
  */
 function literal(text: string): string {
-  return text.replaceAll('$', '$$');
+  return text.replaceAll('$', () => '$$');
 }
 
 /**
