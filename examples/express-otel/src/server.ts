@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  logger.info({ url: `http://${config.host}:${port}` }, 'orders api listening');
+  logger.info({ address: `http://${config.host}:${port}` }, 'orders api listening');
 
   // Graceful shutdown: stop accepting, let in-flight requests finish, close pools. @sightline/node flushes the
   // buffered telemetry on the same signal without taking over the exit.

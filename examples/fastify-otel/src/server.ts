@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     await Promise.allSettled([store.close(), cache.close()]);
   });
   const url = await app.listen({ port: config.port, host: config.host });
-  logger.info({ url }, 'orders api listening');
+  logger.info({ address: url }, 'orders api listening');
 
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
     accepting = false;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unreachable } from './support/reachability.js';
@@ -40,7 +41,7 @@ describe.skipIf(skipReason)('fastify-otel: orders API on Fastify 5 + PostgreSQL 
       CACHE_PREFIX: `orders:${runId}:`,
       SHUTDOWN_TIMEOUT_MS: '8000',
     });
-    const { url } = (await app.waitForLog('orders api listening')) as { url: string };
+    const { address: url } = (await app.waitForLog('orders api listening')) as { address: string };
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(url + path, {
         method,
@@ -57,7 +58,11 @@ describe.skipIf(skipReason)('fastify-otel: orders API on Fastify 5 + PostgreSQL 
       expect(res.status).toBe(201);
       created.push({ id: res.body.id as number, total: res.body.total as number });
     }
+    // Creating an order writes it through to the cache; evict one, as its TTL would, to see the miss path.
     const first = created[0]!;
+    const redis = new Redis('redis://127.0.0.1:6379');
+    await redis.del(`orders:${runId}:${first.id}`);
+    await redis.quit();
     expect((await call('GET', `/orders/${first.id}`)).body.total).toBe(first.total);
     expect((await call('GET', `/orders/${first.id}`)).status).toBe(200);
     expect((await call('GET', '/orders/987654321')).status).toBe(404);

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const config = app.get<OrdersConfig>(CONFIG);
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;
-  logger.info({ url: `http://${config.host}:${port}` }, 'orders api listening');
+  logger.info({ address: `http://${config.host}:${port}` }, 'orders api listening');
 }
 
 main().catch((err: unknown) => {

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  logger.info({ url: `http://${config.host}:${port}`, transport: config.transport, queue: config.queue }, 'jobs api listening');
+  logger.info({ address: `http://${config.host}:${port}`, transport: config.transport, queue: config.queue }, 'jobs api listening');
 
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
     logger.info({ signal }, 'api shutting down');

@@ -12,6 +12,8 @@ export class ServiceProcess {
   readonly lines: StdoutLine[] = [];
   readonly stderr: string[] = [];
   exitCode: number | null = null;
+  /** The signal that ended the process, when it died of one (e.g. NestJS re-raises SIGTERM after its hooks). */
+  signal: NodeJS.Signals | null = null;
   readonly #child: ChildProcess;
   readonly #exited: Promise<void>;
 
@@ -19,8 +21,9 @@ export class ServiceProcess {
     this.#child = child;
     createInterface({ input: child.stdout! }).on('line', (raw) => this.lines.push({ raw, json: parseJson(raw) }));
     createInterface({ input: child.stderr! }).on('line', (line) => this.stderr.push(line));
-    this.#exited = once(child, 'exit').then(([code]) => {
+    this.#exited = once(child, 'exit').then(([code, signal]) => {
       this.exitCode = code as number | null;
+      this.signal = signal as NodeJS.Signals | null;
     });
   }
 
@@ -39,7 +42,7 @@ export class ServiceProcess {
     while (Date.now() < deadline) {
       const line = this.lines.find((l) => l.json?.msg === message);
       if (line?.json) return line.json;
-      if (this.exitCode !== null) break;
+      if (this.#child.exitCode !== null || this.#child.signalCode !== null) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`no "${message}" log line (exit ${this.exitCode}):\n${this.output()}`);
@@ -56,7 +59,7 @@ export class ServiceProcess {
 
   /** SIGTERM, then wait for the exit (SIGKILL after the deadline so a hung process cannot hang the suite). */
   async stop(timeoutMs = 15_000): Promise<number | null> {
-    if (this.exitCode === null && this.#child.exitCode === null) {
+    if (this.#child.exitCode === null && this.#child.signalCode === null) {
       this.#child.kill('SIGTERM');
       const timer = setTimeout(() => this.#child.kill('SIGKILL'), timeoutMs);
       await this.#exited;
