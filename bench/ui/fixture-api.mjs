@@ -66,6 +66,12 @@ export function startFixture({ uiDir, data, port = 0 }) {
       return json(res, { logs: page, nextCursor: from + limit < data.logRows.length ? String(from + limit) : null });
     }
     if (p === '/api/metrics') return json(res, { metrics: [] });
+    if (p === '/__baseline/services') {
+      // Baseline: the same 50-row table as static HTML, no script: the fastest a first paint can be here.
+      const rows = data.svcRows.map((r) => `<tr><td>${r.name}</td><td>${r.requests}</td><td>${r.rate}/s</td><td>${r.p50Ms} ms</td><td>${r.p95Ms} ms</td><td>${r.p99Ms} ms</td></tr>`).join('');
+      res.writeHead(200, { 'content-type': 'text/html' });
+      return res.end(`<!doctype html><html><body><table aria-label="Services"><tbody>${rows}</tbody></table></body></html>`);
+    }
     if (p.startsWith('/api/')) return json(res, { error: { code: 'SIGHTLINE_ERR_NOT_FOUND', message: p } }, 404);
     let file = normalize(join(uiDir, p));
     if (!file.startsWith(uiDir) || !existsSync(file) || statSync(file).isDirectory()) file = join(uiDir, 'index.html');

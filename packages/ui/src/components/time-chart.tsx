@@ -1,11 +1,16 @@
 // Time-series line chart on uPlot (canvas, ~50 kB, fast with thousands of points).
 import { useEffect, useRef } from 'preact/hooks';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
+import type uPlot from 'uplot';
 import { formatUnit } from '../lib/format';
 import { PALETTE } from '../lib/colors';
 import { currentParams } from '../lib/router';
 import { rangeFromParams, resolveTime } from '../lib/time-range';
+
+let uplotModule: Promise<typeof uPlot> | undefined;
+function loadUPlot(): Promise<typeof uPlot> {
+  uplotModule ??= import('./uplot-chunk').then((m) => m.default);
+  return uplotModule;
+}
 
 export interface ChartSeries {
   label: string;
@@ -44,6 +49,16 @@ export function TimeChart({
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
+    let plot: uPlot | undefined;
+    let ro: ResizeObserver | undefined;
+    let cancelled = false;
+    // uPlot is loaded on first use, so pages without charts (services, logs, traces) start faster.
+    void loadUPlot().then((UPlot) => {
+      if (cancelled) return;
+      plot = new UPlot(chartOptions(el), alignSeries(series, [xMin, xMax]), el);
+      ro = new ResizeObserver(() => plot?.setSize({ width: Math.max(200, el.clientWidth), height }));
+      ro.observe(el);
+    });
     const style = getComputedStyle(document.documentElement);
     const fg = style.getPropertyValue('--muted').trim() || '#888';
     const grid = style.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.2)';
@@ -53,7 +68,7 @@ export function TimeChart({
     const now = Date.now();
     const xMin = resolveTime(range.from, now) ?? now - 3_600_000;
     const xMax = resolveTime(range.to, now) ?? now;
-    const opts: uPlot.Options = {
+    const chartOptions = (el: HTMLElement): uPlot.Options => ({
       width: Math.max(200, el.clientWidth),
       height,
       legend: { show: true, live: true },
@@ -75,13 +90,11 @@ export function TimeChart({
           value: (_u: uPlot, v: number | null) => (v == null ? '–' : formatUnit(v, unit)),
         })),
       ],
-    };
-    const plot = new uPlot(opts, alignSeries(series, [xMin, xMax]), el);
-    const ro = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height }));
-    ro.observe(el);
+    });
     return () => {
-      ro.disconnect();
-      plot.destroy();
+      cancelled = true;
+      ro?.disconnect();
+      plot?.destroy();
     };
   }, [series, unit, height]);
 

@@ -26,7 +26,6 @@ export function VirtualList(props: VirtualListProps) {
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
-  const frame = useRef(0);
 
   useLayoutEffect(() => {
     const el = ref.current;
@@ -48,16 +47,11 @@ export function VirtualList(props: VirtualListProps) {
     }
   }, [props.prepended]);
 
+  // Chrome already delivers scroll events once per frame; rendering in the same frame avoids showing stale rows.
   const onScroll = () => {
-    if (frame.current) return;
-    frame.current = requestAnimationFrame(() => {
-      frame.current = 0;
-      const el = ref.current;
-      if (el) setScrollTop(el.scrollTop);
-    });
+    const el = ref.current;
+    if (el) setScrollTop(el.scrollTop);
   };
-
-  useEffect(() => () => cancelAnimationFrame(frame.current), []);
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN);
   const last = Math.min(count, Math.ceil((scrollTop + height) / rowHeight) + OVERSCAN);
@@ -95,11 +89,15 @@ export function VirtualList(props: VirtualListProps) {
     scrollIntoView(next);
   };
 
-  const rows: ComponentChildren[] = [];
+  const rows: ComponentChildren[] = new Array(Math.max(0, last - first));
+  // Keys are slots, not row indexes: while scrolling, the same DOM nodes are reused for the rows coming into
+  // view and only their text and offset change, instead of creating and dropping a screenful of nodes per frame.
+  const slots = Math.max(1, last - first);
   for (let i = first; i < last; i++) {
-    rows.push(
+    // Placed by slot too, so the children keep their order and Preact never moves nodes.
+    rows[i % slots] = (
       <div
-        key={i}
+        key={i % slots}
         role="row"
         aria-rowindex={i + 1}
         aria-selected={selected === i}
@@ -108,7 +106,7 @@ export function VirtualList(props: VirtualListProps) {
         onClick={onSelect ? () => onSelect(i) : undefined}
       >
         {renderRow(i)}
-      </div>,
+      </div>
     );
   }
 

@@ -23,12 +23,13 @@ export function severityClass(n: number): string {
   return 'sev-debug';
 }
 
-/** One line for the list: strings as they are, structured bodies as compact JSON. */
-export function bodyLine(body: unknown): string {
-  if (typeof body === 'string') return body.length > 2000 ? `${body.slice(0, 2000)}…` : body;
-  if (body == null) return '';
-  const s = JSON.stringify(body);
-  return s.length > 2000 ? `${s.slice(0, 2000)}…` : s;
+/**
+ * One line for the list: strings as they are, structured bodies as compact JSON, cut at `max` characters
+ * (a row shows ~200; shaping megabyte-long lines on every scroll frame is what makes lists stutter).
+ */
+export function bodyLine(body: unknown, max = 400): string {
+  const s = typeof body === 'string' ? body : body == null ? '' : JSON.stringify(body);
+  return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
 /** Pretty JSON when the body is structured or a string holding JSON; null when it is plain text. */

@@ -113,7 +113,7 @@ function LogDetail({ log, onClose }: { log: LogRow; onClose: () => void }) {
         </p>
       ) : null}
       <h3>Body{pretty ? ' (JSON)' : ''}</h3>
-      <pre class="body">{pretty ?? bodyLine(log.body)}</pre>
+      <pre class="body">{pretty ?? bodyLine(log.body, 100_000)}</pre>
       <h3>Attributes</h3>
       <AttributeTable attrs={log.attributes ?? {}} label="Attributes" />
       <h3>Resource</h3>
