@@ -68,7 +68,9 @@ function parseChoice(flag: string, value: string, schemes: string[]): string {
     scheme = '';
   }
   if (!schemes.includes(scheme)) {
-    throw invalid(`${flag} must be 'auto', 'memory' or a ${schemes.map((s) => `${s}://`).join(' or ')} URL, got '${value}'`);
+    throw invalid(
+      `${flag} must be 'auto', 'memory' or a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}, got '${value}'`,
+    );
   }
   return value;
 }

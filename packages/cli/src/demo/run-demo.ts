@@ -31,6 +31,8 @@ const serviceScript = (name: string) => fileURLToPath(new URL(`./services/${name
 
 /** Runs the demo until it is stopped; resolves with the process exit code (0 after a clean stop). */
 export async function runDemo(options: DemoOptions, print: (line: string) => void): Promise<number> {
+  // Ports first: a taken explicit port is a usage error the user should see before anything starts.
+  const { ports, notes } = await choosePorts(HOST, options.ports);
   const registerUrl = resolveRegisterUrl();
   const temporary = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sightline-demo-'));
@@ -61,7 +63,6 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
   let traffic: TrafficGenerator | undefined;
   let exitCode = 0;
   try {
-    const { ports, notes } = await choosePorts(HOST, options.ports);
     for (const note of notes) print(note);
     backend = await startBackend({ dataDir, host: HOST, ...ports, uiDir: findUiDir() });
 

@@ -5,6 +5,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { DemoError } from './demo-errors.js';
 
 export interface ServiceSpec {
@@ -37,6 +38,7 @@ interface ListeningMessage {
 }
 
 const STDERR_TAIL_LINES = 20;
+const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Our environment minus OTEL_* (a user's own exporter settings must not redirect the demo), plus `extra`. */
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -56,6 +58,8 @@ export function startServiceProcess(spec: ServiceSpec): Promise<ServiceProcess> 
   try {
     child = fork(spec.script, [], {
       execArgv: ['--import', spec.registerUrl],
+      // The SDK instruments the libraries the app resolves from its working directory: ours is this package.
+      cwd: PACKAGE_DIR,
       env: childEnv(spec.env),
       stdio: ['ignore', logFd, 'pipe', 'ipc'],
     });

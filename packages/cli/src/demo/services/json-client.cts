@@ -1,8 +1,8 @@
 /**
- * A small JSON-over-HTTP client on node:http, the transport every Node HTTP instrumentation covers,
- * so each call becomes a client span and carries `traceparent` to the service it calls.
+ * A small JSON-over-HTTP client on node:http: the SDK's HTTP instrumentation makes each call a client span.
  */
 import { request } from 'node:http';
+import { injectContext } from './sightline-sdk.cjs';
 
 export interface JsonResponse<T> {
   status: number;
@@ -18,7 +18,12 @@ export function callJson<T>(method: string, url: string, body?: unknown, timeout
       {
         method,
         timeout: timeoutMs,
-        headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
+        // The trace context goes in explicitly, as for the queue: on Node 20 the client instrumentation sees a
+        // request only after its headers are written, so it cannot add `traceparent` itself.
+        headers: {
+          ...injectContext({} as Record<string, string>),
+          ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -1,0 +1,214 @@
+/**
+ * `npm start`'s path end to end: `node packages/cli/dist/bin.js demo` with the real backend, the three
+ * instrumented services and the traffic generator, on free ports and a temporary data directory.
+ * One file on purpose: the scenarios run one after another, so two demos never compete for this machine.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DemoProcess, demoSkipReason, eventually, type FlatSpan, flattenTrace, getJson, isRunning } from './demo-harness.js';
+
+interface TraceSummary {
+  traceId: string;
+  services: string[];
+}
+interface LogRow {
+  body: unknown;
+  traceId?: string;
+  spanId?: string;
+}
+
+const skipReason = await demoSkipReason();
+if (skipReason) console.warn(`skipped: sightline demo end to end — ${skipReason}`);
+
+/** Holds 127.0.0.1:port for the test's duration if nobody else does (either way the port is busy). */
+async function occupy(port: number): Promise<Server | undefined> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+const REQUEST_LOG_MESSAGES = ['listed products', 'order placed', 'payment captured', 'recommendations served'];
+
+describe.skipIf(skipReason !== undefined)('npm start runs sightline demo', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sightline-demo-test-'));
+  let demo: DemoProcess;
+  let apiUrl = '';
+  let grpcBlocker: Server | undefined;
+
+  beforeAll(async () => {
+    grpcBlocker = await occupy(4317);
+    demo = new DemoProcess(['--port', '0', '--otlp-http-port', '0', '--data-dir', dataDir, '--rate', '20']);
+    await demo.waitFor(/^ready\b/m, 30_000);
+    apiUrl = demo.banner().apiUrl;
+  });
+
+  afterAll(async () => {
+    await demo?.stop('SIGKILL');
+    grpcBlocker?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints the UI URL and what to click first, then ready within 30 s', () => {
+    const output = demo.output;
+    expect(output).toMatch(/UI and query API\s+http:\/\/127\.0\.0\.1:\d+\//);
+    expect(output.indexOf('What to click first')).toBeGreaterThan(-1);
+    expect(output.indexOf('What to click first')).toBeLessThan(output.search(/^ready\b/m));
+  });
+
+  it('moves off the default OTLP gRPC port 4317 when it is busy, and says so', () => {
+    expect(demo.output).toContain('port 4317 is busy, so --otlp-grpc-port uses a free port instead');
+    expect(demo.output).toMatch(/OTLP\s+gRPC http:\/\/127\.0\.0\.1:(?!4317\b)\d+/);
+  });
+
+  it('lists api, inventory and worker in /api/services', async () => {
+    const { status, body } = await getJson<{ services: Array<{ name: string; requests: number }> }>(
+      `${apiUrl}/api/services?from=now-15m`,
+    );
+    expect(status).toBe(200);
+    expect(body.services.map((service) => service.name)).toEqual(expect.arrayContaining(['api', 'inventory', 'worker']));
+  });
+
+  it('records an order as one trace from api into inventory and, through the queue, into worker', async () => {
+    const crossing = (spans: FlatSpan[], service: string) => {
+      const byId = new Map(spans.map((span) => [span.spanId, span]));
+      return spans.filter((span) => span.service === service && byId.get(span.parentSpanId)?.service === 'api');
+    };
+    const traceId = await eventually('a trace through api, inventory and worker', 25_000, async () => {
+      const { body } = await getJson<{ traces: TraceSummary[] }>(`${apiUrl}/api/traces?service=api&limit=100&from=now-15m`);
+      for (const trace of body.traces.filter((t) => t.services.includes('inventory') && t.services.includes('worker'))) {
+        const spans = flattenTrace((await getJson<{ resourceSpans: unknown[] }>(`${apiUrl}/api/traces/${trace.traceId}`)).body);
+        if (crossing(spans, 'inventory').length > 0 && crossing(spans, 'worker').length > 0) return trace.traceId;
+      }
+      return undefined;
+    });
+    // Read it again once the slower spans (the worker's job) have surely been exported too.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const spans = flattenTrace((await getJson<{ resourceSpans: unknown[] }>(`${apiUrl}/api/traces/${traceId}`)).body);
+    const ids = new Set(spans.map((span) => span.spanId));
+    const roots = spans.filter((span) => span.parentSpanId === '');
+    expect(new Set(spans.map((span) => span.traceId))).toEqual(new Set([traceId]));
+    expect(roots.map((root) => root.service)).toEqual(['api']);
+    expect(spans.filter((span) => span.parentSpanId !== '' && !ids.has(span.parentSpanId))).toEqual([]);
+    expect(crossing(spans, 'inventory').length).toBeGreaterThan(0);
+    expect(crossing(spans, 'worker').length).toBeGreaterThan(0);
+    // The worker continues the publisher's context it extracted from the message.
+    const consumer = spans.find((span) => span.service === 'worker' && span.name.startsWith('process '));
+    const producer = spans.find((span) => span.spanId === consumer?.parentSpanId);
+    expect(producer?.service).toBe('api');
+    expect(producer?.name).toMatch(/^send /);
+    // Inventory's database call is part of the same trace.
+    expect(spans.some((span) => span.service === 'inventory' && Object.keys(span.attributes).some((k) => k.startsWith('db.')))).toBe(true);
+  });
+
+  it("gives api's request logs the trace and span ids of stored traces", async () => {
+    const logs = await eventually('api request logs', 15_000, async () => {
+      const { body } = await getJson<{ logs: LogRow[] }>(`${apiUrl}/api/logs?service=api&limit=200&from=now-15m`);
+      const inRequests = body.logs.filter((log) => REQUEST_LOG_MESSAGES.some((m) => JSON.stringify(log.body).includes(m)));
+      return inRequests.length >= 5 ? inRequests : undefined;
+    });
+    for (const log of logs) {
+      expect(log.traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(log.spanId).toMatch(/^[0-9a-f]{16}$/);
+    }
+    for (const log of logs.slice(0, 5)) {
+      const spanIds = await eventually(`the stored trace ${log.traceId}`, 10_000, async () => {
+        const { status, body } = await getJson<{ resourceSpans: unknown[] }>(`${apiUrl}/api/traces/${log.traceId}`);
+        const ids = status === 200 ? flattenTrace(body).map((span) => span.spanId) : [];
+        return ids.includes(log.spanId as string) ? ids : undefined;
+      });
+      expect(spanIds).toContain(log.spanId);
+    }
+  });
+
+  it('stops on SIGTERM with exit code 0 and leaves no service process behind', async () => {
+    const { pids } = demo.banner();
+    expect(Object.keys(pids).sort()).toEqual(['api', 'inventory', 'worker']);
+    for (const pid of Object.values(pids)) expect(isRunning(pid)).toBe(true);
+    const exit = await demo.stop('SIGTERM');
+    expect(exit).toEqual({ code: 0, signal: null });
+    for (const pid of Object.values(pids)) expect(isRunning(pid)).toBe(false);
+    expect(demo.output).toMatch(/stopped: sent \d+ requests/);
+  });
+});
+
+/** The demo with nothing installed: `--database memory --queue memory` stands in for a bare machine. */
+describe.skipIf(skipReason !== undefined)('sightline demo without PostgreSQL and RabbitMQ', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sightline-demo-memory-'));
+  let demo: DemoProcess;
+  let apiUrl = '';
+
+  beforeAll(async () => {
+    const ports = ['--port', '0', '--otlp-grpc-port', '0', '--otlp-http-port', '0'];
+    demo = new DemoProcess([...ports, '--data-dir', dataDir, '--rate', '20', '--database', 'memory', '--queue', 'memory']);
+    await demo.waitFor(/^ready\b/m, 60_000);
+    apiUrl = demo.banner().apiUrl;
+  });
+
+  afterAll(async () => {
+    await demo?.stop('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('says it uses the in-memory store and the in-process queue', () => {
+    expect(demo.output).toMatch(/database\s+in-memory store/);
+    expect(demo.output).toMatch(/queue\s+in-process queue over HTTP/);
+  });
+
+  it('continues the trace through the in-process queue and records the store calls as database spans', async () => {
+    const spans = await eventually('an order trace reaching worker through the in-process queue', 25_000, async () => {
+      const { body } = await getJson<{ traces: TraceSummary[] }>(`${apiUrl}/api/traces?service=api&limit=100&from=now-15m`);
+      for (const trace of body.traces.filter((t) => t.services.includes('worker') && t.services.includes('inventory'))) {
+        const flat = flattenTrace((await getJson<{ resourceSpans: unknown[] }>(`${apiUrl}/api/traces/${trace.traceId}`)).body);
+        const hasConsumer = flat.some((span) => span.service === 'worker' && span.name.startsWith('process '));
+        const hasQuery = flat.some((span) => span.service === 'inventory' && span.attributes['db.system.name']);
+        if (hasConsumer && hasQuery) return flat;
+      }
+      return undefined;
+    });
+    const byId = new Map(spans.map((span): [string, FlatSpan] => [span.spanId, span]));
+    const consumer = spans.find((span) => span.service === 'worker' && span.name.startsWith('process ')) as FlatSpan;
+    expect(consumer.attributes['messaging.system']).toBe('in_process');
+    expect(byId.get(consumer.parentSpanId)?.service).toBe('api');
+    const query = spans.find((span) => span.service === 'inventory' && span.attributes['db.system.name']) as FlatSpan;
+    expect(query.attributes['db.system.name']).toBe('other_sql');
+    expect(query.name).toMatch(/^(SELECT|UPDATE) stock$/);
+    expect(String(query.attributes['db.query.text'])).toMatch(/^(SELECT|UPDATE) .*stock/);
+    expect(byId.get(query.parentSpanId)?.service).toBe('inventory');
+  });
+
+  it('stops on Ctrl-C (SIGINT) with exit code 0, keeping the data and the services\' JSON logs', async () => {
+    const { pids } = demo.banner();
+    const exit = await demo.stop('SIGINT');
+    expect(exit).toEqual({ code: 0, signal: null });
+    for (const pid of Object.values(pids)) expect(isRunning(pid)).toBe(false);
+    expect(demo.output).toContain(`the data stays in ${dataDir}`);
+    const apiLog = join(dataDir, 'service-logs', 'api.log');
+    expect(existsSync(apiLog)).toBe(true);
+    expect(readFileSync(apiLog, 'utf8')).toMatch(/"trace_id":"[0-9a-f]{32}"/);
+  });
+});
+
+describe.skipIf(skipReason !== undefined)('sightline demo --duration', () => {
+  it('stops by itself after the given seconds, exits 0 and removes its temporary data directory', async () => {
+    const ports = ['--port', '0', '--otlp-grpc-port', '0', '--otlp-http-port', '0'];
+    const demo = new DemoProcess([...ports, '--rate', '5', '--database', 'memory', '--queue', 'memory', '--duration', '2']);
+    try {
+      const exit = await Promise.race([
+        demo.exited,
+        new Promise((resolve) => setTimeout(() => resolve('still running after 45 s'), 45_000)),
+      ]);
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(demo.output).toMatch(/stopped: sent [1-9]\d* requests/);
+      const dataDir = demo.output.match(/data\s+(\S+) \(temporary, removed on exit\)/)?.[1];
+      expect(dataDir).toBeTruthy();
+      expect(existsSync(dataDir as string)).toBe(false);
+    } finally {
+      await demo.stop('SIGKILL');
+    }
+  }, 60_000);
+});
