@@ -136,3 +136,11 @@ export async function sendTelemetry(otlpHttp: string): Promise<SentTelemetry> {
   await Promise.all([api, inv].flatMap((p) => [p.tracer.shutdown(), p.logs.shutdown(), p.meters.shutdown()]));
   return { traceId: root.s.spanContext().traceId, parents, spanNames, errorLogSpanId };
 }
+
+/** Send one log record (no trace) for `service`; resolves once exported. */
+export async function sendLog(otlpHttp: string, service: string, body: string): Promise<void> {
+  const p = providers(otlpHttp, service);
+  p.logs.getLogger('ui-test').emit({ severityNumber: SeverityNumber.WARN, severityText: 'warn', body });
+  await p.logs.forceFlush();
+  await Promise.all([p.tracer.shutdown(), p.logs.shutdown(), p.meters.shutdown()]);
+}

@@ -1,5 +1,5 @@
 // Fetching from the query API, with the page's refresh tick and no flashing while reloading.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useRefreshTick } from './refresh';
 
 export class ApiError extends Error {
@@ -50,7 +50,8 @@ export function useApi<T>(url: string | null, opts: { refresh?: boolean } = {}):
   const effectiveTick = opts.refresh === false ? 0 : tick;
   const [state, setState] = useState<ApiState<T>>({ data: undefined, error: undefined, loading: url != null });
   const lastUrl = useRef<string | null>(null);
-  useEffect(() => {
+  // A layout effect starts the request before the first paint instead of one frame after it.
+  useLayoutEffect(() => {
     if (url == null) {
       setState({ data: undefined, error: undefined, loading: false });
       return;
