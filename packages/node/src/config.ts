@@ -1,0 +1,323 @@
+// The one place where options and environment variables are read. Precedence: options > env > defaults.
+import { SightlineConfigError, warn } from './diagnostics.js';
+import type { Signal } from './diagnostics.js';
+
+export type Protocol = 'grpc' | 'http/protobuf' | 'http/json';
+export type ExporterKind = 'otlp' | 'console' | 'none' | 'prometheus';
+export type SamplerName =
+  | 'always_on'
+  | 'always_off'
+  | 'traceidratio'
+  | 'parentbased_always_on'
+  | 'parentbased_always_off'
+  | 'parentbased_traceidratio';
+export type DiagLevelName = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
+
+export interface SignalOptions {
+  exporter?: ExporterKind;
+  endpoint?: string;
+  protocol?: Protocol;
+  headers?: Record<string, string>;
+  timeoutMillis?: number;
+  compression?: 'gzip' | 'none';
+}
+
+export interface SightlineOptions {
+  serviceName?: string;
+  serviceVersion?: string;
+  environment?: string;
+  resourceAttributes?: Record<string, string | number | boolean>;
+  endpoint?: string;
+  protocol?: Protocol;
+  headers?: Record<string, string>;
+  timeoutMillis?: number;
+  compression?: 'gzip' | 'none';
+  traces?: SignalOptions;
+  metrics?: SignalOptions & { exportIntervalMillis?: number };
+  logs?: SignalOptions;
+  sampler?: SamplerName;
+  samplerArg?: number;
+  instrumentations?: { enabled?: string[]; disabled?: string[] };
+  /** Paths not traced; `*` at the end matches any suffix. Default: /health*, /ready*, /live*, /metrics. */
+  ignoreRoutes?: string[];
+  redact?: { headers?: string[]; queryParams?: string[] };
+  shutdownTimeoutMillis?: number;
+  logLevel?: DiagLevelName;
+  strict?: boolean;
+  /** Flush on SIGTERM/SIGINT (default true). */
+  handleSignals?: boolean;
+  disabled?: boolean;
+}
+
+export interface SignalConfig {
+  exporter: ExporterKind;
+  protocol: Protocol;
+  url: string;
+  headers: Record<string, string>;
+  timeoutMillis: number;
+  compression: 'gzip' | 'none';
+}
+
+export interface ResolvedConfig {
+  disabled: boolean;
+  strict: boolean;
+  serviceName: string | undefined;
+  serviceVersion: string | undefined;
+  environment: string | undefined;
+  resourceAttributes: Record<string, string | number | boolean>;
+  traces: SignalConfig;
+  metrics: SignalConfig & { exportIntervalMillis: number; prometheusPort: number; prometheusHost: string };
+  logs: SignalConfig;
+  sampler: SamplerName;
+  samplerArg: number;
+  enabledInstrumentations: string[] | undefined;
+  disabledInstrumentations: string[];
+  ignoreRoutes: string[];
+  redactHeaders: string[];
+  redactQueryParams: string[];
+  shutdownTimeoutMillis: number;
+  logLevel: DiagLevelName;
+  handleSignals: boolean;
+}
+
+const PROTOCOLS: readonly Protocol[] = ['grpc', 'http/protobuf', 'http/json'];
+const SAMPLERS: readonly SamplerName[] = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+];
+const LOG_LEVELS: readonly DiagLevelName[] = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'];
+const SIGNAL_PATHS: Record<Signal, string> = { traces: '/v1/traces', metrics: '/v1/metrics', logs: '/v1/logs' };
+
+export const DEFAULT_IGNORE_ROUTES = ['/health*', '/ready*', '/live*', '/metrics'];
+export const DEFAULT_REDACT_HEADERS = ['authorization', 'cookie', 'set-cookie', 'proxy-authorization', 'x-api-key'];
+export const DEFAULT_REDACT_QUERY_PARAMS = [
+  'token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'password',
+  'passwd',
+  'pwd',
+  'secret',
+  'client_secret',
+  'key',
+  'api_key',
+  'apikey',
+  'sig',
+  'signature',
+  'auth',
+  'code',
+  'session',
+];
+
+type Env = Record<string, string | undefined>;
+
+class Reader {
+  constructor(
+    private readonly env: Env,
+    readonly strict: boolean,
+  ) {}
+
+  str(name: string): string | undefined {
+    const v = this.env[name]?.trim();
+    return v ? v : undefined;
+  }
+
+  problem(code: string, message: string): void {
+    if (this.strict) throw new SightlineConfigError(code, message);
+    warn(code, message);
+  }
+
+  oneOf<T extends string>(name: string, accepted: readonly T[], fallback: T, code: string): T | undefined {
+    const raw = this.str(name);
+    if (raw === undefined) return undefined;
+    const v = raw.toLowerCase() as T;
+    if (accepted.includes(v)) return v;
+    this.problem(code, `${name}="${raw}" is not accepted; use one of ${accepted.join(', ')}. Using "${fallback}".`);
+    return fallback;
+  }
+
+  num(name: string, fallback: number, min: number): number | undefined {
+    const raw = this.str(name);
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (Number.isFinite(n) && n >= min) return n;
+    this.problem('SIGHTLINE_ERR_SDK_NUMBER', `${name}="${raw}" is not a number >= ${min}. Using ${fallback}.`);
+    return fallback;
+  }
+
+  bool(name: string): boolean | undefined {
+    const raw = this.str(name);
+    if (raw === undefined) return undefined;
+    const v = raw.toLowerCase();
+    if (v === 'true' || v === '1') return true;
+    if (v === 'false' || v === '0') return false;
+    this.problem('SIGHTLINE_ERR_SDK_BOOLEAN', `${name}="${raw}" is not a boolean; use true or false. Using false.`);
+    return false;
+  }
+
+  list(name: string): string[] | undefined {
+    const raw = this.str(name);
+    if (raw === undefined) return undefined;
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+
+  /** W3C-baggage-like `k=v,k2=v2` (OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_HEADERS); malformed entries skipped. */
+  pairs(name: string): Record<string, string> | undefined {
+    const raw = this.str(name);
+    if (raw === undefined) return undefined;
+    const out: Record<string, string> = {};
+    for (const part of raw.split(',')) {
+      if (!part.trim()) continue;
+      const eq = part.indexOf('=');
+      const key = eq > 0 ? part.slice(0, eq).trim() : '';
+      if (!key) {
+        this.problem(
+          'SIGHTLINE_ERR_SDK_KEY_VALUE_LIST',
+          `${name} entry "${part.trim()}" is malformed; expected comma-separated key=value pairs (e.g. a=1,b=2). Entry ignored.`,
+        );
+        continue;
+      }
+      let value = part.slice(eq + 1).trim();
+      try {
+        value = decodeURIComponent(value);
+      } catch {
+        // keep the raw value: a stray % is not worth dropping the attribute for
+      }
+      out[key] = value;
+    }
+    return out;
+  }
+}
+
+function validUrl(reader: Reader, name: string, value: string, fallback: string): string {
+  try {
+    const u = new URL(value);
+    if (u.protocol === 'http:' || u.protocol === 'https:') return value;
+  } catch {
+    // reported below
+  }
+  reader.problem(
+    'SIGHTLINE_ERR_SDK_ENDPOINT',
+    `${name}="${value}" is not a valid http(s) URL (e.g. http://localhost:4317). Using ${fallback}.`,
+  );
+  return fallback;
+}
+
+function signalConfig(r: Reader, opts: SightlineOptions, signal: Signal): SignalConfig {
+  const up = signal.toUpperCase();
+  const so: SignalOptions = opts[signal] ?? {};
+  const accepted: ExporterKind[] = signal === 'metrics' ? ['otlp', 'prometheus', 'console', 'none'] : ['otlp', 'console', 'none'];
+  const envExporter = r.list(`OTEL_${up}_EXPORTER`)?.[0];
+  let exporter: ExporterKind = so.exporter ?? 'otlp';
+  if (!so.exporter && envExporter) {
+    const v = envExporter.toLowerCase() as ExporterKind;
+    if (accepted.includes(v)) exporter = v;
+    else
+      r.problem(
+        'SIGHTLINE_ERR_SDK_EXPORTER',
+        `OTEL_${up}_EXPORTER="${envExporter}" is not accepted; use one of ${accepted.join(', ')}. Using "otlp".`,
+      );
+  }
+  const protocol: Protocol =
+    so.protocol ??
+    opts.protocol ??
+    r.oneOf(`OTEL_EXPORTER_OTLP_${up}_PROTOCOL`, PROTOCOLS, 'grpc', 'SIGHTLINE_ERR_SDK_PROTOCOL') ??
+    r.oneOf('OTEL_EXPORTER_OTLP_PROTOCOL', PROTOCOLS, 'grpc', 'SIGHTLINE_ERR_SDK_PROTOCOL') ??
+    'grpc';
+  const isGrpc = protocol === 'grpc';
+  const defaultBase = isGrpc ? 'http://localhost:4317' : 'http://localhost:4318';
+  const defaultUrl = isGrpc ? defaultBase : defaultBase + SIGNAL_PATHS[signal];
+  let url: string;
+  const perSignal = so.endpoint ?? r.str(`OTEL_EXPORTER_OTLP_${up}_ENDPOINT`);
+  const perSignalName = so.endpoint ? `${signal}.endpoint` : `OTEL_EXPORTER_OTLP_${up}_ENDPOINT`;
+  const generic = opts.endpoint ?? r.str('OTEL_EXPORTER_OTLP_ENDPOINT');
+  const genericName = opts.endpoint ? 'endpoint' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  if (perSignal) url = validUrl(r, perSignalName, perSignal, defaultUrl);
+  else if (generic) {
+    const base = validUrl(r, genericName, generic, defaultBase);
+    url = isGrpc ? base : base.replace(/\/+$/, '') + SIGNAL_PATHS[signal];
+  } else url = defaultUrl;
+  const headers = {
+    ...(r.pairs('OTEL_EXPORTER_OTLP_HEADERS') ?? {}),
+    ...(r.pairs(`OTEL_EXPORTER_OTLP_${up}_HEADERS`) ?? {}),
+    ...(opts.headers ?? {}),
+    ...(so.headers ?? {}),
+  };
+  const timeoutMillis =
+    so.timeoutMillis ??
+    opts.timeoutMillis ??
+    r.num(`OTEL_EXPORTER_OTLP_${up}_TIMEOUT`, 10_000, 1) ??
+    r.num('OTEL_EXPORTER_OTLP_TIMEOUT', 10_000, 1) ??
+    10_000;
+  const compression =
+    so.compression ??
+    opts.compression ??
+    r.oneOf(`OTEL_EXPORTER_OTLP_${up}_COMPRESSION`, ['gzip', 'none'] as const, 'none', 'SIGHTLINE_ERR_SDK_COMPRESSION') ??
+    r.oneOf('OTEL_EXPORTER_OTLP_COMPRESSION', ['gzip', 'none'] as const, 'none', 'SIGHTLINE_ERR_SDK_COMPRESSION') ??
+    'none';
+  return { exporter, protocol, url, headers, timeoutMillis, compression };
+}
+
+/** Merges options, environment and defaults; warns (or throws when strict) about every bad value. */
+export function resolveConfig(opts: SightlineOptions = {}, env: Env = process.env): ResolvedConfig {
+  const strictEnv = env.SIGHTLINE_STRICT?.trim().toLowerCase();
+  const strict = opts.strict ?? (strictEnv === '1' || strictEnv === 'true');
+  const r = new Reader(env, strict);
+  const logLevel = opts.logLevel ?? r.oneOf('OTEL_LOG_LEVEL', LOG_LEVELS, 'warn', 'SIGHTLINE_ERR_SDK_LOG_LEVEL') ?? 'warn';
+  const resourceAttributes: Record<string, string | number | boolean> = {
+    ...(r.pairs('OTEL_RESOURCE_ATTRIBUTES') ?? {}),
+    ...(opts.resourceAttributes ?? {}),
+  };
+  let sampler: SamplerName =
+    opts.sampler ?? r.oneOf('OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on', 'SIGHTLINE_ERR_SDK_SAMPLER') ?? 'parentbased_always_on';
+  if (!SAMPLERS.includes(sampler)) {
+    r.problem('SIGHTLINE_ERR_SDK_SAMPLER', `sampler="${sampler}" is not accepted; use one of ${SAMPLERS.join(', ')}. Using "parentbased_always_on".`);
+    sampler = 'parentbased_always_on';
+  }
+  let samplerArg = opts.samplerArg ?? r.num('OTEL_TRACES_SAMPLER_ARG', 1, 0) ?? 1;
+  if (!(samplerArg >= 0 && samplerArg <= 1)) {
+    r.problem('SIGHTLINE_ERR_SDK_NUMBER', `OTEL_TRACES_SAMPLER_ARG=${samplerArg} must be between 0 and 1. Using 1.`);
+    samplerArg = 1;
+  }
+  const metrics = signalConfig(r, opts, 'metrics');
+  return {
+    disabled: opts.disabled ?? r.bool('OTEL_SDK_DISABLED') ?? false,
+    strict,
+    serviceName: opts.serviceName ?? r.str('OTEL_SERVICE_NAME') ?? (resourceAttributes['service.name'] as string | undefined),
+    serviceVersion: opts.serviceVersion ?? (resourceAttributes['service.version'] as string | undefined),
+    environment:
+      opts.environment ??
+      (resourceAttributes['deployment.environment.name'] as string | undefined) ??
+      (resourceAttributes['deployment.environment'] as string | undefined) ??
+      r.str('NODE_ENV'),
+    resourceAttributes,
+    traces: signalConfig(r, opts, 'traces'),
+    metrics: {
+      ...metrics,
+      exportIntervalMillis: opts.metrics?.exportIntervalMillis ?? r.num('OTEL_METRIC_EXPORT_INTERVAL', 60_000, 100) ?? 60_000,
+      prometheusPort: r.num('OTEL_EXPORTER_PROMETHEUS_PORT', 9464, 0) ?? 9464,
+      prometheusHost: r.str('OTEL_EXPORTER_PROMETHEUS_HOST') ?? '127.0.0.1',
+    },
+    logs: signalConfig(r, opts, 'logs'),
+    sampler,
+    samplerArg,
+    enabledInstrumentations: opts.instrumentations?.enabled ?? r.list('OTEL_NODE_ENABLED_INSTRUMENTATIONS'),
+    disabledInstrumentations: opts.instrumentations?.disabled ?? r.list('OTEL_NODE_DISABLED_INSTRUMENTATIONS') ?? [],
+    ignoreRoutes: opts.ignoreRoutes ?? r.list('SIGHTLINE_IGNORE_ROUTES') ?? DEFAULT_IGNORE_ROUTES,
+    redactHeaders: (opts.redact?.headers ?? r.list('SIGHTLINE_REDACT_HEADERS') ?? DEFAULT_REDACT_HEADERS).map((h) => h.toLowerCase()),
+    redactQueryParams: (opts.redact?.queryParams ?? r.list('SIGHTLINE_REDACT_QUERY_PARAMS') ?? DEFAULT_REDACT_QUERY_PARAMS).map((h) =>
+      h.toLowerCase(),
+    ),
+    shutdownTimeoutMillis: opts.shutdownTimeoutMillis ?? r.num('SIGHTLINE_SHUTDOWN_TIMEOUT', 5000, 0) ?? 5000,
+    logLevel,
+    handleSignals: opts.handleSignals ?? true,
+  };
+}

@@ -1,0 +1,78 @@
+// Lean HTTP client instrumentation on Node's diagnostics channels: a CLIENT span per outgoing http(s) request,
+// W3C trace context injected into its headers. OTLP exports run with tracing suppressed and are skipped.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import type { Span, Tracer } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
+import { createQueryRedactor } from '../redaction.js';
+import { kClientSpan, normalizeMethod } from './http-semconv.js';
+
+type Req = ClientRequest & { [kClientSpan]?: Span; agent?: { protocol?: string } };
+
+export function installHttpClient(tracer: Tracer, redactQueryParams: readonly string[]): () => void {
+  const redactQuery = createQueryRedactor(redactQueryParams);
+  const onStart = (message: unknown): void => {
+    const request = (message as { request: Req }).request;
+    const active = context.active();
+    if (isTracingSuppressed(active)) return;
+    const method = normalizeMethod(request.method);
+    const scheme = request.protocol ?? request.agent?.protocol ?? 'http:';
+    const path = request.path ?? '/';
+    const q = path.indexOf('?');
+    const fullPath = q === -1 ? path : `${path.slice(0, q)}?${redactQuery(path.slice(q + 1))}`;
+    const host = request.host;
+    const hostHeader = request.getHeader('host');
+    const span = tracer.startSpan(
+      method,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'http.request.method': method,
+          'server.address': host,
+          'url.full': `${scheme}//${typeof hostHeader === 'string' ? hostHeader : host}${fullPath}`,
+        },
+      },
+      active,
+    );
+    request[kClientSpan] = span;
+    if (!request.headersSent) {
+      propagation.inject(trace.setSpan(active, span), request, {
+        set(req, key, value) {
+          (req as ClientRequest).setHeader(key, value);
+        },
+      });
+    }
+  };
+  const onResponse = (message: unknown): void => {
+    const { request, response } = message as { request: Req; response: IncomingMessage };
+    const span = request[kClientSpan];
+    if (!span) return;
+    request[kClientSpan] = undefined;
+    const status = response.statusCode ?? 0;
+    span.setAttribute('http.response.status_code', status);
+    if (status >= 400) {
+      span.setAttribute('error.type', String(status));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    span.end();
+  };
+  const onError = (message: unknown): void => {
+    const { request, error } = message as { request: Req; error: Error };
+    const span = request[kClientSpan];
+    if (!span) return;
+    request[kClientSpan] = undefined;
+    span.recordException(error);
+    span.setAttribute('error.type', (error as { code?: string }).code ?? error.name);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+    span.end();
+  };
+  subscribe('http.client.request.start', onStart);
+  subscribe('http.client.response.finish', onResponse);
+  subscribe('http.client.request.error', onError);
+  return () => {
+    unsubscribe('http.client.request.start', onStart);
+    unsubscribe('http.client.response.finish', onResponse);
+    unsubscribe('http.client.request.error', onError);
+  };
+}

@@ -1,0 +1,123 @@
+// Lean HTTP server instrumentation: one patch of Server#emit('request') makes the span active for the handler;
+// the span ends on Node's 'http.server.response.finish' diagnostics channel (no per-request listeners).
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import https from 'node:https';
+import { performance } from 'node:perf_hooks';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import type { Attributes, Histogram, Meter, Span, Tracer } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
+import { createQueryRedactor } from '../redaction.js';
+import { patchExpressFromListeners } from './express.js';
+import { DURATION_BUCKETS, createRouteIgnorer, kRoute, kServerSpan, kStart, normalizeMethod } from './http-semconv.js';
+
+export interface HttpServerInstrumentationConfig {
+  ignoreRoutes: readonly string[];
+  redactQueryParams: readonly string[];
+}
+
+type Req = IncomingMessage & { [kServerSpan]?: Span; [kRoute]?: string; [kStart]?: number };
+type Emit = (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;
+
+function splitHost(host: string | undefined, defaultPort: number): [string | undefined, number] {
+  if (!host) return [undefined, defaultPort];
+  if (host.startsWith('[')) {
+    const end = host.indexOf(']');
+    const port = host.slice(end + 2);
+    return [host.slice(1, end), port ? Number(port) : defaultPort];
+  }
+  const colon = host.lastIndexOf(':');
+  return colon === -1 ? [host, defaultPort] : [host.slice(0, colon), Number(host.slice(colon + 1)) || defaultPort];
+}
+
+export function installHttpServer(tracer: Tracer, meter: Meter, cfg: HttpServerInstrumentationConfig): () => void {
+  const ignored = createRouteIgnorer(cfg.ignoreRoutes);
+  const redactQuery = createQueryRedactor(cfg.redactQueryParams);
+  const duration: Histogram = meter.createHistogram('http.server.request.duration', {
+    description: 'Duration of HTTP server requests.',
+    unit: 's',
+    advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+  });
+
+  const makeEmit = (original: Emit, scheme: 'http' | 'https', defaultPort: number): Emit =>
+    function emit(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
+      if (event !== 'request') return original.call(this, event, ...args);
+      const req = args[0] as Req;
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const path = q === -1 ? url : url.slice(0, q);
+      const active = context.active();
+      if (ignored(path) || isTracingSuppressed(active)) return original.call(this, event, ...args);
+      patchExpressFromListeners(this);
+      const method = normalizeMethod(req.method);
+      const headers = req.headers;
+      const [address, port] = splitHost(headers.host, defaultPort);
+      const attributes: Attributes = {
+        'http.request.method': method,
+        'url.path': path,
+        'url.scheme': scheme,
+        'network.protocol.version': req.httpVersion,
+      };
+      if (method === '_OTHER') attributes['http.request.method_original'] = req.method;
+      if (q !== -1) attributes['url.query'] = redactQuery(url.slice(q + 1));
+      if (address) attributes['server.address'] = address;
+      attributes['server.port'] = port;
+      const ua = headers['user-agent'];
+      if (ua) attributes['user_agent.original'] = ua;
+      const clientAddress = req.socket?.remoteAddress;
+      if (clientAddress) attributes['client.address'] = clientAddress;
+      const parent = headers.traceparent ? propagation.extract(ROOT_CONTEXT, headers) : ROOT_CONTEXT;
+      const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
+      req[kServerSpan] = span;
+      req[kStart] = performance.now();
+      return context.with(trace.setSpan(parent, span), original, this, event, ...args);
+    };
+
+  const onFinish = (message: unknown): void => {
+    const { request, response } = message as { request: Req; response: ServerResponse };
+    const span = request[kServerSpan];
+    if (span === undefined) return;
+    request[kServerSpan] = undefined;
+    const status = response.statusCode;
+    const route = request[kRoute];
+    const method = normalizeMethod(request.method);
+    span.setAttribute('http.response.status_code', status);
+    const metricAttrs: Attributes = {
+      'http.request.method': method,
+      'http.response.status_code': status,
+      'url.scheme': (request.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http',
+      'network.protocol.version': request.httpVersion,
+    };
+    if (route !== undefined) {
+      span.setAttribute('http.route', route);
+      span.updateName(`${method} ${route}`);
+      metricAttrs['http.route'] = route;
+    }
+    if (status >= 500) {
+      span.setAttribute('error.type', String(status));
+      metricAttrs['error.type'] = String(status);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    span.end();
+    duration.record((performance.now() - (request[kStart] ?? 0)) / 1000, metricAttrs);
+  };
+
+  const httpProto = http.Server.prototype as unknown as { emit: Emit };
+  const httpsProto = https.Server.prototype as unknown as { emit: Emit };
+  const originalHttp = httpProto.emit;
+  const originalHttps = httpsProto.emit;
+  httpProto.emit = makeEmit(originalHttp, 'http', 80);
+  httpsProto.emit = makeEmit(originalHttps, 'https', 443);
+  subscribe('http.server.response.finish', onFinish);
+  return () => {
+    httpProto.emit = originalHttp;
+    httpsProto.emit = originalHttps;
+    unsubscribe('http.server.response.finish', onFinish);
+  };
+}
+
+/** The server span of a request, for framework instrumentations that record errors on it. */
+export function serverSpanOf(req: unknown): Span | undefined {
+  return (req as Req | undefined)?.[kServerSpan];
+}

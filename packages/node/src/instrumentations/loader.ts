@@ -1,0 +1,151 @@
+// Which instrumentations run: ours for http, express, fastify and pino (lean, on diagnostics channels and hooks),
+// the official ones for the rest — each loaded only when its target package resolves from the app directory.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { metrics, trace } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
+import type { ResolvedConfig } from '../config.js';
+import { SightlineConfigError, warn } from '../diagnostics.js';
+import { redactSql } from '../redaction.js';
+import { setExpressEnabled } from './express.js';
+import { installFastify } from './fastify.js';
+import { installHttpClient } from './http-client.js';
+import { installHttpServer } from './http-server.js';
+import { installPinoHook } from './pino-hook.js';
+
+interface OfficialSpec {
+  name: string;
+  targets: string[];
+  module: string;
+  cls: string;
+  config?: Record<string, unknown>;
+}
+
+function sanitizeStatementHook(span: Span): void {
+  const attrs = (span as unknown as { attributes?: Record<string, unknown> }).attributes;
+  if (!attrs) return;
+  for (const key of ['db.statement', 'db.query.text']) {
+    const v = attrs[key];
+    if (typeof v === 'string') span.setAttribute(key, redactSql(v));
+  }
+}
+
+export const OFFICIAL: OfficialSpec[] = [
+  { name: 'undici', targets: [], module: '@opentelemetry/instrumentation-undici', cls: 'UndiciInstrumentation' },
+  { name: 'koa', targets: ['koa'], module: '@opentelemetry/instrumentation-koa', cls: 'KoaInstrumentation' },
+  { name: 'nestjs-core', targets: ['@nestjs/core'], module: '@opentelemetry/instrumentation-nestjs-core', cls: 'NestInstrumentation' },
+  {
+    name: 'pg',
+    targets: ['pg'],
+    module: '@opentelemetry/instrumentation-pg',
+    cls: 'PgInstrumentation',
+    config: { requestHook: sanitizeStatementHook, enhancedDatabaseReporting: false },
+  },
+  {
+    name: 'mysql2',
+    targets: ['mysql2'],
+    module: '@opentelemetry/instrumentation-mysql2',
+    cls: 'MySQL2Instrumentation',
+    config: { maskStatement: true, maskStatementHook: redactSql },
+  },
+  { name: 'ioredis', targets: ['ioredis'], module: '@opentelemetry/instrumentation-ioredis', cls: 'IORedisInstrumentation' },
+  { name: 'redis', targets: ['redis', '@redis/client'], module: '@opentelemetry/instrumentation-redis', cls: 'RedisInstrumentation' },
+  { name: 'mongodb', targets: ['mongodb'], module: '@opentelemetry/instrumentation-mongodb', cls: 'MongoDBInstrumentation' },
+  { name: 'amqplib', targets: ['amqplib'], module: '@opentelemetry/instrumentation-amqplib', cls: 'AmqplibInstrumentation' },
+  { name: 'kafkajs', targets: ['kafkajs'], module: '@opentelemetry/instrumentation-kafkajs', cls: 'KafkaJsInstrumentation' },
+  { name: 'graphql', targets: ['graphql'], module: '@opentelemetry/instrumentation-graphql', cls: 'GraphQLInstrumentation' },
+  { name: 'grpc', targets: ['@grpc/grpc-js'], module: '@opentelemetry/instrumentation-grpc', cls: 'GrpcInstrumentation' },
+  {
+    name: 'winston',
+    targets: ['winston'],
+    module: '@opentelemetry/instrumentation-winston',
+    cls: 'WinstonInstrumentation',
+    config: { disableLogSending: true },
+  },
+];
+
+export const OWN = ['http', 'express', 'fastify', 'pino', 'runtime-node'] as const;
+
+function appRequire(): NodeJS.Require {
+  return createRequire(join(process.cwd(), '__sightline_resolve__.js'));
+}
+
+/** Packages the app itself depends on (so our own transitive dependencies, e.g. @grpc/grpc-js, do not count). */
+function appDependencies(): Set<string> | undefined {
+  try {
+    const pkg = appRequire()('./package.json') as Record<string, Record<string, string> | undefined>;
+    return new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})]);
+  } catch {
+    return undefined;
+  }
+}
+
+function resolvable(target: string, req: NodeJS.Require): boolean {
+  try {
+    req.resolve(target);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isEnabled(cfg: ResolvedConfig, name: string): boolean {
+  if (cfg.enabledInstrumentations && !cfg.enabledInstrumentations.includes(name)) return false;
+  return !cfg.disabledInstrumentations.includes(name);
+}
+
+/** Official instrumentations that will be loaded for this app (also used to scope the ESM loader hook). */
+export function plannedOfficial(cfg: ResolvedConfig): OfficialSpec[] {
+  const req = appRequire();
+  const deps = appDependencies();
+  return OFFICIAL.filter((spec) => {
+    if (!isEnabled(cfg, spec.name)) return false;
+    if (spec.targets.length === 0) return true;
+    // @grpc/grpc-js is our own exporter's dependency: only instrument it when the app asks for it directly.
+    if (spec.name === 'grpc' && !deps?.has('@grpc/grpc-js')) return false;
+    return spec.targets.some((t) => resolvable(t, req));
+  });
+}
+
+function checkNames(cfg: ResolvedConfig): void {
+  const known = new Set<string>([...OWN, ...OFFICIAL.map((s) => s.name)]);
+  for (const [variable, list] of [
+    ['OTEL_NODE_ENABLED_INSTRUMENTATIONS', cfg.enabledInstrumentations ?? []],
+    ['OTEL_NODE_DISABLED_INSTRUMENTATIONS', cfg.disabledInstrumentations],
+  ] as const) {
+    for (const name of list) {
+      if (known.has(name)) continue;
+      const message = `${variable} names "${name}", which is not an instrumentation; known: ${[...known].join(', ')}. Ignored.`;
+      if (cfg.strict) throw new SightlineConfigError('SIGHTLINE_ERR_SDK_INSTRUMENTATION', message);
+      warn('SIGHTLINE_ERR_SDK_INSTRUMENTATION', message);
+    }
+  }
+}
+
+export function installInstrumentations(cfg: ResolvedConfig): () => void {
+  checkNames(cfg);
+  const tracer = trace.getTracer('@sightline/node/http');
+  const meter = metrics.getMeter('@sightline/node/http');
+  const undo: Array<() => void> = [];
+  if (isEnabled(cfg, 'http')) {
+    undo.push(installHttpServer(tracer, meter, { ignoreRoutes: cfg.ignoreRoutes, redactQueryParams: cfg.redactQueryParams }));
+    undo.push(installHttpClient(tracer, cfg.redactQueryParams));
+  }
+  setExpressEnabled(isEnabled(cfg, 'express'));
+  if (isEnabled(cfg, 'fastify')) undo.push(installFastify());
+  if (isEnabled(cfg, 'pino')) undo.push(installPinoHook());
+  for (const spec of plannedOfficial(cfg)) {
+    try {
+      const mod = require(spec.module) as Record<string, new (c?: Record<string, unknown>) => { disable(): void }>;
+      const Cls = mod[spec.cls];
+      if (!Cls) throw new Error(`${spec.module} has no export ${spec.cls}`);
+      const instance = new Cls(spec.config ?? {});
+      undo.push(() => instance.disable());
+    } catch (err) {
+      warn('SIGHTLINE_ERR_SDK_INSTRUMENTATION', `instrumentation "${spec.name}" could not be loaded (${(err as Error).message}); the app runs without it.`);
+    }
+  }
+  return () => {
+    for (const u of undo.reverse()) u();
+  };
+}

@@ -1,0 +1,97 @@
+// Trace context for log records, and the bridge from pino calls to OTLP log records. This is the hot path of every
+// log call: everything that can be is computed once at module load.
+import { format } from 'node:util';
+import { context, trace } from '@opentelemetry/api';
+import { SeverityNumber, logs } from '@opentelemetry/api-logs';
+import type { AnyValue, LogAttributes, Logger as OtelLogger, LoggerProvider } from '@opentelemetry/api-logs';
+
+const FLAGS: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const INVALID_TRACE_ID = '00000000000000000000000000000000';
+
+export interface CorrelationFields {
+  trace_id: string;
+  span_id: string;
+  trace_flags: string;
+}
+
+/** The active span's ids, or an empty object outside spans. Returns a fresh object (pino merges into it). */
+export function correlationFields(): CorrelationFields | Record<string, never> {
+  const span = trace.getSpan(context.active());
+  if (span === undefined) return {};
+  const sc = span.spanContext();
+  if (sc.traceId === INVALID_TRACE_ID) return {};
+  return { trace_id: sc.traceId, span_id: sc.spanId, trace_flags: FLAGS[sc.traceFlags & 0xff] as string };
+}
+
+const SEVERITY: Record<number, [SeverityNumber, string]> = {
+  10: [SeverityNumber.TRACE, 'TRACE'],
+  20: [SeverityNumber.DEBUG, 'DEBUG'],
+  30: [SeverityNumber.INFO, 'INFO'],
+  40: [SeverityNumber.WARN, 'WARN'],
+  50: [SeverityNumber.ERROR, 'ERROR'],
+  60: [SeverityNumber.FATAL, 'FATAL'],
+};
+
+let provider: LoggerProvider | undefined;
+let otelLogger: OtelLogger | undefined;
+function currentOtelLogger(): OtelLogger {
+  const p = logs.getLoggerProvider();
+  if (p !== provider || otelLogger === undefined) {
+    provider = p;
+    otelLogger = p.getLogger('@sightline/node/pino');
+  }
+  return otelLogger;
+}
+
+function toAnyValue(v: unknown): AnyValue {
+  if (v === null || v === undefined) return null;
+  const t = typeof v;
+  if (t === 'string' || t === 'number' || t === 'boolean') return v as AnyValue;
+  if (t === 'bigint') return String(v);
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/** Sends one pino call to the OTel Logs API (the SDK's LoggerProvider, when started). Never throws. */
+export function emitPinoCall(args: unknown[], level: number): void {
+  try {
+    let attributes: LogAttributes | undefined;
+    let i = 0;
+    const first = args[0];
+    if (first !== null && typeof first === 'object') {
+      i = 1;
+      attributes = {};
+      if (first instanceof Error) {
+        attributes['exception.type'] = first.name;
+        attributes['exception.message'] = first.message;
+        if (first.stack) attributes['exception.stacktrace'] = first.stack;
+      } else {
+        for (const key of Object.keys(first)) {
+          const v = (first as Record<string, unknown>)[key];
+          if (v instanceof Error) {
+            attributes['exception.type'] = v.name;
+            attributes['exception.message'] = v.message;
+            if (v.stack) attributes['exception.stacktrace'] = v.stack;
+          } else attributes[key] = toAnyValue(v);
+        }
+      }
+    }
+    const msg = args[i];
+    let body: string | undefined;
+    if (typeof msg === 'string') body = args.length > i + 1 ? format(msg, ...args.slice(i + 1)) : msg;
+    else if (first instanceof Error) body = first.message;
+    const sev = SEVERITY[level];
+    currentOtelLogger().emit({
+      severityNumber: sev?.[0] ?? SeverityNumber.INFO,
+      severityText: sev?.[1] ?? String(level),
+      body,
+      attributes,
+      context: context.active(),
+    });
+  } catch {
+    // a log call must never fail because of telemetry
+  }
+}

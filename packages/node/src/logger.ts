@@ -1,0 +1,76 @@
+// The ready pino logger and createLogger(): JSON lines on stdout (pretty on a dev TTY) carrying trace_id/span_id/
+// trace_flags of the active span, and the same record as OTLP.
+import type { Writable } from 'node:stream';
+import pino from 'pino';
+import type { DestinationStream, Logger, LoggerOptions } from 'pino';
+import { correlationFields, emitPinoCall } from './log-correlation.js';
+
+export type { Logger } from 'pino';
+
+export interface CreateLoggerOptions extends LoggerOptions {
+  /** Human-readable lines instead of JSON (default: stdout is a TTY and NODE_ENV is not production). */
+  pretty?: boolean;
+  /** Also send records as OTLP log records (default true). */
+  otlp?: boolean;
+}
+
+type LogMethodHook = NonNullable<NonNullable<LoggerOptions['hooks']>['logMethod']>;
+
+/** Adds correlation (mixin) and OTLP emission (logMethod hook) to pino options, keeping the app's own ones. */
+export function correlatedPinoOptions<T extends LoggerOptions>(options: T, otlp = true): T {
+  const userMixin = options.mixin;
+  const mixin: LoggerOptions['mixin'] = userMixin
+    ? (obj, level, logger) => ({ ...userMixin(obj, level, logger), ...correlationFields() })
+    : () => correlationFields();
+  const userLogMethod = options.hooks?.logMethod;
+  let logMethod: LogMethodHook | undefined;
+  if (otlp) {
+    logMethod = userLogMethod
+      ? function (this: Logger, args, method, level) {
+          emitPinoCall(args, level);
+          return userLogMethod.call(this, args, method, level);
+        }
+      : function (this: Logger, args, method, level) {
+          emitPinoCall(args, level);
+          return method.apply(this, args);
+        };
+  }
+  return { ...options, mixin, hooks: { ...options.hooks, ...(logMethod ? { logMethod } : {}) } };
+}
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' };
+const SKIP = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'trace_id', 'span_id', 'trace_flags']);
+
+/** Minimal dev formatter: `12:00:01 INFO  message key=value [trace 4bf92f35…]`. */
+function prettyStream(out: Writable): DestinationStream {
+  return {
+    write(line: string) {
+      try {
+        const rec = JSON.parse(line) as Record<string, unknown>;
+        const time = new Date(Number(rec.time)).toISOString().slice(11, 19);
+        const extra = Object.keys(rec)
+          .filter((k) => !SKIP.has(k))
+          .map((k) => `${k}=${typeof rec[k] === 'string' ? rec[k] : JSON.stringify(rec[k])}`)
+          .join(' ');
+        const traceTag = rec.trace_id ? ` [trace ${String(rec.trace_id).slice(0, 8)}…]` : '';
+        out.write(`${time} ${LEVEL_NAMES[Number(rec.level)] ?? rec.level} ${rec.msg ?? ''}${extra ? ` ${extra}` : ''}${traceTag}\n`);
+      } catch {
+        out.write(line);
+      }
+    },
+  };
+}
+
+export function createLogger(options: CreateLoggerOptions = {}, destination?: DestinationStream): Logger {
+  const { pretty, otlp, ...pinoOptions } = options;
+  const usePretty = pretty ?? (Boolean(process.stdout.isTTY) && process.env.NODE_ENV !== 'production');
+  const opts = correlatedPinoOptions(
+    { level: process.env.LOG_LEVEL ?? 'info', ...pinoOptions } as LoggerOptions,
+    otlp ?? true,
+  );
+  if (destination) return pino(opts, destination);
+  return usePretty ? pino(opts, prettyStream(process.stdout)) : pino(opts);
+}
+
+/** The ready logger: `import { logger } from '@sightline/node'`. */
+export const logger: Logger = createLogger();

@@ -1,0 +1,200 @@
+// init(): composes the SDK from its individual packages (no @opentelemetry/sdk-node), registers it globally and
+// installs only the instrumentations whose target packages the app has.
+import { DiagLogLevel, context, diag, metrics, propagation, trace } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { LoggerProvider } from '@opentelemetry/sdk-logs';
+import type { LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import type { IMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BoundedBatcher } from './batch-processor.js';
+import { resolveConfig } from './config.js';
+import type { ResolvedConfig, SightlineOptions } from './config.js';
+import { droppedTotals, setQuiet, warn } from './diagnostics.js';
+import { createLogExporter, createMetricExporter, createSpanExporter } from './exporters.js';
+import { installInstrumentations, isEnabled } from './instrumentations/loader.js';
+import { clearInstrumentCache } from './meter-helpers.js';
+import { startRuntimeMetrics } from './instrumentations/runtime-metrics.js';
+import { buildResource } from './resource.js';
+import { installSignalHandlers, withDeadline } from './shutdown.js';
+
+export interface SightlineHandle {
+  /** Exports everything buffered now. Never rejects. */
+  forceFlush(): Promise<void>;
+  /** Flushes and stops the SDK; later calls return the same promise. Never rejects. */
+  shutdown(): Promise<void>;
+}
+
+const NOOP_HANDLE: SightlineHandle = { forceFlush: () => Promise.resolve(), shutdown: () => Promise.resolve() };
+let current: SightlineHandle | undefined;
+let currentConfig: ResolvedConfig | undefined;
+
+/** The configuration the running SDK resolved (undefined before init). */
+export function activeConfig(): ResolvedConfig | undefined {
+  return currentConfig;
+}
+
+function sampler(cfg: ResolvedConfig): Sampler {
+  switch (cfg.sampler) {
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return new TraceIdRatioBasedSampler(cfg.samplerArg);
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(cfg.samplerArg) });
+    default:
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  }
+}
+
+class SpanBatchProcessor implements SpanProcessor {
+  constructor(private readonly batcher: BoundedBatcher<ReadableSpan>) {}
+  onStart(): void {}
+  onEnd(span: ReadableSpan): void {
+    if (span.spanContext().traceFlags & 1) this.batcher.add(span);
+  }
+  forceFlush(): Promise<void> {
+    return this.batcher.flush();
+  }
+  shutdown(): Promise<void> {
+    return this.batcher.shutdown();
+  }
+}
+
+class LogBatchProcessor implements LogRecordProcessor {
+  constructor(private readonly batcher: BoundedBatcher<ReadableLogRecord>) {}
+  onEmit(record: SdkLogRecord, _ctx?: Context): void {
+    this.batcher.add(record as unknown as ReadableLogRecord);
+  }
+  forceFlush(): Promise<void> {
+    return this.batcher.flush();
+  }
+  shutdown(): Promise<void> {
+    return this.batcher.shutdown();
+  }
+}
+
+const DIAG_LEVELS: Record<string, DiagLogLevel> = {
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+  verbose: DiagLogLevel.VERBOSE,
+  all: DiagLogLevel.ALL,
+};
+
+function metricReaders(cfg: ResolvedConfig): IMetricReader[] {
+  const m = cfg.metrics;
+  if (m.exporter === 'none') return [];
+  if (m.exporter === 'prometheus') {
+    const { PrometheusExporter } = require('@opentelemetry/exporter-prometheus') as typeof import('@opentelemetry/exporter-prometheus');
+    return [
+      new PrometheusExporter({ port: m.prometheusPort, host: m.prometheusHost }, (err) => {
+        if (err) warn('SIGHTLINE_ERR_SDK_PROMETHEUS', `could not serve /metrics on ${m.prometheusHost}:${m.prometheusPort}: ${err.message}`);
+      }),
+    ];
+  }
+  return [
+    new PeriodicExportingMetricReader({
+      exporter: createMetricExporter(m),
+      exportIntervalMillis: m.exportIntervalMillis,
+      exportTimeoutMillis: Math.min(m.exportIntervalMillis, 30_000),
+    }),
+  ];
+}
+
+/** Starts traces, metrics and logs. Idempotent: a second call warns and returns the first handle. */
+export function init(options: SightlineOptions = {}): SightlineHandle {
+  if (current) {
+    warn('SIGHTLINE_ERR_SDK_ALREADY_STARTED', 'init() was called again; the first configuration stays in effect and this call changes nothing.');
+    return current;
+  }
+  const cfg = resolveConfig(options);
+  setQuiet(cfg.logLevel === 'none');
+  if (cfg.disabled) {
+    current = NOOP_HANDLE;
+    return current;
+  }
+  currentConfig = cfg;
+  const diagLevel = DIAG_LEVELS[cfg.logLevel];
+  if (diagLevel !== undefined) diag.setLogger({ error: console.error, warn: console.warn, info: console.info, debug: console.debug, verbose: console.debug }, diagLevel);
+
+  const resource = buildResource(cfg);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  );
+
+  const spanProcessors: SpanProcessor[] = [];
+  if (cfg.traces.exporter !== 'none') {
+    spanProcessors.push(new SpanBatchProcessor(new BoundedBatcher(createSpanExporter(cfg.traces), 'traces')));
+  }
+  const tracerProvider = new BasicTracerProvider({ resource, sampler: sampler(cfg), spanProcessors });
+  trace.setGlobalTracerProvider(tracerProvider);
+
+  const meterProvider = new MeterProvider({ resource, readers: metricReaders(cfg) });
+  metrics.setGlobalMeterProvider(meterProvider);
+  meterProvider
+    .getMeter('@sightline/node')
+    .createObservableCounter('sightline.sdk.dropped', {
+      description: 'Telemetry items the SDK gave up on (queue full, export failed or timed out)',
+      unit: '{item}',
+    })
+    .addCallback((result) => {
+      const totals = droppedTotals();
+      for (const signal of ['traces', 'metrics', 'logs'] as const) result.observe(totals[signal], { signal });
+    });
+
+  const logProcessors: LogRecordProcessor[] = [];
+  if (cfg.logs.exporter !== 'none') {
+    logProcessors.push(new LogBatchProcessor(new BoundedBatcher(createLogExporter(cfg.logs), 'logs')));
+  }
+  const loggerProvider = new LoggerProvider({ resource, processors: logProcessors });
+  logs.setGlobalLoggerProvider(loggerProvider);
+
+  clearInstrumentCache();
+  const stopRuntime = isEnabled(cfg, 'runtime-node') ? startRuntimeMetrics(meterProvider.getMeter('@sightline/node/runtime')) : () => {};
+  const uninstrument = installInstrumentations(cfg);
+
+  const flushAll = async (): Promise<void> => {
+    await Promise.allSettled([tracerProvider.forceFlush(), loggerProvider.forceFlush()]);
+    await Promise.allSettled([meterProvider.forceFlush()]);
+  };
+  let shuttingDown: Promise<void> | undefined;
+  const shutdownAll = (): Promise<void> => {
+    shuttingDown ??= withDeadline(
+      (async () => {
+        uninstrument();
+        stopRuntime();
+        await Promise.allSettled([tracerProvider.shutdown(), loggerProvider.shutdown()]);
+        await Promise.allSettled([meterProvider.shutdown()]);
+      })(),
+      cfg.shutdownTimeoutMillis,
+    );
+    return shuttingDown;
+  };
+  const removeSignals = cfg.handleSignals ? installSignalHandlers(shutdownAll, cfg.shutdownTimeoutMillis) : () => {};
+  // A script that simply ends still delivers what it recorded.
+  process.once('beforeExit', () => void shutdownAll());
+
+  current = {
+    forceFlush: () => withDeadline(flushAll(), cfg.shutdownTimeoutMillis),
+    shutdown: () => {
+      removeSignals();
+      return shutdownAll();
+    },
+  };
+  return current;
+}
