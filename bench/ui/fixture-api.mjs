@@ -11,8 +11,14 @@ const BIG_TRACE = 'b'.repeat(32);
 export function makeData({ services = 50, spans = 5000, logs = 100_000, now = Date.now() } = {}) {
   const names = Array.from({ length: services }, (_, i) => `svc-${String(i).padStart(2, '0')}`);
   const svcRows = names.map((name, i) => ({
-    name, requests: 1000 + i * 37, rate: 2 + i / 10, errors: i % 7, errorRatio: (i % 7) / (1000 + i * 37),
-    p50Ms: 2 + i / 5, p95Ms: 20 + i, p99Ms: 80 + i * 2,
+    name,
+    requests: 1000 + i * 37,
+    rate: 2 + i / 10,
+    errors: i % 7,
+    errorRatio: (i % 7) / (1000 + i * 37),
+    p50Ms: 2 + i / 5,
+    p95Ms: 20 + i,
+    p99Ms: 80 + i * 2,
   }));
   const start = now - 2000;
   const spanRows = [];
@@ -21,20 +27,36 @@ export function makeData({ services = 50, spans = 5000, logs = 100_000, now = Da
     const parent = i === 0 ? -1 : i < 50 ? i - 1 : Math.floor((i * 7919) % i);
     const s = start * 1e6 + i * 1e5;
     spanRows.push({
-      traceId: BIG_TRACE, spanId: hex(i + 1, 16), parentSpanId: parent < 0 ? '' : hex(parent + 1, 16),
-      name: `op-${i % 40}`, kind: i === 0 ? 2 : 1,
-      startTimeUnixNano: String(s), endTimeUnixNano: String(s + 1e6 + (spans - i) * 2e5),
-      attributes: [{ key: 'i', value: { intValue: String(i) } }], events: [], links: [], status: { code: i % 97 === 0 ? 2 : 0 },
+      traceId: BIG_TRACE,
+      spanId: hex(i + 1, 16),
+      parentSpanId: parent < 0 ? '' : hex(parent + 1, 16),
+      name: `op-${i % 40}`,
+      kind: i === 0 ? 2 : 1,
+      startTimeUnixNano: String(s),
+      endTimeUnixNano: String(s + 1e6 + (spans - i) * 2e5),
+      attributes: [{ key: 'i', value: { intValue: String(i) } }],
+      events: [],
+      links: [],
+      status: { code: i % 97 === 0 ? 2 : 0 },
     });
   }
-  const trace = { resourceSpans: [0, 1, 2, 3].map((r) => ({
-    resource: { attributes: [{ key: 'service.name', value: { stringValue: names[r] } }] },
-    scopeSpans: [{ scope: { name: 'bench' }, spans: spanRows.filter((_, i) => i % 4 === r) }],
-  })) };
+  const trace = {
+    resourceSpans: [0, 1, 2, 3].map((r) => ({
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: names[r] } }] },
+      scopeSpans: [{ scope: { name: 'bench' }, spans: spanRows.filter((_, i) => i % 4 === r) }],
+    })),
+  };
   const logRows = Array.from({ length: logs }, (_, i) => ({
-    id: String(i), timeMs: now - i * 10, service: names[i % services], severityNumber: [9, 9, 13, 17][i % 4],
-    severityText: ['info', 'info', 'warn', 'error'][i % 4], body: i % 5 === 0 ? { msg: `request ${i}`, n: i } : `log line ${i} handled request`,
-    traceId: i % 3 === 0 ? BIG_TRACE : '', spanId: '', attributes: { i: String(i) }, resource: { 'service.name': names[i % services] },
+    id: String(i),
+    timeMs: now - i * 10,
+    service: names[i % services],
+    severityNumber: [9, 9, 13, 17][i % 4],
+    severityText: ['info', 'info', 'warn', 'error'][i % 4],
+    body: i % 5 === 0 ? { msg: `request ${i}`, n: i } : `log line ${i} handled request`,
+    traceId: i % 3 === 0 ? BIG_TRACE : '',
+    spanId: '',
+    attributes: { i: String(i) },
+    resource: { 'service.name': names[i % services] },
   }));
   return { svcRows, trace, logRows, now };
 }
@@ -53,7 +75,14 @@ export function startFixture({ uiDir, data, port = 0 }) {
     const p = url.pathname;
     if (p === '/api/services') return json(res, { services: data.svcRows });
     if (/^\/api\/services\/[^/]+\/series$/.test(p)) {
-      const points = Array.from({ length: 30 }, (_, i) => ({ t: data.now - (30 - i) * 60000, rate: 1 + Math.sin(i), errorRatio: 0, p50Ms: 3, p95Ms: 9, p99Ms: 12 }));
+      const points = Array.from({ length: 30 }, (_, i) => ({
+        t: data.now - (30 - i) * 60000,
+        rate: 1 + Math.sin(i),
+        errorRatio: 0,
+        p50Ms: 3,
+        p95Ms: 9,
+        p99Ms: 12,
+      }));
       return json(res, { step: 60000, points });
     }
     if (/^\/api\/services\/[^/]+\/operations$/.test(p)) return json(res, { operations: [] });
@@ -68,9 +97,16 @@ export function startFixture({ uiDir, data, port = 0 }) {
     if (p === '/api/metrics') return json(res, { metrics: [] });
     if (p === '/__baseline/services') {
       // Baseline: the same 50-row table as static HTML, no script: the fastest a first paint can be here.
-      const rows = data.svcRows.map((r) => `<tr><td>${r.name}</td><td>${r.requests}</td><td>${r.rate}/s</td><td>${r.p50Ms} ms</td><td>${r.p95Ms} ms</td><td>${r.p99Ms} ms</td></tr>`).join('');
+      const rows = data.svcRows
+        .map(
+          (r) =>
+            `<tr><td>${r.name}</td><td>${r.requests}</td><td>${r.rate}/s</td><td>${r.p50Ms} ms</td><td>${r.p95Ms} ms</td><td>${r.p99Ms} ms</td></tr>`,
+        )
+        .join('');
       res.writeHead(200, { 'content-type': 'text/html' });
-      return res.end(`<!doctype html><html><body><table aria-label="Services"><tbody>${rows}</tbody></table></body></html>`);
+      return res.end(
+        `<!doctype html><html><body><table aria-label="Services"><tbody>${rows}</tbody></table></body></html>`,
+      );
     }
     if (p.startsWith('/api/')) return json(res, { error: { code: 'SIGHTLINE_ERR_NOT_FOUND', message: p } }, 404);
     let file = normalize(join(uiDir, p));

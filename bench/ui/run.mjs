@@ -35,8 +35,15 @@ const base = `http://127.0.0.1:${server.address().port}`;
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 
 // Records, in page time, when a selector first matches and the frame after it (≈ painted).
@@ -145,7 +152,10 @@ async function measureScroll(page, selector, seconds = 3, pxPerFrame = 1200) {
           el.scrollTop = (el.scrollTop + pxPerFrame) % (el.scrollHeight - el.clientHeight);
           if (ts - t0 < seconds * 1000) requestAnimationFrame(step);
           else {
-            const gaps = frames.slice(1).map((f, i) => f - frames[i]).sort((a, b) => a - b);
+            const gaps = frames
+              .slice(1)
+              .map((f, i) => f - frames[i])
+              .sort((a, b) => a - b);
             done({
               fps: (frames.length - 1) / ((frames[frames.length - 1] - frames[0]) / 1000),
               p95FrameMs: gaps[Math.floor(gaps.length * 0.95)],
@@ -197,7 +207,10 @@ const only = process.env.ONLY ?? '';
 const skip = { ui: Number.NaN, baseline: Number.NaN, collapse: Number.NaN };
 const services = !only || only === 'services' ? await servicesFirstPaint() : skip;
 const trace = !only || only === 'trace' ? await traceInteractive() : skip;
-const logs = !only || only === 'logs' ? await logsScroll() : { ui: { fps: Number.NaN }, baseline: { fps: Number.NaN }, loadAllMs: 0, rowsInDom: 0 };
+const logs =
+  !only || only === 'logs'
+    ? await logsScroll()
+    : { ui: { fps: Number.NaN }, baseline: { fps: Number.NaN }, loadAllMs: 0, rowsInDom: 0 };
 await browser.close();
 server.close();
 
@@ -205,7 +218,13 @@ const rows = [
   ['services first paint, 50 services (ms)', round(services.ui), round(services.baseline), '< 500', services.ui < 500],
   ['trace 5,000 spans interactive after data (ms)', round(trace.ui), round(trace.baseline), '< 1000', trace.ui < 1000],
   ['trace collapse root, 5,000 → 1 rows (ms)', round(trace.collapse), '', '', true],
-  ['logs wheel scroll, 100,000 rows, 5 rows/frame (fps)', round(logs.ui.fps), round(logs.baseline.fps), '≥ 50', logs.ui.fps >= 50],
+  [
+    'logs wheel scroll, 100,000 rows, 5 rows/frame (fps)',
+    round(logs.ui.fps),
+    round(logs.baseline.fps),
+    '≥ 50',
+    logs.ui.fps >= 50,
+  ],
   ['logs wheel scroll p95 frame (ms)', round(logs.ui.p95FrameMs), round(logs.baseline.p95FrameMs), '', true],
   ['logs fling scroll, 50 rows/frame (fps)', round(logs.fling?.fps), round(logs.baseline.fps), '', true],
 ];
@@ -215,7 +234,12 @@ for (const [name, v, b, target, ok] of rows) {
   const ratio = typeof b === 'number' && b > 0 ? `${round(v / b, 2)}x` : '';
   console.log([name, v, b, ratio, target, ok ? 'yes' : 'NO'].join(' | '));
 }
-console.log(`\n(logs: ${logs.loadAllMs} ms to page in all 100,000 rows by infinite scroll; ${logs.rowsInDom} rows in the DOM)`);
+console.log(
+  `\n(logs: ${logs.loadAllMs} ms to page in all 100,000 rows by infinite scroll; ${logs.rowsInDom} rows in the DOM)`,
+);
 mkdirSync(join(root, 'bench/results'), { recursive: true });
-writeFileSync(join(root, 'bench/results/ui.json'), JSON.stringify({ services, trace, logs, at: new Date().toISOString() }, null, 2));
+writeFileSync(
+  join(root, 'bench/results/ui.json'),
+  JSON.stringify({ services, trace, logs, at: new Date().toISOString() }, null, 2),
+);
 process.exit(rows.every((r) => r[4]) ? 0 : 1);

@@ -32,10 +32,14 @@ export function App() {
   const loc = useLocation();
   const refresh = loc.params.get('refresh');
   useEffect(() => setRefreshInterval(refresh), [refresh]);
+  useEffect(() => {
+    // One delegated listener turns clicks on internal links into in-app navigation.
+    document.addEventListener('click', onLinkClick);
+    return () => document.removeEventListener('click', onLinkClick);
+  }, []);
   const section = `/${loc.path.split('/')[1] || 'services'}`;
   return (
-    // biome-ignore lint/a11y/useKeyWithClickEvents: delegates clicks on real <a> elements, which are keyboard-reachable
-    <div class="app" onClick={(e) => onLinkClick(e as unknown as MouseEvent)}>
+    <div class="app">
       <header class="top">
         <a class="brand" href={hrefWith('/services')}>
           Sightline

@@ -9,7 +9,7 @@ describe('readable units', () => {
   it('shows durations in µs, ms, s and min with three significant digits', () => {
     expect(formatDurationMs(0.0123)).toBe('12.3 µs');
     expect(formatDurationMs(0.5)).toBe('500 µs');
-    expect(formatDurationMs(3.14159)).toBe('3.14 ms');
+    expect(formatDurationMs(3.14259)).toBe('3.14 ms');
     expect(formatDurationMs(999.96)).toBe('1 s');
     expect(formatDurationMs(45_200)).toBe('45.2 s');
     expect(formatDurationMs(150_000)).toBe('2.5 min');
@@ -49,7 +49,9 @@ describe('time ranges', () => {
 
 describe('attribute filters', () => {
   it('parses "key=value, key=value" into attr.* parameters, values may contain =', () => {
-    expect(parseAttrText('http.route=/orders, q=a=b')).toEqual({ attrs: { 'attr.http.route': '/orders', 'attr.q': 'a=b' } });
+    expect(parseAttrText('http.route=/orders, q=a=b')).toEqual({
+      attrs: { 'attr.http.route': '/orders', 'attr.q': 'a=b' },
+    });
   });
 
   it('names the bad part and the accepted form', () => {

@@ -2,7 +2,7 @@
 // without a reload, and the tables and lists work from the keyboard.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningBackend, ensureUiBuilt, launchBrowser, screenshot, skipReason, startBackend } from './harness';
+import { ensureUiBuilt, launchBrowser, type RunningBackend, screenshot, skipReason, startBackend } from './harness';
 import { sendLog, sendTelemetry } from './telemetry';
 
 const reason = await skipReason();
@@ -37,7 +37,9 @@ describe.skipIf(reason !== '')('Sightline UI on a fresh backend', () => {
     await sendTelemetry(backend.otlpHttp);
     // No reload: the 5 s auto-refresh picks the services up.
     await expect
-      .poll(() => page.getByRole('table', { name: 'Services' }).getByRole('link').allTextContents(), { timeout: 15_000 })
+      .poll(() => page.getByRole('table', { name: 'Services' }).getByRole('link').allTextContents(), {
+        timeout: 15_000,
+      })
       .toEqual(['checkout', 'inventory']);
   });
 
@@ -57,7 +59,9 @@ describe.skipIf(reason !== '')('Sightline UI on a fresh backend', () => {
     await expect.poll(() => grid.getAttribute('aria-rowcount')).toBe('1');
     await grid.focus();
     await page.keyboard.press('ArrowDown');
-    await expect.poll(() => page.getByRole('complementary', { name: 'Log detail' }).textContent()).toContain('reserve failed');
+    await expect
+      .poll(() => page.getByRole('complementary', { name: 'Log detail' }).textContent())
+      .toContain('reserve failed');
     await page.keyboard.press('Enter');
     await page.waitForURL((u) => u.pathname.startsWith('/traces/'));
     await expect.poll(() => page.locator('.wf-row').count()).toBe(5);

@@ -1,6 +1,6 @@
 // Known telemetry sent through the real OpenTelemetry JS SDK and OTLP/HTTP exporters: a two-service trace with
 // logs inside it, an exception, hostile strings in a span attribute and a log body, and HTTP duration histograms.
-import { type Context, ROOT_CONTEXT, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { type Context, context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
@@ -55,7 +55,13 @@ export async function sendTelemetry(otlpHttp: string): Promise<SentTelemetry> {
   const spanNames = new Map<string, string>();
   let errorLogSpanId = '';
 
-  const span = (t: typeof apiTracer, name: string, parent: Context, kind: SpanKind, attrs: Record<string, string> = {}) => {
+  const span = (
+    t: typeof apiTracer,
+    name: string,
+    parent: Context,
+    kind: SpanKind,
+    attrs: Record<string, string> = {},
+  ) => {
     const s = t.startSpan(name, { kind, attributes: attrs }, parent);
     const sc = s.spanContext();
     const p = trace.getSpan(parent)?.spanContext().spanId ?? '';
@@ -91,7 +97,12 @@ export async function sendTelemetry(otlpHttp: string): Promise<SentTelemetry> {
     context: reserve.ctx,
   });
   errorLogSpanId = reserve.s.spanContext().spanId;
-  invLog.emit({ severityNumber: SeverityNumber.WARN, severityText: 'warn', body: 'retrying reservation', context: invServer.ctx });
+  invLog.emit({
+    severityNumber: SeverityNumber.WARN,
+    severityText: 'warn',
+    body: 'retrying reservation',
+    context: invServer.ctx,
+  });
   invLog.emit({
     severityNumber: SeverityNumber.DEBUG,
     severityText: 'debug',
@@ -125,7 +136,9 @@ export async function sendTelemetry(otlpHttp: string): Promise<SentTelemetry> {
         'http.response.status_code': i % 15 === 0 ? 500 : 200,
       });
     }
-    meter.createCounter('orders.processed', { unit: '{order}', description: 'Orders handled.' }).add(7, { outcome: 'ok' });
+    meter
+      .createCounter('orders.processed', { unit: '{order}', description: 'Orders handled.' })
+      .add(7, { outcome: 'ok' });
   }
 
   for (const p of [api, inv]) {

@@ -31,7 +31,10 @@ const ids = (rows: { spanId: string }[]) => rows.map((r) => r.spanId.replace(/^0
 describe('trace tree', () => {
   it('nests spans from different services under their parents, children ordered by start time', () => {
     const tree = buildTraceTree(
-      traceOf(['api', [span('1', '', 0, 100), span('3', '1', 50, 90), span('2', '1', 10, 40)]], ['db', [span('4', '2', 12, 30)]]),
+      traceOf(
+        ['api', [span('1', '', 0, 100), span('3', '1', 50, 90), span('2', '1', 10, 40)]],
+        ['db', [span('4', '2', 12, 30)]],
+      ),
     );
     expect(ids(visibleRows(tree, new Set()))).toEqual(['1', '2', '4', '3']);
     expect(tree.byId.get('0000000000000004')?.depth).toBe(2);
@@ -52,7 +55,9 @@ describe('trace tree', () => {
   });
 
   it('hides the descendants of a collapsed span', () => {
-    const tree = buildTraceTree(traceOf(['api', [span('1', '', 0, 100), span('2', '1', 10, 40), span('3', '2', 12, 30)]]));
+    const tree = buildTraceTree(
+      traceOf(['api', [span('1', '', 0, 100), span('2', '1', 10, 40), span('3', '2', 12, 30)]]),
+    );
     expect(ids(visibleRows(tree, new Set(['0000000000000002'])))).toEqual(['1', '2']);
   });
 
@@ -60,9 +65,14 @@ describe('trace tree', () => {
     const tree = buildTraceTree(
       traceOf(['api', [span('1', '', 0, 100), span('2', '1', 0, 30), span('3', '1', 35, 95), span('4', '3', 40, 60)]]),
     );
-    const crit = [...tree.byId.values()].filter((n) => n.critical).map((n) => n.spanId.slice(-1)).sort();
+    const crit = [...tree.byId.values()]
+      .filter((n) => n.critical)
+      .map((n) => n.spanId.slice(-1))
+      .sort();
     expect(crit).toEqual(['1', '2', '3', '4']);
-    const tree2 = buildTraceTree(traceOf(['api', [span('1', '', 0, 100), span('2', '1', 0, 90), span('3', '1', 10, 50)]]));
+    const tree2 = buildTraceTree(
+      traceOf(['api', [span('1', '', 0, 100), span('2', '1', 0, 90), span('3', '1', 10, 50)]]),
+    );
     expect(tree2.byId.get('0000000000000003')?.critical).toBe(false);
   });
 

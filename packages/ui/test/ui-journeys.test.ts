@@ -2,9 +2,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type RunningBackend,
   ensureUiBuilt,
   launchBrowser,
+  type RunningBackend,
   screenshot,
   skipReason,
   startBackend,
@@ -41,16 +41,21 @@ describe.skipIf(reason !== '')('Sightline UI journeys', () => {
   it('lists both services with their request rate on the Services page', async () => {
     await page.goto(`${backend.url}/`);
     const table = page.getByRole('table', { name: 'Services' });
-    await expect.poll(() => table.getByRole('link').allTextContents()).toEqual(
-      expect.arrayContaining(['checkout', 'inventory']),
-    );
-    await expect.poll(() => page.getByRole('link', { name: 'Services', exact: true }).getAttribute('aria-current')).toBe('page');
+    await expect
+      .poll(() => table.getByRole('link').allTextContents())
+      .toEqual(expect.arrayContaining(['checkout', 'inventory']));
+    await expect
+      .poll(() => page.getByRole('link', { name: 'Services', exact: true }).getAttribute('aria-current'))
+      .toBe('page');
     await screenshot(page, 'services');
   });
 
   it('opens a trace from the Traces page and nests the waterfall by the stored parent ids', async () => {
     await page.getByRole('link', { name: 'Traces', exact: true }).click();
-    const link = page.getByRole('table', { name: 'Traces' }).getByRole('link', { name: /GET \/orders\/:id/ }).first();
+    const link = page
+      .getByRole('table', { name: 'Traces' })
+      .getByRole('link', { name: /GET \/orders\/:id/ })
+      .first();
     await link.click();
     await page.waitForURL((u) => u.pathname === `/traces/${sent.traceId}`);
     const rows = page.locator('.wf-row');
@@ -106,7 +111,9 @@ describe.skipIf(reason !== '')('Sightline UI journeys', () => {
     await expect.poll(() => page.locator('.log-row').count()).toBe(5);
     await page.getByLabel('Severity').selectOption('warn');
     await page.waitForURL((u) => u.searchParams.get('severity') === 'warn');
-    await expect.poll(async () => (await page.locator('.log-row .sev').allTextContents()).sort()).toEqual(['error', 'warn']);
+    await expect
+      .poll(async () => (await page.locator('.log-row .sev').allTextContents()).sort())
+      .toEqual(['error', 'warn']);
     await screenshot(page, 'logs-severity');
   });
 
@@ -121,20 +128,30 @@ describe.skipIf(reason !== '')('Sightline UI journeys', () => {
     await page.goto(`${backend.url}/metrics`);
     await page.getByRole('button', { name: /http\.server\.request\.duration/ }).click();
     const chart = page.locator('figure.chart').first();
-    await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 15_000 })
+      .toBeGreaterThan(0);
     expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
-    await expect.poll(async () => Number(await page.locator('figure.heatmap').getAttribute('data-cells'))).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await page.locator('figure.heatmap').getAttribute('data-cells')))
+      .toBeGreaterThan(0);
     await page.getByLabel('Group by').selectOption('http.route');
-    await expect.poll(() => page.locator('.u-legend .u-series').allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringContaining('/orders/:id'), expect.stringContaining('/stock/:sku')]),
-    );
+    await expect
+      .poll(() => page.locator('.u-legend .u-series').allTextContents())
+      .toEqual(
+        expect.arrayContaining([expect.stringContaining('/orders/:id'), expect.stringContaining('/stock/:sku')]),
+      );
     await screenshot(page, 'metrics');
   });
 
   it('shows a service page with rate, error and latency charts, heatmap and routes', async () => {
     await page.goto(`${backend.url}/services/checkout`);
-    await expect.poll(() => page.getByRole('table', { name: 'Routes of checkout' }).textContent()).toContain('GET /orders/:id');
-    await expect.poll(async () => Number(await page.locator('figure.chart').first().getAttribute('data-points'))).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Routes of checkout' }).textContent())
+      .toContain('GET /orders/:id');
+    await expect
+      .poll(async () => Number(await page.locator('figure.chart').first().getAttribute('data-points')))
+      .toBeGreaterThan(0);
     await screenshot(page, 'service');
   });
 

@@ -1,8 +1,16 @@
 // Hostile strings in telemetry render as literal text: no element is created from them and no script runs.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningBackend, ensureUiBuilt, launchBrowser, screenshot, skipReason, startBackend, waitForApi } from './harness';
-import { type SentTelemetry, XSS_IMG, XSS_SCRIPT, sendTelemetry } from './telemetry';
+import {
+  ensureUiBuilt,
+  launchBrowser,
+  type RunningBackend,
+  screenshot,
+  skipReason,
+  startBackend,
+  waitForApi,
+} from './harness';
+import { type SentTelemetry, sendTelemetry, XSS_IMG, XSS_SCRIPT } from './telemetry';
 
 const reason = await skipReason();
 if (reason) console.warn(`skipped: UI escaping — ${reason}`);
@@ -44,7 +52,9 @@ describe.skipIf(reason !== '')('Sightline UI escapes telemetry', () => {
     await expect.poll(() => row.locator('.body').textContent()).toBe(`reserve failed for ${XSS_IMG} ${XSS_SCRIPT}`);
     await row.click();
     const detail = page.getByRole('complementary', { name: 'Log detail' });
-    await expect.poll(() => detail.locator('pre.body').textContent()).toBe(`reserve failed for ${XSS_IMG} ${XSS_SCRIPT}`);
+    await expect
+      .poll(() => detail.locator('pre.body').textContent())
+      .toBe(`reserve failed for ${XSS_IMG} ${XSS_SCRIPT}`);
     expect(await injected(page)).toEqual({ imgs: 0, scripts: 0 });
     await screenshot(page, 'xss-log');
     expect(dialogs).toEqual([]);
@@ -54,9 +64,9 @@ describe.skipIf(reason !== '')('Sightline UI escapes telemetry', () => {
     const root = [...sent.parents].find(([, parent]) => parent === '')?.[0];
     await page.goto(`${backend.url}/traces/${sent.traceId}?span=${root}`);
     const attrs = page.getByRole('complementary', { name: 'Span detail' }).getByRole('table', { name: 'Attributes' });
-    await expect.poll(() => attrs.locator('tr', { hasText: 'xss.attr' }).locator('td').textContent()).toBe(
-      `${XSS_IMG} ${XSS_SCRIPT}`,
-    );
+    await expect
+      .poll(() => attrs.locator('tr', { hasText: 'xss.attr' }).locator('td').textContent())
+      .toBe(`${XSS_IMG} ${XSS_SCRIPT}`);
     expect(await injected(page)).toEqual({ imgs: 0, scripts: 0 });
     // Give an onerror handler time to fire had an element been created.
     await page.waitForTimeout(300);

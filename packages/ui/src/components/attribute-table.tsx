@@ -16,7 +16,9 @@ export function AttributeTable({ attrs, label }: { attrs: Record<string, unknown
         {keys.map((k) => (
           <tr key={k}>
             <th scope="row">{k}</th>
-            <td class={typeof attrs[k] === 'object' && attrs[k] !== null ? 'json' : undefined}>{valueText(attrs[k])}</td>
+            <td class={typeof attrs[k] === 'object' && attrs[k] !== null ? 'json' : undefined}>
+              {valueText(attrs[k])}
+            </td>
           </tr>
         ))}
       </tbody>

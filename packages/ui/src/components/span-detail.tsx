@@ -1,7 +1,8 @@
 // Everything about one span: timing, status, attributes, resource, events, exception stacks and links.
-import { hrefWith } from '../lib/router';
+
 import { formatDurationMs, formatTime } from '../lib/format';
-import { SPAN_KINDS, type SpanNode, attrs, nanosToMs } from '../lib/trace-model';
+import { hrefWith } from '../lib/router';
+import { attrs, nanosToMs, SPAN_KINDS, type SpanNode } from '../lib/trace-model';
 import { AttributeTable, valueText } from './attribute-table';
 import { CopyButton } from './copy-button';
 
@@ -9,7 +10,11 @@ const STATUS = ['unset', 'ok', 'error'];
 
 export function SpanDetail({ node, onClose }: { node: SpanNode; onClose: () => void }) {
   const s = node.span;
-  const events = (s.events ?? []).map((e) => ({ ...e, ms: nanosToMs(e.timeUnixNano), attributes: attrs(e.attributes) }));
+  const events = (s.events ?? []).map((e) => ({
+    ...e,
+    ms: nanosToMs(e.timeUnixNano),
+    attributes: attrs(e.attributes),
+  }));
   const exceptions = events.filter((e) => e.name === 'exception');
   return (
     <aside class="span-detail" aria-label="Span detail">

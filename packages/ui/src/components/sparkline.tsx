@@ -6,7 +6,10 @@ export function Sparkline({ values, width = 96, height = 22 }: { values: number[
   const max = Math.max(...finite, 1e-9);
   const stepX = width / (values.length - 1);
   const pts = values
-    .map((v, i) => `${(i * stepX).toFixed(1)},${(height - 1 - ((Number.isFinite(v) ? v : 0) / max) * (height - 2)).toFixed(1)}`)
+    .map(
+      (v, i) =>
+        `${(i * stepX).toFixed(1)},${(height - 1 - ((Number.isFinite(v) ? v : 0) / max) * (height - 2)).toFixed(1)}`,
+    )
     .join(' ');
   return (
     <svg class="spark" width={width} height={height} viewBox={`0 0 ${width} ${height}`} aria-hidden="true">

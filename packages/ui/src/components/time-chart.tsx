@@ -1,8 +1,8 @@
 // Time-series line chart on uPlot (canvas, ~50 kB, fast with thousands of points).
 import { useEffect, useRef } from 'preact/hooks';
 import type uPlot from 'uplot';
-import { formatUnit } from '../lib/format';
 import { PALETTE } from '../lib/colors';
+import { formatUnit } from '../lib/format';
 import { currentParams } from '../lib/router';
 import { rangeFromParams, resolveTime } from '../lib/time-range';
 
@@ -74,10 +74,7 @@ export function TimeChart({
       legend: { show: true, live: true },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true } },
-      axes: [
-        axis,
-        { ...axis, size: 84, values: (_u, vals) => vals.map((v) => formatUnit(v, unit)) },
-      ],
+      axes: [axis, { ...axis, size: 84, values: (_u, vals) => vals.map((v) => formatUnit(v, unit)) }],
       series: [
         {},
         ...series.map((s, i) => ({

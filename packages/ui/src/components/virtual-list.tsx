@@ -96,6 +96,10 @@ export function VirtualList(props: VirtualListProps) {
   for (let i = first; i < last; i++) {
     // Placed by slot too, so the children keep their order and Preact never moves nodes.
     rows[i % slots] = (
+      // Rows are absolutely positioned divs (a <tr> cannot be); focus stays on the grid, which handles the keys.
+      // biome-ignore lint/a11y/useKeyWithClickEvents: the grid container handles arrow keys and Enter
+      // biome-ignore lint/a11y/useFocusableInteractive: see above; the grid is the focus target
+      // biome-ignore lint/a11y/useSemanticElements: virtualized rows cannot be table rows
       <div
         key={i % slots}
         role="row"
@@ -111,6 +115,7 @@ export function VirtualList(props: VirtualListProps) {
   }
 
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a virtualized grid of positioned divs, not a <table>
     <div
       ref={ref}
       class={`vlist ${props.class ?? ''}`}

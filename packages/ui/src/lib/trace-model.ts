@@ -151,7 +151,8 @@ export function visibleRows(tree: TraceTree, collapsed: Set<string>): SpanNode[]
   while (stack.length) {
     const n = stack.pop() as SpanNode;
     out.push(n);
-    if (!collapsed.has(n.spanId)) for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i] as SpanNode);
+    if (!collapsed.has(n.spanId))
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i] as SpanNode);
   }
   return out;
 }

@@ -9,7 +9,7 @@ import type { LogRow, RedRow } from '../lib/api-types';
 import { attrPatch, attrsFromParams, attrsToText, parseAttrText } from '../lib/attr-filter';
 import { serviceColor } from '../lib/colors';
 import { formatDateTime, formatTime } from '../lib/format';
-import { SEVERITIES, bodyLine, prettyBody, severityClass, severityName } from '../lib/log-format';
+import { bodyLine, prettyBody, SEVERITIES, severityClass, severityName } from '../lib/log-format';
 import { currentParams, hrefWith, navigate, setParams } from '../lib/router';
 import { rangeFromParams } from '../lib/time-range';
 import { useLogStream } from '../lib/use-log-stream';
@@ -64,7 +64,12 @@ function LogFilters({ params }: { params: URLSearchParams }) {
       </label>
       <label class="grow">
         Text
-        <input type="search" value={q} placeholder="contains…" onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
+        <input
+          type="search"
+          value={q}
+          placeholder="contains…"
+          onInput={(e) => setQ((e.target as HTMLInputElement).value)}
+        />
       </label>
       <label>
         trace_id
@@ -98,7 +103,9 @@ function LogDetail({ log, onClose }: { log: LogRow; onClose: () => void }) {
     <aside class="log-detail" aria-label="Log detail">
       <header>
         <h2>
-          <span class={`sev ${severityClass(log.severityNumber)}`}>{severityName(log.severityNumber, log.severityText)}</span>{' '}
+          <span class={`sev ${severityClass(log.severityNumber)}`}>
+            {severityName(log.severityNumber, log.severityText)}
+          </span>{' '}
           {formatDateTime(log.timeMs)}
         </h2>
         <button type="button" class="close" aria-label="Close log detail" onClick={onClose}>

@@ -106,7 +106,10 @@ function MetricView({ metric, params }: { metric: MetricInfo; params: URLSearchP
       <TimeChart
         title={`${agg}(${metric.name})${groupBy ? ` by ${groupBy}` : ''}`}
         unit={chartUnit}
-        series={(series.data?.series ?? []).map((s) => ({ label: seriesLabel(s.labels, metric.name), points: s.points }))}
+        series={(series.data?.series ?? []).map((s) => ({
+          label: seriesLabel(s.labels, metric.name),
+          points: s.points,
+        }))}
         height={260}
       />
       {isHist ? (

@@ -2,7 +2,7 @@
 import { ErrorBanner } from '../components/empty-state';
 import { Heatmap } from '../components/heatmap';
 import { RedTable } from '../components/red-table';
-import { TimeChart, type ChartSeries } from '../components/time-chart';
+import { type ChartSeries, TimeChart } from '../components/time-chart';
 import { apiUrl, useApi } from '../lib/api';
 import type { HeatmapSeries, RedRow, SeriesPoint } from '../lib/api-types';
 import { currentParams, hrefWith } from '../lib/router';
@@ -75,9 +75,10 @@ export function mergeHeatmap(series: HeatmapSeries[]): [number, number[]][] {
     for (const [t, counts] of s.points) {
       const acc = byT.get(t);
       if (!acc) byT.set(t, [...counts]);
-      else counts.forEach((c, i) => {
-        acc[i] = (acc[i] ?? 0) + c;
-      });
+      else
+        counts.forEach((c, i) => {
+          acc[i] = (acc[i] ?? 0) + c;
+        });
     }
   }
   return [...byT.entries()].sort((a, b) => a[0] - b[0]);

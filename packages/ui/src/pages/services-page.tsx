@@ -1,7 +1,8 @@
 // Services overview: one row per service with rate, errors, latency percentiles and a rate sparkline.
-import { Sparkline } from '../components/sparkline';
+
 import { EmptyState, ErrorBanner } from '../components/empty-state';
 import { RedTable } from '../components/red-table';
+import { Sparkline } from '../components/sparkline';
 import { apiUrl, useApi } from '../lib/api';
 import type { RedRow, SeriesPoint } from '../lib/api-types';
 import { currentParams, hrefWith } from '../lib/router';

@@ -30,7 +30,10 @@ function SearchForm({ params }: { params: URLSearchParams }) {
     e.preventDefault();
     const parsed = parseAttrText(attrs);
     if ('error' in parsed) return setProblem(parsed.error);
-    for (const [label, v] of [['min duration', min], ['max duration', max]] as const) {
+    for (const [label, v] of [
+      ['min duration', min],
+      ['max duration', max],
+    ] as const) {
       if (v && !(Number(v) >= 0)) return setProblem(`${label} "${v}" is not a number of milliseconds ≥ 0`);
     }
     setProblem('');
@@ -82,11 +85,21 @@ function SearchForm({ params }: { params: URLSearchParams }) {
       </label>
       <label>
         Min ms
-        <input class="short" inputMode="decimal" value={min} onInput={(e) => setMin((e.target as HTMLInputElement).value)} />
+        <input
+          class="short"
+          inputMode="decimal"
+          value={min}
+          onInput={(e) => setMin((e.target as HTMLInputElement).value)}
+        />
       </label>
       <label>
         Max ms
-        <input class="short" inputMode="decimal" value={max} onInput={(e) => setMax((e.target as HTMLInputElement).value)} />
+        <input
+          class="short"
+          inputMode="decimal"
+          value={max}
+          onInput={(e) => setMax((e.target as HTMLInputElement).value)}
+        />
       </label>
       <label class="grow">
         Attributes
