@@ -12,7 +12,10 @@ import { writeOutputs } from '../src/files/index.js';
 
 function hasTool(name: string): boolean {
   const ok = spawnSync(name, ['--version'], { encoding: 'utf8' }).status === 0;
-  if (!ok) console.warn(`skipped: ${name} is not installed (Debian package ${name === 'amtool' ? 'prometheus-alertmanager' : 'prometheus'})`);
+  if (!ok)
+    console.warn(
+      `skipped: ${name} is not installed (Debian package ${name === 'amtool' ? 'prometheus-alertmanager' : 'prometheus'})`,
+    );
   return ok;
 }
 const PROMTOOL = hasTool('promtool');
@@ -57,11 +60,22 @@ function yamlFiles(dir: string): string[] {
 }
 
 interface RuleFile {
-  groups: Array<{ name: string; rules: Array<{ alert?: string; record?: string; expr: string; labels?: Record<string, string>; annotations?: Record<string, string> }> }>;
+  groups: Array<{
+    name: string;
+    rules: Array<{
+      alert?: string;
+      record?: string;
+      expr: string;
+      labels?: Record<string, string>;
+      annotations?: Record<string, string>;
+    }>;
+  }>;
 }
 
 function rules(dir: string, sub: string): RuleFile['groups'][number]['rules'] {
-  return yamlFiles(join(dir, sub)).flatMap((f) => (parse(readFileSync(join(dir, sub, f), 'utf8')) as RuleFile).groups.flatMap((g) => g.rules));
+  return yamlFiles(join(dir, sub)).flatMap((f) =>
+    (parse(readFileSync(join(dir, sub, f), 'utf8')) as RuleFile).groups.flatMap((g) => g.rules),
+  );
 }
 
 describe('sightline alerts', () => {
@@ -81,19 +95,26 @@ describe('sightline alerts', () => {
         expect(result.status, result.output).toBe(0);
       });
 
-      it.skipIf(!PROMTOOL)('promtool test rules proves every alert fires on a failing series and stays quiet on a healthy one', () => {
-        const testsDir = join(dir, 'mimir/rule-tests');
-        const tests = yamlFiles(testsDir);
-        expect(tests.length).toBe(yamlFiles(mimirRules).length);
-        const result = run('promtool', ['test', 'rules', ...tests], testsDir);
-        expect(result.status, result.output).toBe(0);
-        const alerts = rules(dir, 'mimir/rules/anonymous').filter((r) => r.alert);
-        const cases = tests.flatMap((f) => (parse(readFileSync(join(testsDir, f), 'utf8')) as { tests: Array<{ name: string }> }).tests.map((t) => t.name));
-        for (const alert of alerts) {
-          expect(cases).toContain(`${alert.alert} fires on a synthetic failing series`);
-          expect(cases).toContain(`${alert.alert} stays quiet on a healthy series`);
-        }
-      });
+      it.skipIf(!PROMTOOL)(
+        'promtool test rules proves every alert fires on a failing series and stays quiet on a healthy one',
+        () => {
+          const testsDir = join(dir, 'mimir/rule-tests');
+          const tests = yamlFiles(testsDir);
+          expect(tests.length).toBe(yamlFiles(mimirRules).length);
+          const result = run('promtool', ['test', 'rules', ...tests], testsDir);
+          expect(result.status, result.output).toBe(0);
+          const alerts = rules(dir, 'mimir/rules/anonymous').filter((r) => r.alert);
+          const cases = tests.flatMap((f) =>
+            (parse(readFileSync(join(testsDir, f), 'utf8')) as { tests: Array<{ name: string }> }).tests.map(
+              (t) => t.name,
+            ),
+          );
+          for (const alert of alerts) {
+            expect(cases).toContain(`${alert.alert} fires on a synthetic failing series`);
+            expect(cases).toContain(`${alert.alert} stays quiet on a healthy series`);
+          }
+        },
+      );
 
       it.skipIf(!AMTOOL)('the Alertmanager config passes amtool check-config', () => {
         const result = run('amtool', ['check-config', 'alertmanager/alertmanager.yml'], dir);
@@ -101,17 +122,25 @@ describe('sightline alerts', () => {
       });
 
       it('every alert carries summary, description, runbook_url, a dashboard link and a page or ticket severity', () => {
-        const alerts = [...rules(dir, 'mimir/rules/anonymous'), ...rules(dir, 'loki/rules/fake')].filter((r) => r.alert);
+        const alerts = [...rules(dir, 'mimir/rules/anonymous'), ...rules(dir, 'loki/rules/fake')].filter(
+          (r) => r.alert,
+        );
         expect(alerts.length).toBeGreaterThanOrEqual(9);
         for (const alert of alerts) {
-          expect(Object.keys(alert.annotations ?? {}).sort(), alert.alert).toEqual(['dashboard', 'description', 'runbook_url', 'summary']);
+          expect(Object.keys(alert.annotations ?? {}).sort(), alert.alert).toEqual([
+            'dashboard',
+            'description',
+            'runbook_url',
+            'summary',
+          ]);
           expect(alert.annotations?.dashboard).toMatch(/^http:\/\/localhost:3000\/d\/sightline-/);
           expect(['page', 'ticket']).toContain(alert.labels?.severity);
         }
       });
 
-      it('every PromQL expression parses with the official Prometheus grammar and every LogQL one with Loki\'s', () => {
-        for (const rule of rules(dir, 'mimir/rules/anonymous')) expect(syntaxErrors(promqlParser, rule.expr), rule.expr).toBe(0);
+      it("every PromQL expression parses with the official Prometheus grammar and every LogQL one with Loki's", () => {
+        for (const rule of rules(dir, 'mimir/rules/anonymous'))
+          expect(syntaxErrors(promqlParser, rule.expr), rule.expr).toBe(0);
         const loki = rules(dir, 'loki/rules/fake');
         expect(loki.length).toBeGreaterThan(0);
         for (const rule of loki) expect(syntaxErrors(logqlParser, rule.expr), rule.expr).toBe(0);
@@ -157,7 +186,10 @@ describe('sightline alerts', () => {
     expect(text).toContain('"routing_key_file":"/etc/alertmanager/secrets/pagerduty_routing_key"');
     expect(text).toContain('"api_url_file":"/etc/alertmanager/secrets/slack_api_url"');
     expect(text).not.toMatch(/"(api_url|routing_key|service_key)":/);
-    expect(am.inhibit_rules[0]).toMatchObject({ source_matchers: ['severity="page"'], target_matchers: ['severity="ticket"'] });
+    expect(am.inhibit_rules[0]).toMatchObject({
+      source_matchers: ['severity="page"'],
+      target_matchers: ['severity="ticket"'],
+    });
   });
 
   it.skipIf(!PROMTOOL)('the generated promtool tests catch a rule that can no longer fire', () => {
@@ -170,7 +202,10 @@ describe('sightline alerts', () => {
   });
 });
 
-function syntaxErrors(parser: { parse(text: string): { iterate(spec: { enter(node: { type: { isError: boolean } }): void }): void } }, query: string): number {
+function syntaxErrors(
+  parser: { parse(text: string): { iterate(spec: { enter(node: { type: { isError: boolean } }): void }): void } },
+  query: string,
+): number {
   let errors = 0;
   parser.parse(query).iterate({
     enter(node) {

@@ -8,7 +8,8 @@ import { loadConfig, parseConfig } from '../src/config/index.js';
 
 const SOURCE_LOADER = join(import.meta.dirname, '../src/config/load-config.ts');
 const DIST_LOADER = join(import.meta.dirname, '../dist/config/load-config.js');
-if (!existsSync(DIST_LOADER)) console.warn('skipped: packages/kit is not built (npm run build), cannot run the loader under plain Node');
+if (!existsSync(DIST_LOADER))
+  console.warn('skipped: packages/kit is not built (npm run build), cannot run the loader under plain Node');
 
 /** A script printing the loaded project name, or the error code and message. */
 function printProject(loader: string, cwd: string): string {
@@ -46,7 +47,10 @@ describe('sightline.config', () => {
   });
 
   it('reads sightline.config.yaml from the working directory', async () => {
-    writeFileSync(join(dir, 'sightline.config.yaml'), 'services:\n  - name: checkout\n  - name: payments\nretention:\n  logs: 7d\n');
+    writeFileSync(
+      join(dir, 'sightline.config.yaml'),
+      'services:\n  - name: checkout\n  - name: payments\nretention:\n  logs: 7d\n',
+    );
     const { config, source } = await loadConfig({ cwd: dir });
     expect(source).toBe(join(dir, 'sightline.config.yaml'));
     expect(config.services).toEqual(['checkout', 'payments']);
@@ -54,10 +58,15 @@ describe('sightline.config', () => {
   });
 
   it('loads an ES module config (sightline.config.mjs) through import()', async () => {
-    writeFileSync(join(dir, 'sightline.config.mjs'), 'export default { project: "shop", slos: [{ name: "fast", type: "latency", objective: 95, threshold: "250ms" }] };\n');
+    writeFileSync(
+      join(dir, 'sightline.config.mjs'),
+      'export default { project: "shop", slos: [{ name: "fast", type: "latency", objective: 95, threshold: "250ms" }] };\n',
+    );
     const { config } = await loadConfig({ cwd: dir });
     expect(config.project).toBe('shop');
-    expect(config.slos).toEqual([{ name: 'fast', type: 'latency', objective: 0.95, windowSeconds: 30 * 86400, thresholdSeconds: 0.25 }]);
+    expect(config.slos).toEqual([
+      { name: 'fast', type: 'latency', objective: 0.95, windowSeconds: 30 * 86400, thresholdSeconds: 0.25 },
+    ]);
   });
 
   it('--service flags replace the services of the file', async () => {
@@ -69,7 +78,10 @@ describe('sightline.config', () => {
   it('rejects an objective of 101 % naming the field, the value and what is accepted', () => {
     const error = (() => {
       try {
-        parseConfig({ slos: [{ name: 'availability', type: 'availability', objective: 101 }] }, 'sightline.config.json');
+        parseConfig(
+          { slos: [{ name: 'availability', type: 'availability', objective: 101 }] },
+          'sightline.config.json',
+        );
       } catch (e) {
         return e as { code: string; message: string };
       }
@@ -82,13 +94,15 @@ describe('sightline.config', () => {
   });
 
   it('rejects an unknown receiver type and lists the accepted ones', () => {
-    expect(() => parseConfig({ alerts: { receivers: [{ name: 'mail', type: 'email', severities: ['page'] }] } })).toThrow(
-      /alerts\.receivers\[0\]\.type: .*"slack"\|"pagerduty".*\(got "email"\)/,
-    );
+    expect(() =>
+      parseConfig({ alerts: { receivers: [{ name: 'mail', type: 'email', severities: ['page'] }] } }),
+    ).toThrow(/alerts\.receivers\[0\]\.type: .*"slack"\|"pagerduty".*\(got "email"\)/);
   });
 
   it('rejects a duplicate service naming its position', () => {
-    expect(() => parseConfig({ services: [{ name: 'checkout' }, { name: 'checkout' }] })).toThrow(/services\[1\]\.name: duplicate service.*\(got "checkout"\)/);
+    expect(() => parseConfig({ services: [{ name: 'checkout' }, { name: 'checkout' }] })).toThrow(
+      /services\[1\]\.name: duplicate service.*\(got "checkout"\)/,
+    );
   });
 
   it('rejects a latency threshold that is not a histogram bucket boundary and lists the boundaries', () => {
@@ -102,7 +116,9 @@ describe('sightline.config', () => {
   });
 
   it('reports a missing --config file and a syntax error with their codes', async () => {
-    expect(await rejection(loadConfig({ cwd: dir, configPath: 'nope.yaml' }))).toMatchObject({ code: 'SIGHTLINE_ERR_CONFIG_NOT_FOUND' });
+    expect(await rejection(loadConfig({ cwd: dir, configPath: 'nope.yaml' }))).toMatchObject({
+      code: 'SIGHTLINE_ERR_CONFIG_NOT_FOUND',
+    });
     writeFileSync(join(dir, 'sightline.config.json'), '{ "services": [');
     const parse = await rejection(loadConfig({ cwd: dir }));
     expect(parse.code).toBe('SIGHTLINE_ERR_CONFIG_PARSE');
@@ -110,15 +126,30 @@ describe('sightline.config', () => {
   });
 
   it('loads sightline.config.ts when run through a TypeScript loader (tsx)', () => {
-    writeFileSync(join(dir, 'sightline.config.ts'), 'const config: { project: string } = { project: "typed" };\nexport default config;\n');
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', printProject(SOURCE_LOADER, dir)], { encoding: 'utf8' });
+    writeFileSync(
+      join(dir, 'sightline.config.ts'),
+      'const config: { project: string } = { project: "typed" };\nexport default config;\n',
+    );
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', printProject(SOURCE_LOADER, dir)],
+      { encoding: 'utf8' },
+    );
     expect(run.stdout.trim()).toBe('typed');
   });
 
-  it.skipIf(!existsSync(DIST_LOADER))('without a TypeScript loader explains how to use sightline.config.ts instead of failing obscurely', () => {
-    writeFileSync(join(dir, 'sightline.config.ts'), 'const config: { project: string } = { project: "typed" };\nexport default config;\n');
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', printProject(DIST_LOADER, dir)], { encoding: 'utf8' });
-    expect(run.stdout).toContain('SIGHTLINE_ERR_CONFIG_UNSUPPORTED');
-    expect(run.stdout).toContain('node --import tsx');
-  });
+  it.skipIf(!existsSync(DIST_LOADER))(
+    'without a TypeScript loader explains how to use sightline.config.ts instead of failing obscurely',
+    () => {
+      writeFileSync(
+        join(dir, 'sightline.config.ts'),
+        'const config: { project: string } = { project: "typed" };\nexport default config;\n',
+      );
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', printProject(DIST_LOADER, dir)], {
+        encoding: 'utf8',
+      });
+      expect(run.stdout).toContain('SIGHTLINE_ERR_CONFIG_UNSUPPORTED');
+      expect(run.stdout).toContain('node --import tsx');
+    },
+  );
 });

@@ -29,7 +29,10 @@ function interpolate(query: string): string {
     .replaceAll('$environment', 'prod');
 }
 
-function syntaxErrors(parser: { parse(text: string): { iterate(spec: { enter(node: { type: { isError: boolean } }): void }): void } }, query: string): number {
+function syntaxErrors(
+  parser: { parse(text: string): { iterate(spec: { enter(node: { type: { isError: boolean } }): void }): void } },
+  query: string,
+): number {
   let errors = 0;
   parser.parse(query).iterate({
     enter(node) {
@@ -45,9 +48,18 @@ function panels(dashboard: Record<string, unknown>): Panel[] {
 
 const generic = buildDashboards(parseConfig({}));
 
+function templating(dashboard: Record<string, unknown> | undefined): Array<Record<string, unknown>> {
+  const templating = dashboard?.templating as { list: Array<Record<string, unknown>> } | undefined;
+  return templating?.list ?? [];
+}
+
 describe('sightline dashboards', () => {
   it('builds a service overview, a runtime and a logs-and-traces dashboard with stable uids', () => {
-    expect(generic.map((d) => d.dashboard.uid)).toEqual(['sightline-service-overview', 'sightline-runtime', 'sightline-logs-traces']);
+    expect(generic.map((d) => d.dashboard.uid)).toEqual([
+      'sightline-service-overview',
+      'sightline-runtime',
+      'sightline-logs-traces',
+    ]);
   });
 
   it('every PromQL, LogQL and TraceQL query parses without error nodes in the official grammars', () => {
@@ -83,8 +95,11 @@ describe('sightline dashboards', () => {
   it('the service overview shows RED per service and per route from the semconv HTTP histogram, with exemplars', () => {
     const overview = panels(generic[0]?.dashboard as Record<string, unknown>);
     const exprs = overview.flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ''));
-    expect(exprs.some((e) => e.startsWith('sum by (service_name) (rate(http_server_request_duration_seconds_count{'))).toBe(true);
-    for (const q of ['0.5', '0.95', '0.99']) expect(exprs.some((e) => e.startsWith(`histogram_quantile(${q}, sum by (le, service_name)`))).toBe(true);
+    expect(
+      exprs.some((e) => e.startsWith('sum by (service_name) (rate(http_server_request_duration_seconds_count{')),
+    ).toBe(true);
+    for (const q of ['0.5', '0.95', '0.99'])
+      expect(exprs.some((e) => e.startsWith(`histogram_quantile(${q}, sum by (le, service_name)`))).toBe(true);
     expect(exprs.some((e) => e.includes('http_response_status_code=~"5.."'))).toBe(true);
     expect(exprs.some((e) => e.includes('http_response_status_code=~"4.."'))).toBe(true);
     expect(exprs.some((e) => e.includes('sum by (service_name, http_route, http_request_method)'))).toBe(true);
@@ -94,17 +109,30 @@ describe('sightline dashboards', () => {
   });
 
   it('generic output selects services through a $service variable fed from Mimir; configured services become a fixed list', () => {
-    const vars = (generic[0]?.dashboard.templating as { list: Array<Record<string, unknown>> }).list;
+    const vars = templating(generic[0]?.dashboard);
     expect(vars.map((v) => v.name)).toEqual(['service', 'environment']);
-    expect(vars[0]).toMatchObject({ type: 'query', query: 'label_values(http_server_request_duration_seconds_count, service_name)', includeAll: true, multi: true });
-    const fixed = buildDashboards(parseConfig({ services: [{ name: 'checkout' }, { name: 'pay.ments' }], environments: ['prod', 'staging'] }));
-    const fixedVars = (fixed[0]?.dashboard.templating as { list: Array<Record<string, unknown>> }).list;
-    expect(fixedVars[0]).toMatchObject({ type: 'custom', query: 'checkout,pay.ments', allValue: 'checkout|pay\\.ments' });
+    expect(vars[0]).toMatchObject({
+      type: 'query',
+      query: 'label_values(http_server_request_duration_seconds_count, service_name)',
+      includeAll: true,
+      multi: true,
+    });
+    const fixed = buildDashboards(
+      parseConfig({ services: [{ name: 'checkout' }, { name: 'pay.ments' }], environments: ['prod', 'staging'] }),
+    );
+    const fixedVars = templating(fixed[0]?.dashboard);
+    expect(fixedVars[0]).toMatchObject({
+      type: 'custom',
+      query: 'checkout,pay.ments',
+      allValue: 'checkout|pay\\.ments',
+    });
     expect(fixedVars[1]).toMatchObject({ type: 'custom', query: 'prod,staging' });
   });
 
   it('the runtime dashboard charts event loop, heap, GC and SDK drops under their Prometheus names', () => {
-    const exprs = panels(generic[1]?.dashboard as Record<string, unknown>).flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ''));
+    const exprs = panels(generic[1]?.dashboard as Record<string, unknown>).flatMap((p) =>
+      (p.targets ?? []).map((t) => t.expr ?? ''),
+    );
     for (const metric of [
       'nodejs_eventloop_delay_p99_seconds',
       'nodejs_eventloop_utilization_ratio',
@@ -113,7 +141,10 @@ describe('sightline dashboards', () => {
       'process_memory_usage_bytes',
       'sightline_sdk_dropped_total',
     ]) {
-      expect(exprs.some((e) => e.includes(metric)), metric).toBe(true);
+      expect(
+        exprs.some((e) => e.includes(metric)),
+        metric,
+      ).toBe(true);
     }
   });
 

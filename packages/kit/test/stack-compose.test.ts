@@ -33,7 +33,10 @@ function generate(raw: unknown = {}, dir = tempDir()): string {
 
 const read = (dir: string, path: string) => readFileSync(join(dir, path), 'utf8');
 
-function syntaxErrors(parser: { parse(text: string): { iterate(spec: { enter(node: { type: { isError: boolean } }): void }): void } }, query: string): number {
+function syntaxErrors(
+  parser: { parse(text: string): { iterate(spec: { enter(node: { type: { isError: boolean } }): void }): void } },
+  query: string,
+): number {
   let errors = 0;
   parser.parse(query).iterate({
     enter(node) {
@@ -56,7 +59,10 @@ interface ComposeService {
 
 describe('sightline stack compose', () => {
   const dir = generate();
-  const compose = parse(read(dir, 'docker-compose.yaml')) as { services: Record<string, ComposeService>; volumes: Record<string, unknown> };
+  const compose = parse(read(dir, 'docker-compose.yaml')) as {
+    services: Record<string, ComposeService>;
+    volumes: Record<string, unknown>;
+  };
 
   for (const file of ['docker-compose.yaml', 'alloy/config.alloy']) {
     it(`${file} matches its golden file`, () => {
@@ -90,10 +96,12 @@ describe('sightline stack compose', () => {
       expect(service.restart, name).toBe('unless-stopped');
       expect(service.deploy?.resources.limits.memory, name).toMatch(/^\d+[MG]$/);
     }
-    for (const name of ['grafana', 'alloy', 'alertmanager', 'readiness']) expect(compose.services[name]?.healthcheck, name).toBeDefined();
+    for (const name of ['grafana', 'alloy', 'alertmanager', 'readiness'])
+      expect(compose.services[name]?.healthcheck, name).toBeDefined();
     // Loki, Tempo and Mimir are distroless: the readiness probe checks their /ready endpoints for them.
     const probe = compose.services.readiness?.healthcheck?.test.join(' ') ?? '';
-    for (const url of ['http://loki:3100/ready', 'http://tempo:3200/ready', 'http://mimir:9009/ready']) expect(probe).toContain(url);
+    for (const url of ['http://loki:3100/ready', 'http://tempo:3200/ready', 'http://mimir:9009/ready'])
+      expect(probe).toContain(url);
     expect(compose.services.grafana?.depends_on).toMatchObject({ readiness: { condition: 'service_healthy' } });
   });
 
@@ -125,18 +133,34 @@ describe('sightline stack compose', () => {
 
   it('provisions Grafana with the three data sources correlated both ways', () => {
     const { datasources } = parse(read(dir, 'grafana/provisioning/datasources/sightline.yaml')) as {
-      datasources: Array<{ uid: string; type: string; jsonData: Record<string, any> }>;
+      datasources: Array<{ uid: string; type: string; jsonData: Record<string, unknown> }>;
     };
     const byUid = Object.fromEntries(datasources.map((d) => [d.uid, d]));
-    expect(byUid.mimir?.jsonData.exemplarTraceIdDestinations).toEqual([{ name: 'trace_id', datasourceUid: 'tempo', urlDisplayLabel: 'View trace' }]);
-    expect(byUid.loki?.jsonData.derivedFields[0]).toMatchObject({ matcherType: 'label', matcherRegex: 'trace_id', datasourceUid: 'tempo', url: '$${__value.raw}' });
-    const tempo = byUid.tempo?.jsonData ?? {};
+    expect(byUid.mimir?.jsonData.exemplarTraceIdDestinations).toEqual([
+      { name: 'trace_id', datasourceUid: 'tempo', urlDisplayLabel: 'View trace' },
+    ]);
+    expect((byUid.loki?.jsonData.derivedFields as unknown[] | undefined)?.[0]).toMatchObject({
+      matcherType: 'label',
+      matcherRegex: 'trace_id',
+      datasourceUid: 'tempo',
+      url: '$${__value.raw}',
+    });
+    const tempo = (byUid.tempo?.jsonData ?? {}) as {
+      tracesToLogsV2: { query: string };
+      tracesToMetrics: { queries: Array<{ query: string }> };
+      serviceMap: unknown;
+    };
     expect(tempo.tracesToLogsV2).toMatchObject({ datasourceUid: 'loki', filterByTraceID: true });
     expect(tempo.serviceMap).toEqual({ datasourceUid: 'mimir' });
     // Grafana reads `$$` as a literal `$`; after that, and its own link variables, the queries must parse.
-    const logql = (tempo.tracesToLogsV2.query as string).replaceAll('$$', '$').replace('${__span.tags["service.name"]}', 'checkout').replace('${__trace.traceId}', 'abc');
+    const logql = tempo.tracesToLogsV2.query
+      .replaceAll('$$', '$')
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana link variables
+      .replace('${__span.tags["service.name"]}', 'checkout')
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana link variables
+      .replace('${__trace.traceId}', 'abc');
     expect(syntaxErrors(logqlParser, logql), logql).toBe(0);
-    for (const { query } of tempo.tracesToMetrics.queries as Array<{ query: string }>) {
+    for (const { query } of tempo.tracesToMetrics.queries) {
       const promql = query.replaceAll('$$', '$').replace('$__tags', 'service_name="checkout"');
       expect(syntaxErrors(promqlParser, promql), promql).toBe(0);
     }
@@ -151,7 +175,9 @@ describe('sightline stack compose', () => {
     expect(alloy.split('{').length).toBe(alloy.split('}').length);
     expect(alloy).toContain('endpoint = "http://loki:3100/otlp"');
     expect(alloy).toContain('send_exemplars = true');
-    expect(alloy.indexOf('otelcol.processor.memory_limiter "default"')).toBeLessThan(alloy.indexOf('otelcol.processor.batch "default"'));
+    expect(alloy.indexOf('otelcol.processor.memory_limiter "default"')).toBeLessThan(
+      alloy.indexOf('otelcol.processor.batch "default"'),
+    );
   });
 
   it('applies retention from the config to Loki, Tempo and Mimir', () => {
@@ -166,7 +192,12 @@ describe('sightline stack compose', () => {
     writeFileSync(join(out, 'loki/loki.yaml'), `${read(out, 'loki/loki.yaml')}# my tuning\n`);
     const tempoBefore = read(out, 'tempo/tempo.yaml');
     const again = () => writeOutputs(out, composeStackFiles(parseConfig({ retention: { traces: '1d' } })));
-    expect(again).toThrow(expect.objectContaining({ code: 'SIGHTLINE_ERR_OUTPUT_CHANGED', message: expect.stringContaining('loki/loki.yaml') }));
+    expect(again).toThrow(
+      expect.objectContaining({
+        code: 'SIGHTLINE_ERR_OUTPUT_CHANGED',
+        message: expect.stringContaining('loki/loki.yaml'),
+      }),
+    );
     expect(read(out, 'tempo/tempo.yaml')).toBe(tempoBefore);
     writeOutputs(out, composeStackFiles(parseConfig({ retention: { traces: '1d' } })), { force: true });
     expect(read(out, 'loki/loki.yaml')).not.toContain('# my tuning');
@@ -176,24 +207,35 @@ describe('sightline stack compose', () => {
   it('refuses to replace a file sightline did not write', () => {
     const out = tempDir();
     writeFileSync(join(out, 'README.md'), '# my project\n');
-    expect(() => writeOutputs(out, composeStackFiles(parseConfig({})))).toThrow(/README\.md was changed since sightline wrote it \(or not written by sightline\)/);
+    expect(() => writeOutputs(out, composeStackFiles(parseConfig({})))).toThrow(
+      /README\.md was changed since sightline wrote it \(or not written by sightline\)/,
+    );
     expect(read(out, 'README.md')).toBe('# my project\n');
   });
 
-  it.skipIf(!existsSync(CLI))('the CLI writes to --out, exits 2 with the error code on bad config and 2 on a changed file', () => {
-    const cwd = tempDir();
-    const ok = spawnSync(process.execPath, [CLI, 'stack', 'compose', '--out', 'lgtm'], { cwd, encoding: 'utf8' });
-    expect(ok.status, ok.stderr).toBe(0);
-    expect(ok.stdout).toContain('wrote docker-compose.yaml');
-    writeFileSync(join(cwd, 'lgtm/mimir/mimir.yaml'), 'changed: true\n');
-    const changed = spawnSync(process.execPath, [CLI, 'stack', 'compose', '--out', 'lgtm'], { cwd, encoding: 'utf8' });
-    expect(changed.status).toBe(2);
-    expect(changed.stderr).toMatch(/^error SIGHTLINE_ERR_OUTPUT_CHANGED: .*mimir\/mimir\.yaml/);
-    writeFileSync(join(cwd, 'sightline.config.yaml'), 'alerts:\n  receivers:\n    - { name: x, type: email, severities: [page] }\n');
-    const bad = spawnSync(process.execPath, [CLI, 'alerts'], { cwd, encoding: 'utf8' });
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('error SIGHTLINE_ERR_CONFIG_INVALID:');
-    expect(bad.stderr).toContain('alerts.receivers[0].type');
-    expect(existsSync(join(cwd, 'deploy'))).toBe(false);
-  });
+  it.skipIf(!existsSync(CLI))(
+    'the CLI writes to --out, exits 2 with the error code on bad config and 2 on a changed file',
+    () => {
+      const cwd = tempDir();
+      const ok = spawnSync(process.execPath, [CLI, 'stack', 'compose', '--out', 'lgtm'], { cwd, encoding: 'utf8' });
+      expect(ok.status, ok.stderr).toBe(0);
+      expect(ok.stdout).toContain('wrote docker-compose.yaml');
+      writeFileSync(join(cwd, 'lgtm/mimir/mimir.yaml'), 'changed: true\n');
+      const changed = spawnSync(process.execPath, [CLI, 'stack', 'compose', '--out', 'lgtm'], {
+        cwd,
+        encoding: 'utf8',
+      });
+      expect(changed.status).toBe(2);
+      expect(changed.stderr).toMatch(/^error SIGHTLINE_ERR_OUTPUT_CHANGED: .*mimir\/mimir\.yaml/);
+      writeFileSync(
+        join(cwd, 'sightline.config.yaml'),
+        'alerts:\n  receivers:\n    - { name: x, type: email, severities: [page] }\n',
+      );
+      const bad = spawnSync(process.execPath, [CLI, 'alerts'], { cwd, encoding: 'utf8' });
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain('error SIGHTLINE_ERR_CONFIG_INVALID:');
+      expect(bad.stderr).toContain('alerts.receivers[0].type');
+      expect(existsSync(join(cwd, 'deploy'))).toBe(false);
+    },
+  );
 });

@@ -18,7 +18,10 @@ writeOutputs(
   kubernetesStackFiles(
     parseConfig({
       project: 'shop',
-      storage: { type: 's3', s3: { endpoint: 'minio.storage.svc:9000', insecure: true, buckets: { logs: 'shop-logs' } } },
+      storage: {
+        type: 's3',
+        s3: { endpoint: 'minio.storage.svc:9000', insecure: true, buckets: { logs: 'shop-logs' } },
+      },
       retention: { logs: '14d', traces: '7d', metrics: '400d' },
     }),
   ),
@@ -28,14 +31,27 @@ const values = (file: string) => parse(readFileSync(join(dir, 'kubernetes', file
 describe('sightline stack kubernetes', () => {
   it('writes Helm values for lgtm-distributed, k8s-monitoring and Alertmanager, a README and a runbook', () => {
     expect(readdirSync(join(dir, 'kubernetes')).sort()).toEqual(
-      ['README.md', 'RUNBOOK.md', 'rules', 'values-alertmanager.yaml', 'values-k8s-monitoring.yaml', 'values-lgtm.yaml'].sort(),
+      [
+        'README.md',
+        'RUNBOOK.md',
+        'rules',
+        'values-alertmanager.yaml',
+        'values-k8s-monitoring.yaml',
+        'values-lgtm.yaml',
+      ].sort(),
     );
-    expect(readFileSync(join(dir, 'kubernetes/RUNBOOK.md'), 'utf8')).toMatch(/## Scaling each component[\s\S]*## What to watch/);
+    expect(readFileSync(join(dir, 'kubernetes/RUNBOOK.md'), 'utf8')).toMatch(
+      /## Scaling each component[\s\S]*## What to watch/,
+    );
   });
 
   it('stores logs, traces and metrics in S3-compatible buckets with the configured retention', () => {
     const lgtm = values('values-lgtm.yaml');
-    expect(lgtm.loki.loki.structuredConfig.common.storage.s3).toMatchObject({ endpoint: 'minio.storage.svc:9000', bucketnames: 'shop-logs', insecure: true });
+    expect(lgtm.loki.loki.structuredConfig.common.storage.s3).toMatchObject({
+      endpoint: 'minio.storage.svc:9000',
+      bucketnames: 'shop-logs',
+      insecure: true,
+    });
     expect(lgtm.loki.loki.structuredConfig.limits_config.retention_period).toBe('336h');
     expect(lgtm.tempo.storage.trace).toMatchObject({ backend: 's3', s3: { bucket: 'sightline-tempo' } });
     expect(lgtm.tempo.compactor.config.compaction.block_retention).toBe('168h');
@@ -52,28 +68,40 @@ describe('sightline stack kubernetes', () => {
     expect(grafana['grafana.ini']['auth.anonymous'].enabled).toBe(false);
     expect(grafana.admin.existingSecret).toBe('grafana-admin');
     const dashboards = grafana.dashboards.sightline as Record<string, { json: string }>;
-    expect(Object.keys(dashboards)).toEqual(['sightline-service-overview', 'sightline-runtime', 'sightline-logs-traces']);
+    expect(Object.keys(dashboards)).toEqual([
+      'sightline-service-overview',
+      'sightline-runtime',
+      'sightline-logs-traces',
+    ]);
     for (const { json } of Object.values(dashboards)) expect(JSON.parse(json).uid).toMatch(/^sightline-/);
   });
 
   it('runs Alloy as a DaemonSet receiving OTLP on the node (4317/4318) and sends to the LGTM release', () => {
     const monitoring = values('values-k8s-monitoring.yaml');
     expect(monitoring['alloy-receiver'].controller.type).toBe('daemonset');
-    expect(monitoring['alloy-receiver'].alloy.extraPorts.map((p: { hostPort: number }) => p.hostPort)).toEqual([4317, 4318]);
+    expect(monitoring['alloy-receiver'].alloy.extraPorts.map((p: { hostPort: number }) => p.hostPort)).toEqual([
+      4317, 4318,
+    ]);
     expect(monitoring.destinations.map((d: { name: string }) => d.name)).toEqual(['mimir', 'loki', 'tempo']);
   });
 
   it('mounts receiver secrets from a Kubernetes Secret into Alertmanager', () => {
     const am = values('values-alertmanager.yaml');
-    expect(am.extraSecretMounts[0]).toMatchObject({ secretName: 'alert-receivers', mountPath: '/etc/alertmanager/secrets' });
+    expect(am.extraSecretMounts[0]).toMatchObject({
+      secretName: 'alert-receivers',
+      mountPath: '/etc/alertmanager/secrets',
+    });
     expect(JSON.stringify(am.config)).toContain('routing_key_file');
   });
 
-  it.skipIf(!PROMTOOL)('ships the rule groups with their promtool tests, which pass from the kubernetes/rules layout', () => {
-    const tests = join(dir, 'kubernetes/rules/tests');
-    const files = readdirSync(tests);
-    expect(files.length).toBe(4);
-    const run = spawnSync('promtool', ['test', 'rules', ...files], { cwd: tests, encoding: 'utf8' });
-    expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
-  });
+  it.skipIf(!PROMTOOL)(
+    'ships the rule groups with their promtool tests, which pass from the kubernetes/rules layout',
+    () => {
+      const tests = join(dir, 'kubernetes/rules/tests');
+      const files = readdirSync(tests);
+      expect(files.length).toBe(4);
+      const run = spawnSync('promtool', ['test', 'rules', ...files], { cwd: tests, encoding: 'utf8' });
+      expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+    },
+  );
 });

@@ -7,6 +7,8 @@ export function registerAlerts(program: Command): void {
   withGenerateFlags(
     program
       .command('alerts')
-      .description('Generate alert rules (RED, saturation, SLO burn rates, error logs), their promtool tests and Alertmanager routing'),
+      .description(
+        'Generate alert rules (RED, saturation, SLO burn rates, error logs), their promtool tests and Alertmanager routing',
+      ),
   ).action((flags: GenerateFlags) => runCommand(() => runGenerate('alerts', flags)));
 }

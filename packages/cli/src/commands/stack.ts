@@ -40,7 +40,9 @@ function printSummary(kind: GeneratorKind, result: GenerateResult): void {
 
 /** `sightline stack compose|kubernetes`: a Grafana LGTM deployment wired for log↔trace↔metric correlation. */
 export function registerStack(program: Command): void {
-  const stack = program.command('stack').description('Generate a Grafana LGTM deployment (Loki, Grafana, Tempo, Mimir, Alloy)');
+  const stack = program
+    .command('stack')
+    .description('Generate a Grafana LGTM deployment (Loki, Grafana, Tempo, Mimir, Alloy)');
   withGenerateFlags(
     stack
       .command('compose')
@@ -49,6 +51,8 @@ export function registerStack(program: Command): void {
   withGenerateFlags(
     stack
       .command('kubernetes')
-      .description('Helm values (lgtm-distributed, k8s-monitoring with an Alloy DaemonSet, Alertmanager), rules and a runbook'),
+      .description(
+        'Helm values (lgtm-distributed, k8s-monitoring with an Alloy DaemonSet, Alertmanager), rules and a runbook',
+      ),
   ).action((flags: GenerateFlags) => runCommand(() => runGenerate('kubernetes', flags)));
 }

@@ -1,7 +1,8 @@
 import type { ResolvedReceiver, SightlineConfig } from '../config/resolved-config.js';
 import { LABELS } from '../config/telemetry-names.js';
 
-const SLACK_TITLE = '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }} {{ .CommonLabels.service_name }}';
+const SLACK_TITLE =
+  '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }} {{ .CommonLabels.service_name }}';
 const SLACK_TEXT =
   '{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }} | Dashboard: {{ .Annotations.dashboard }}\n{{ end }}';
 
@@ -10,7 +11,13 @@ function receiver(r: ResolvedReceiver): Record<string, unknown> {
     return {
       name: r.name,
       slack_configs: [
-        { api_url_file: r.secretFile, channel: r.channel ?? '#alerts', send_resolved: true, title: SLACK_TITLE, text: SLACK_TEXT },
+        {
+          api_url_file: r.secretFile,
+          channel: r.channel ?? '#alerts',
+          send_resolved: true,
+          title: SLACK_TITLE,
+          text: SLACK_TEXT,
+        },
       ],
     };
   }
@@ -22,7 +29,10 @@ function receiver(r: ResolvedReceiver): Record<string, unknown> {
         send_resolved: true,
         severity: '{{ if eq .CommonLabels.severity "page" }}critical{{ else }}warning{{ end }}',
         description: '{{ .CommonAnnotations.summary }}',
-        links: [{ href: '{{ .CommonAnnotations.dashboard }}', text: 'Dashboard' }, { href: '{{ .CommonAnnotations.runbook_url }}', text: 'Runbook' }],
+        links: [
+          { href: '{{ .CommonAnnotations.dashboard }}', text: 'Dashboard' },
+          { href: '{{ .CommonAnnotations.runbook_url }}', text: 'Runbook' },
+        ],
       },
     ],
   };

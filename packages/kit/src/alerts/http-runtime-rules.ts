@@ -40,7 +40,7 @@ export function httpRuleGroup(config: SightlineConfig): RuleGroup {
     annotations: annotations(
       config,
       'HighErrorRatio',
-      'Service {{ $labels.service_name }} answers more than ' + `${errorRatio * 100}% of requests with a 5xx status`,
+      `Service {{ $labels.service_name }} answers more than ${errorRatio * 100}% of requests with a 5xx status`,
       `More than ${errorRatio * 100}% of HTTP requests to {{ $labels.service_name }} failed with a server error over the last 5 minutes, for 10 minutes. Open the dashboard, find the failing route, then its error logs and traces.`,
     ),
     firing: {
@@ -92,7 +92,11 @@ export function httpRuleGroup(config: SightlineConfig): RuleGroup {
       'Service {{ $labels.service_name }} stopped serving requests',
       '{{ $labels.service_name }} handled requests an hour ago but none in the last 5 minutes (or stopped reporting metrics). Check that it runs, that its load balancer routes to it, and that its telemetry reaches Alloy.',
     ),
-    firing: { series: [httpSeries(sample, '200', '0+60x60 3600x60')], evalTime: '100m', expectLabels: { [S]: sample, severity: 'page' } },
+    firing: {
+      series: [httpSeries(sample, '200', '0+60x60 3600x60')],
+      evalTime: '100m',
+      expectLabels: { [S]: sample, severity: 'page' },
+    },
     healthy: { series: [httpSeries(sample, '200', '0+60x120')], evalTime: '100m' },
   };
 
@@ -144,7 +148,10 @@ export function runtimeRuleGroup(config: SightlineConfig): RuleGroup {
     ),
     firing: {
       series: [
-        { series: `${METRICS.heapUsed}{${inst}, ${LABELS.heapSpace}="old_space"}`, values: `${heapBytes(heapUsedRatio + (1 - heapUsedRatio) / 2)}x30` },
+        {
+          series: `${METRICS.heapUsed}{${inst}, ${LABELS.heapSpace}="old_space"}`,
+          values: `${heapBytes(heapUsedRatio + (1 - heapUsedRatio) / 2)}x30`,
+        },
         { series: `${METRICS.heapLimit}{${inst}, ${LABELS.heapSpace}="old_space"}`, values: '1000000000x30' },
       ],
       evalTime: '20m',
@@ -152,7 +159,10 @@ export function runtimeRuleGroup(config: SightlineConfig): RuleGroup {
     },
     healthy: {
       series: [
-        { series: `${METRICS.heapUsed}{${inst}, ${LABELS.heapSpace}="old_space"}`, values: `${heapBytes(heapUsedRatio / 2)}x30` },
+        {
+          series: `${METRICS.heapUsed}{${inst}, ${LABELS.heapSpace}="old_space"}`,
+          values: `${heapBytes(heapUsedRatio / 2)}x30`,
+        },
         { series: `${METRICS.heapLimit}{${inst}, ${LABELS.heapSpace}="old_space"}`, values: '1000000000x30' },
       ],
       evalTime: '20m',
@@ -176,7 +186,10 @@ export function runtimeRuleGroup(config: SightlineConfig): RuleGroup {
       evalTime: '20m',
       expectLabels: { [S]: sample, severity: 'ticket' },
     },
-    healthy: { series: [{ series: `${METRICS.sdkDropped}{${inst}, signal="traces"}`, values: '0x30' }], evalTime: '20m' },
+    healthy: {
+      series: [{ series: `${METRICS.sdkDropped}{${inst}, signal="traces"}`, values: '0x30' }],
+      evalTime: '20m',
+    },
   };
 
   return { name: 'sightline-runtime', rules: [eventLoop, heap, drops] };

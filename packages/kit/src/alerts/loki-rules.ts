@@ -27,7 +27,7 @@ export function lokiRuleGroup(config: SightlineConfig): { name: string; rules: L
         annotations: annotations(
           config,
           'ErrorLogSpike',
-          'Service {{ $labels.service_name }} writes more than ' + `${perMinute} error logs per minute`,
+          `Service {{ $labels.service_name }} writes more than ${perMinute} error logs per minute`,
           `{{ $labels.service_name }} logged more than ${perMinute} error or fatal records per minute over 5 minutes. Open the logs-and-traces dashboard: each error line links to its trace.`,
           DASHBOARD_UIDS.logsAndTraces,
         ),

@@ -95,7 +95,10 @@ export function annotations(
  * (e.g. `$value`) is refused so that generated tests can state the exact expected annotations.
  */
 export function renderAnnotation(template: string, labels: Record<string, string>): string {
-  const rendered = template.replace(/\{\{ \$labels\.([a-zA-Z_][a-zA-Z0-9_]*) \}\}/g, (_, name: string) => labels[name] ?? '');
+  const rendered = template.replace(
+    /\{\{ \$labels\.([a-zA-Z_][a-zA-Z0-9_]*) \}\}/g,
+    (_, name: string) => labels[name] ?? '',
+  );
   if (rendered.includes('{{')) throw new Error(`internal: unsupported template in annotation: ${template}`);
   return rendered;
 }

@@ -1,4 +1,4 @@
-import { type AlertRule, isAlert, renderAnnotation, type RuleGroup } from './rule-model.js';
+import { type AlertRule, isAlert, type RuleGroup, renderAnnotation } from './rule-model.js';
 
 /**
  * A `promtool test rules` file for one group: for every alert, one test where a synthetic series makes it fire (with
@@ -15,12 +15,20 @@ export function ruleTestFile(group: RuleGroup, ruleFileFromTest: string): Record
 
 function firingTest(alert: AlertRule): Record<string, unknown> {
   const labels = { ...alert.firing.expectLabels };
-  const annotations = Object.fromEntries(Object.entries(alert.annotations).map(([k, v]) => [k, renderAnnotation(v, labels)]));
+  const annotations = Object.fromEntries(
+    Object.entries(alert.annotations).map(([k, v]) => [k, renderAnnotation(v, labels)]),
+  );
   return {
     name: `${alert.alert} fires on a synthetic failing series`,
     interval: '1m',
     input_series: alert.firing.series,
-    alert_rule_test: [{ eval_time: alert.firing.evalTime, alertname: alert.alert, exp_alerts: [{ exp_labels: labels, exp_annotations: annotations }] }],
+    alert_rule_test: [
+      {
+        eval_time: alert.firing.evalTime,
+        alertname: alert.alert,
+        exp_alerts: [{ exp_labels: labels, exp_annotations: annotations }],
+      },
+    ],
   };
 }
 

@@ -3,19 +3,32 @@ import type { LokiAlertRule } from './loki-rules.js';
 import { type AlertRule, isAlert, type RuleGroup } from './rule-model.js';
 
 const FIRST_STEPS: Record<string, string> = {
-  HighErrorRatio: 'Open the service overview, find the route in "5xx ratio by route", then its error logs: each links to the failing trace.',
-  HighLatencyP99: 'Open the latency heatmap and click an exemplar in the slow band; the trace shows which span (database, downstream call) took the time.',
-  TrafficDropToZero: 'Check that the service runs and is routed to; if it does, check its exporter endpoint (OTEL_EXPORTER_OTLP_ENDPOINT) and Alloy at :12345.',
-  EventLoopDelayHigh: 'Take a CPU profile (node --cpu-prof) of the instance; look for synchronous work: large JSON, crypto, regexes, sync fs calls.',
-  HeapNearLimit: 'Compare heap growth with traffic; if heap keeps growing at flat traffic, take two heap snapshots and diff them.',
-  TelemetryDropped: 'Check Alloy (http://localhost:12345) and the collector endpoint; bursts above the SDK queue size also drop, raise it if they are expected.',
-  ErrorLogSpike: 'Open the logs-and-traces dashboard; group the errors by message, open one and follow its trace_id link.',
-  SLOErrorBudgetFastBurn: 'The error budget runs out within days: find the failing or slow route on the service overview, roll back the last deploy if it correlates.',
-  SLOErrorBudgetSlowBurn: 'A steady leak of bad requests: find the route responsible and schedule the fix; no need to wake anyone up.',
+  HighErrorRatio:
+    'Open the service overview, find the route in "5xx ratio by route", then its error logs: each links to the failing trace.',
+  HighLatencyP99:
+    'Open the latency heatmap and click an exemplar in the slow band; the trace shows which span (database, downstream call) took the time.',
+  TrafficDropToZero:
+    'Check that the service runs and is routed to; if it does, check its exporter endpoint (OTEL_EXPORTER_OTLP_ENDPOINT) and Alloy at :12345.',
+  EventLoopDelayHigh:
+    'Take a CPU profile (node --cpu-prof) of the instance; look for synchronous work: large JSON, crypto, regexes, sync fs calls.',
+  HeapNearLimit:
+    'Compare heap growth with traffic; if heap keeps growing at flat traffic, take two heap snapshots and diff them.',
+  TelemetryDropped:
+    'Check Alloy (http://localhost:12345) and the collector endpoint; bursts above the SDK queue size also drop, raise it if they are expected.',
+  ErrorLogSpike:
+    'Open the logs-and-traces dashboard; group the errors by message, open one and follow its trace_id link.',
+  SLOErrorBudgetFastBurn:
+    'The error budget runs out within days: find the failing or slow route on the service overview, roll back the last deploy if it correlates.',
+  SLOErrorBudgetSlowBurn:
+    'A steady leak of bad requests: find the route responsible and schedule the fix; no need to wake anyone up.',
 };
 
 /** RUNBOOKS.md: one section per alert; `runbook_url` annotations point at these anchors. */
-export function runbooksMarkdown(config: SightlineConfig, groups: RuleGroup[], loki: { rules: LokiAlertRule[] }): string {
+export function runbooksMarkdown(
+  config: SightlineConfig,
+  groups: RuleGroup[],
+  loki: { rules: LokiAlertRule[] },
+): string {
   const alerts = new Map<string, AlertRule | LokiAlertRule>();
   for (const group of groups) for (const rule of group.rules) if (isAlert(rule)) alerts.set(rule.alert, rule);
   for (const rule of loki.rules) alerts.set(rule.alert, rule);

@@ -1,7 +1,16 @@
 import { promDuration } from '../config/durations.js';
 import type { ResolvedSlo, SightlineConfig } from '../config/resolved-config.js';
 import { LABELS, leLabel, METRICS } from '../config/telemetry-names.js';
-import { type AlertRule, annotations, type RecordingRule, type RuleGroup, type SyntheticSeries, sampleService, sel, serviceMatcher } from './rule-model.js';
+import {
+  type AlertRule,
+  annotations,
+  type RecordingRule,
+  type RuleGroup,
+  type SyntheticSeries,
+  sampleService,
+  sel,
+  serviceMatcher,
+} from './rule-model.js';
 
 const S = LABELS.service;
 
@@ -48,7 +57,10 @@ function describe(slo: ResolvedSlo): string {
 
 function scenarios(slo: ResolvedSlo, service: string): { bad: SyntheticSeries[]; good: SyntheticSeries[] } {
   const labels = `${S}="${service}", job="${service}", ${LABELS.route}="/orders", ${LABELS.method}="GET"`;
-  const count = (status: string, values: string) => ({ series: `${METRICS.httpServerDurationCount}{${labels}, ${LABELS.status}="${status}"}`, values });
+  const count = (status: string, values: string) => ({
+    series: `${METRICS.httpServerDurationCount}{${labels}, ${LABELS.status}="${status}"}`,
+    values,
+  });
   // Healthy still has bad events, at half the error budget: one per minute among `perMinute` requests.
   const perMinute = Math.ceil(2 / (1 - slo.objective));
   if (slo.type === 'availability') {
@@ -58,7 +70,10 @@ function scenarios(slo: ResolvedSlo, service: string): { bad: SyntheticSeries[];
     };
   }
   const le = leLabel(slo.thresholdSeconds as number);
-  const bucket = (values: string) => ({ series: `${METRICS.httpServerDurationBucket}{${labels}, ${LABELS.status}="200", le="${le}"}`, values });
+  const bucket = (values: string) => ({
+    series: `${METRICS.httpServerDurationBucket}{${labels}, ${LABELS.status}="200", le="${le}"}`,
+    values,
+  });
   return {
     bad: [bucket('0x100'), count('200', '0+60x100')],
     good: [bucket(`0+${perMinute - 1}x100`), count('200', `0+${perMinute}x100`)],
@@ -98,6 +113,10 @@ export function sloRuleGroup(slo: ResolvedSlo, config: SightlineConfig): RuleGro
   };
   return {
     name: `sightline-slo-${slo.name}`,
-    rules: [...recordings, alert('page', 'SLOErrorBudgetFastBurn', '2m', 'fast'), alert('ticket', 'SLOErrorBudgetSlowBurn', '1h', 'slowly')],
+    rules: [
+      ...recordings,
+      alert('page', 'SLOErrorBudgetFastBurn', '2m', 'fast'),
+      alert('ticket', 'SLOErrorBudgetSlowBurn', '1h', 'slowly'),
+    ],
   };
 }

@@ -4,7 +4,9 @@ import { isDuration } from './durations.js';
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const nameField = (what: string) =>
   z.string().regex(NAME, { error: `a ${what} is letters, digits, '.', '_' or '-', starting with a letter or digit` });
-const duration = z.string().refine(isDuration, { error: 'a duration is a number followed by ms, s, m, h, d or w (e.g. 30d)' });
+const duration = z
+  .string()
+  .refine(isDuration, { error: 'a duration is a number followed by ms, s, m, h, d or w (e.g. 30d)' });
 
 export const SEVERITIES = ['page', 'ticket'] as const;
 export const RECEIVER_TYPES = ['slack', 'pagerduty'] as const;
@@ -35,7 +37,10 @@ const receiverSchema = z.strictObject({
   /** Slack channel, e.g. #alerts. */
   channel: z.string().optional(),
   /** File (inside the Alertmanager container) holding the webhook URL or routing key; never the secret itself. */
-  secretFile: z.string().startsWith('/', { error: 'secretFile is an absolute path inside the Alertmanager container' }).optional(),
+  secretFile: z
+    .string()
+    .startsWith('/', { error: 'secretFile is an absolute path inside the Alertmanager container' })
+    .optional(),
 });
 
 const s3Schema = z.strictObject({
@@ -73,7 +78,11 @@ export const configSchema = z
       })
       .prefault({}),
     retention: z
-      .strictObject({ logs: duration.default('31d'), traces: duration.default('14d'), metrics: duration.default('30d') })
+      .strictObject({
+        logs: duration.default('31d'),
+        traces: duration.default('14d'),
+        metrics: duration.default('30d'),
+      })
       .prefault({}),
     storage: z
       .strictObject({ type: z.enum(STORAGE_TYPES).default('filesystem'), s3: s3Schema.prefault({}) })
@@ -83,7 +92,11 @@ export const configSchema = z
     const seen = new Set<string>();
     config.services.forEach((service, i) => {
       if (seen.has(service.name)) {
-        ctx.addIssue({ code: 'custom', path: ['services', i, 'name'], message: 'duplicate service; each service is listed once' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', i, 'name'],
+          message: 'duplicate service; each service is listed once',
+        });
       }
       seen.add(service.name);
     });
@@ -94,7 +107,11 @@ export const configSchema = z
       }
       sloNames.add(slo.name);
       if (slo.service && config.services.length > 0 && !seen.has(slo.service)) {
-        ctx.addIssue({ code: 'custom', path: ['slos', i, 'service'], message: `unknown service; accepted: ${[...seen].join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['slos', i, 'service'],
+          message: `unknown service; accepted: ${[...seen].join(', ')}`,
+        });
       }
       if (slo.type === 'availability' && slo.threshold) {
         ctx.addIssue({ code: 'custom', path: ['slos', i, 'threshold'], message: 'only latency SLOs take a threshold' });

@@ -21,7 +21,12 @@ export function isDuration(value: string): boolean {
 
 /** Renders seconds as the largest whole Prometheus duration unit (`30d`, `6h`, `5m`). */
 export function promDuration(seconds: number): string {
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     if (seconds >= size && Number.isInteger(seconds / size)) return `${seconds / size}${unit}`;
   }
   return `${Math.round(seconds * 1000)}ms`;

@@ -1,6 +1,18 @@
-export { KitError } from './kit-error.js';
-export { configSchema, type ConfigInput, type ParsedConfig } from './config-schema.js';
-export { CONFIG_FILE_NAMES, loadConfig, parseConfig, type LoadConfigOptions, type LoadedConfig } from './load-config.js';
-export { DEFAULT_SLOS, resolveConfig, type ResolvedReceiver, type ResolvedSlo, type SightlineConfig } from './resolved-config.js';
-export * as telemetryNames from './telemetry-names.js';
+export { type ConfigInput, configSchema, type ParsedConfig } from './config-schema.js';
 export { durationSeconds, promDuration } from './durations.js';
+export { KitError } from './kit-error.js';
+export {
+  CONFIG_FILE_NAMES,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  loadConfig,
+  parseConfig,
+} from './load-config.js';
+export {
+  DEFAULT_SLOS,
+  type ResolvedReceiver,
+  type ResolvedSlo,
+  resolveConfig,
+  type SightlineConfig,
+} from './resolved-config.js';
+export * as telemetryNames from './telemetry-names.js';

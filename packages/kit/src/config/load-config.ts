@@ -39,7 +39,10 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   if (options.configPath) {
     source = resolve(cwd, options.configPath);
     if (!existsSync(source)) {
-      throw new KitError('SIGHTLINE_ERR_CONFIG_NOT_FOUND', `--config: "${options.configPath}" does not exist (looked at ${source})`);
+      throw new KitError(
+        'SIGHTLINE_ERR_CONFIG_NOT_FOUND',
+        `--config: "${options.configPath}" does not exist (looked at ${source})`,
+      );
     }
   } else {
     source = CONFIG_FILE_NAMES.map((name) => resolve(cwd, name)).find((path) => existsSync(path));
@@ -74,7 +77,10 @@ async function readConfigFile(path: string): Promise<unknown> {
     try {
       return ext === '.json' ? JSON.parse(text) : (parseYaml(text) ?? {});
     } catch (error) {
-      throw new KitError('SIGHTLINE_ERR_CONFIG_PARSE', `${path}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
+      throw new KitError(
+        'SIGHTLINE_ERR_CONFIG_PARSE',
+        `${path}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+      );
     }
   }
   try {
@@ -95,7 +101,10 @@ async function readConfigFile(path: string): Promise<unknown> {
 function describeIssues(issues: z.core.$ZodIssue[], raw: unknown): string {
   return issues
     .map((issue) => {
-      const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+      const field = issue.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+        .join('')
+        .replace(/^\./, '');
       const value = valueAt(raw, issue.path);
       const got = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
       return `${field || '(root)'}: ${issue.message}${got}`;

@@ -52,7 +52,13 @@ const SECRETS_DIR = '/etc/alertmanager/secrets';
 
 const DEFAULT_RECEIVERS: ResolvedReceiver[] = [
   { name: 'pagerduty', type: 'pagerduty', severities: ['page'], secretFile: `${SECRETS_DIR}/pagerduty_routing_key` },
-  { name: 'slack', type: 'slack', severities: ['ticket'], channel: '#alerts', secretFile: `${SECRETS_DIR}/slack_api_url` },
+  {
+    name: 'slack',
+    type: 'slack',
+    severities: ['ticket'],
+    channel: '#alerts',
+    secretFile: `${SECRETS_DIR}/slack_api_url`,
+  },
 ];
 
 export function resolveConfig(parsed: ParsedConfig): SightlineConfig {

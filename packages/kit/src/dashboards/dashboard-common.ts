@@ -91,7 +91,10 @@ function escapeRegex(value: string): string {
 
 /** Legend shown below time series (the SDK default hides it). */
 export function bottomLegend(): VizLegendOptionsBuilder {
-  return new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom);
+  return new VizLegendOptionsBuilder()
+    .showLegend(true)
+    .displayMode(LegendDisplayMode.List)
+    .placement(LegendPlacement.Bottom);
 }
 
 /** Gives every panel (rows included) a unique id, in layout order, so Grafana links like `viewPanel=3` stay stable. */

@@ -18,11 +18,19 @@ export interface GeneratedDashboard {
 
 export function buildDashboards(config: SightlineConfig): GeneratedDashboard[] {
   return [
-    { fileName: 'sightline-service-overview.json', dashboard: numberPanels(serviceOverviewDashboard(config).build() as unknown as Record<string, unknown>) },
-    { fileName: 'sightline-runtime.json', dashboard: numberPanels(runtimeDashboard(config).build() as unknown as Record<string, unknown>) },
+    {
+      fileName: 'sightline-service-overview.json',
+      dashboard: numberPanels(serviceOverviewDashboard(config).build() as unknown as Record<string, unknown>),
+    },
+    {
+      fileName: 'sightline-runtime.json',
+      dashboard: numberPanels(runtimeDashboard(config).build() as unknown as Record<string, unknown>),
+    },
     {
       fileName: 'sightline-logs-traces.json',
-      dashboard: numberPanels(logsTracesDashboard(config, config.alerts.latencyP99Seconds).build() as unknown as Record<string, unknown>),
+      dashboard: numberPanels(
+        logsTracesDashboard(config, config.alerts.latencyP99Seconds).build() as unknown as Record<string, unknown>,
+      ),
     },
   ];
 }

@@ -7,14 +7,27 @@ import { SearchTableType, DataqueryBuilder as TempoQuery } from '@grafana/grafan
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import type { SightlineConfig } from '../config/resolved-config.js';
 import { LOKI, TEMPO } from '../config/telemetry-names.js';
-import { bottomLegend, DASHBOARD_UIDS, DATASOURCES, environmentVariable, serviceVariable, sightlineLinks } from './dashboard-common.js';
+import {
+  bottomLegend,
+  DASHBOARD_UIDS,
+  DATASOURCES,
+  environmentVariable,
+  serviceVariable,
+  sightlineLinks,
+} from './dashboard-common.js';
 
 const STREAM = `{${LOKI.service}=~"$service", ${LOKI.environment}=~"$environment"}`;
 const ERRORS = `${STREAM} | ${LOKI.severityText}=~"(?i)(error|fatal)"`;
 const SPAN_SCOPE = `${TEMPO.service}=~"$service"`;
 
 function tempo(refId: string, traceql: string): TempoQuery {
-  return new TempoQuery().refId(refId).datasource(DATASOURCES.tempo).queryType('traceql').query(traceql).limit(20).tableType(SearchTableType.Traces);
+  return new TempoQuery()
+    .refId(refId)
+    .datasource(DATASOURCES.tempo)
+    .queryType('traceql')
+    .query(traceql)
+    .limit(20)
+    .tableType(SearchTableType.Traces);
 }
 
 /** Error logs that link to their trace (Loki derived field on trace_id) next to Tempo searches for failing and slow requests. */
@@ -77,7 +90,9 @@ export function logsTracesDashboard(config: SightlineConfig, slowThresholdSecond
         .datasource(DATASOURCES.tempo)
         .height(10)
         .span(12)
-        .withTarget(tempo('A', `{ ${SPAN_SCOPE} && kind = server && duration > ${Math.round(slowThresholdSeconds * 1000)}ms }`)),
+        .withTarget(
+          tempo('A', `{ ${SPAN_SCOPE} && kind = server && duration > ${Math.round(slowThresholdSeconds * 1000)}ms }`),
+        ),
     )
     .withPanel(
       new NodeGraphPanel()

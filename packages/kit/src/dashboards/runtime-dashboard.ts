@@ -4,13 +4,13 @@ import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk
 import type { SightlineConfig } from '../config/resolved-config.js';
 import { LABELS, METRICS } from '../config/telemetry-names.js';
 import {
+  bottomLegend,
   DASHBOARD_UIDS,
   DATASOURCES,
   environmentVariable,
   SERVICE_MATCHERS,
   serviceVariable,
   sightlineLinks,
-  bottomLegend,
 } from './dashboard-common.js';
 
 const BY = `${LABELS.service}, ${LABELS.instance}`;
@@ -21,7 +21,14 @@ function prom(refId: string, expr: string, legend: string): PromQuery {
 }
 
 function timeseries(title: string, unit: string, description: string): TimeseriesPanel {
-  return new TimeseriesPanel().title(title).unit(unit).description(description).datasource(DATASOURCES.mimir).height(8).span(12).legend(bottomLegend());
+  return new TimeseriesPanel()
+    .title(title)
+    .unit(unit)
+    .description(description)
+    .datasource(DATASOURCES.mimir)
+    .height(8)
+    .span(12)
+    .legend(bottomLegend());
 }
 
 function sel(metric: string): string {
@@ -56,13 +63,21 @@ export function runtimeDashboard(config: SightlineConfig): DashboardBuilder {
     )
     .withRow(new RowBuilder('Memory and GC'))
     .withPanel(
-      timeseries('Heap and resident memory', 'bytes', 'V8 heap in use and allocated (summed over heap spaces), and process RSS.')
+      timeseries(
+        'Heap and resident memory',
+        'bytes',
+        'V8 heap in use and allocated (summed over heap spaces), and process RSS.',
+      )
         .withTarget(prom('A', `sum by (${BY}) (${sel(METRICS.heapUsed)})`, `${LEGEND} heap used`))
         .withTarget(prom('B', `sum by (${BY}) (${sel(METRICS.heapLimit)})`, `${LEGEND} heap allocated`))
         .withTarget(prom('C', `sum by (${BY}) (${sel(METRICS.processMemory)})`, `${LEGEND} RSS`)),
     )
     .withPanel(
-      timeseries('Time in garbage collection', 'percentunit', 'Share of wall-clock time spent in GC pauses, by GC type.').withTarget(
+      timeseries(
+        'Time in garbage collection',
+        'percentunit',
+        'Share of wall-clock time spent in GC pauses, by GC type.',
+      ).withTarget(
         prom(
           'A',
           `sum by (${LABELS.service}, ${LABELS.gcType}) (rate(${sel(METRICS.gcDurationSum)}[$__rate_interval]))`,
@@ -81,8 +96,16 @@ export function runtimeDashboard(config: SightlineConfig): DashboardBuilder {
       ),
     )
     .withPanel(
-      timeseries('Telemetry dropped by the SDK', 'short', 'Spans, logs and metric points @sightline/node dropped (queue full or exporter failing).').withTarget(
-        prom('A', `sum by (${LABELS.service}) (increase(${sel(METRICS.sdkDropped)}[$__rate_interval]))`, '{{service_name}}'),
+      timeseries(
+        'Telemetry dropped by the SDK',
+        'short',
+        'Spans, logs and metric points @sightline/node dropped (queue full or exporter failing).',
+      ).withTarget(
+        prom(
+          'A',
+          `sum by (${LABELS.service}) (increase(${sel(METRICS.sdkDropped)}[$__rate_interval]))`,
+          '{{service_name}}',
+        ),
       ),
     );
 }

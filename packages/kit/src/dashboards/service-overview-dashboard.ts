@@ -5,13 +5,13 @@ import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk
 import type { SightlineConfig } from '../config/resolved-config.js';
 import { LABELS, METRICS } from '../config/telemetry-names.js';
 import {
+  bottomLegend,
   DASHBOARD_UIDS,
   DATASOURCES,
   environmentVariable,
   SERVICE_MATCHERS,
   serviceVariable,
   sightlineLinks,
-  bottomLegend,
 } from './dashboard-common.js';
 
 const S = LABELS.service;
@@ -30,14 +30,23 @@ function quantile(q: number, by: string, refId: string, legend: string): PromQue
 }
 
 function timeseries(title: string, unit: string, description: string): TimeseriesPanel {
-  return new TimeseriesPanel().title(title).unit(unit).description(description).datasource(DATASOURCES.mimir).height(8).span(12).legend(bottomLegend());
+  return new TimeseriesPanel()
+    .title(title)
+    .unit(unit)
+    .description(description)
+    .datasource(DATASOURCES.mimir)
+    .height(8)
+    .span(12)
+    .legend(bottomLegend());
 }
 
 /** RED per service and per route from http.server.request.duration, with exemplars linking to Tempo. */
 export function serviceOverviewDashboard(config: SightlineConfig): DashboardBuilder {
   return new DashboardBuilder('Sightline / Service overview')
     .uid(DASHBOARD_UIDS.serviceOverview)
-    .description('Rate, errors and duration of HTTP servers instrumented with @sightline/node (OpenTelemetry semantic conventions).')
+    .description(
+      'Rate, errors and duration of HTTP servers instrumented with @sightline/node (OpenTelemetry semantic conventions).',
+    )
     .tags(['sightline', 'red', 'http'])
     .editable()
     .refresh('30s')
@@ -53,17 +62,33 @@ export function serviceOverviewDashboard(config: SightlineConfig): DashboardBuil
       ),
     )
     .withPanel(
-      timeseries('Error ratio by status class', 'percentunit', 'Share of responses with a 5xx (server error) and 4xx (client error) status.')
+      timeseries(
+        'Error ratio by status class',
+        'percentunit',
+        'Share of responses with a 5xx (server error) and 4xx (client error) status.',
+      )
         .withTarget(
-          prom('A', `sum by (${S}) (rate(${FIVE_XX}[$__rate_interval])) / sum by (${S}) (rate(${COUNT}[$__rate_interval]))`, '{{service_name}} 5xx'),
+          prom(
+            'A',
+            `sum by (${S}) (rate(${FIVE_XX}[$__rate_interval])) / sum by (${S}) (rate(${COUNT}[$__rate_interval]))`,
+            '{{service_name}} 5xx',
+          ),
         )
         .withTarget(
-          prom('B', `sum by (${S}) (rate(${FOUR_XX}[$__rate_interval])) / sum by (${S}) (rate(${COUNT}[$__rate_interval]))`, '{{service_name}} 4xx'),
+          prom(
+            'B',
+            `sum by (${S}) (rate(${FOUR_XX}[$__rate_interval])) / sum by (${S}) (rate(${COUNT}[$__rate_interval]))`,
+            '{{service_name}} 4xx',
+          ),
         )
         .min(0),
     )
     .withPanel(
-      timeseries('Latency p50 / p95 / p99', 's', 'Server-side request duration percentiles; dots are exemplars linking to the trace.')
+      timeseries(
+        'Latency p50 / p95 / p99',
+        's',
+        'Server-side request duration percentiles; dots are exemplars linking to the trace.',
+      )
         .withTarget(quantile(0.5, S, 'A', '{{service_name}} p50'))
         .withTarget(quantile(0.95, S, 'B', '{{service_name}} p95'))
         .withTarget(quantile(0.99, S, 'C', '{{service_name}} p99').exemplar(true)),
@@ -77,13 +102,19 @@ export function serviceOverviewDashboard(config: SightlineConfig): DashboardBuil
         .span(12)
         .calculate(false)
         .withTarget(
-          prom('A', `sum by (le) (increase(${BUCKET}[$__rate_interval]))`, '{{le}}').format(PromQueryFormat.Heatmap).exemplar(true),
+          prom('A', `sum by (le) (increase(${BUCKET}[$__rate_interval]))`, '{{le}}')
+            .format(PromQueryFormat.Heatmap)
+            .exemplar(true),
         ),
     )
     .withRow(new RowBuilder('Routes'))
     .withPanel(
       timeseries('Request rate by route', 'reqps', 'Requests per second per route template and method.').withTarget(
-        prom('A', `sum by (${ROUTE}) (rate(${COUNT}[$__rate_interval]))`, '{{service_name}} {{http_request_method}} {{http_route}}'),
+        prom(
+          'A',
+          `sum by (${ROUTE}) (rate(${COUNT}[$__rate_interval]))`,
+          '{{service_name}} {{http_request_method}} {{http_route}}',
+        ),
       ),
     )
     .withPanel(

@@ -41,6 +41,8 @@ export async function generateOutputs(options: GenerateOptions): Promise<Generat
           ? dashboardFiles(config)
           : alertFiles(config);
   const outDir = options.out ?? 'deploy';
-  const result = writeOutputs(outDir.startsWith('/') ? outDir : `${cwd}/${outDir}`, files, { force: options.force ?? false });
+  const result = writeOutputs(outDir.startsWith('/') ? outDir : `${cwd}/${outDir}`, files, {
+    force: options.force ?? false,
+  });
   return source ? { ...result, configSource: source } : result;
 }

@@ -1,2 +1,2 @@
-export { generateOutputs, type GenerateOptions, type GenerateResult, type GeneratorKind } from './generate-outputs.js';
-export { MANIFEST_FILE, sha256, writeOutputs, type OutputFile, type WriteResult } from './output-writer.js';
+export { type GenerateOptions, type GenerateResult, type GeneratorKind, generateOutputs } from './generate-outputs.js';
+export { MANIFEST_FILE, type OutputFile, sha256, type WriteResult, writeOutputs } from './output-writer.js';

@@ -1,6 +1,10 @@
 import { IMAGES, PORTS } from './images.js';
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolates ${VAR:-default} from .env
 const BIND = '${SIGHTLINE_BIND_ADDRESS:-127.0.0.1}';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolates ${VAR:?error} from .env
+const REQUIRED_PASSWORD =
+  '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env (sightline stack compose generates it)}';
 const UID = '10001';
 
 function port(host: number, container: number = host): string {
@@ -47,14 +51,21 @@ export function composeFile(project: string): Record<string, unknown> {
         command: ['-config.file=/etc/tempo/tempo.yaml'],
         volumes: ['./tempo/tempo.yaml:/etc/tempo/tempo.yaml:ro', 'tempo-data:/var/tempo'],
         ports: [port(PORTS.tempo)],
-        depends_on: { 'init-volumes': { condition: 'service_completed_successfully' }, mimir: { condition: 'service_started' } },
+        depends_on: {
+          'init-volumes': { condition: 'service_completed_successfully' },
+          mimir: { condition: 'service_started' },
+        },
         deploy: limits('1', '1G'),
       },
       mimir: {
         image: IMAGES.mimir,
         ...common,
         command: ['-config.file=/etc/mimir/mimir.yaml', '-target=all'],
-        volumes: ['./mimir/mimir.yaml:/etc/mimir/mimir.yaml:ro', './mimir/rules:/etc/mimir/rules:ro', 'mimir-data:/data'],
+        volumes: [
+          './mimir/mimir.yaml:/etc/mimir/mimir.yaml:ro',
+          './mimir/rules:/etc/mimir/rules:ro',
+          'mimir-data:/data',
+        ],
         ports: [port(PORTS.mimir)],
         depends_on: { 'init-volumes': { condition: 'service_completed_successfully' } },
         deploy: limits('1', '2G'),
@@ -62,7 +73,11 @@ export function composeFile(project: string): Record<string, unknown> {
       alertmanager: {
         image: IMAGES.alertmanager,
         ...common,
-        command: ['--config.file=/etc/alertmanager/alertmanager.yml', '--storage.path=/alertmanager', `--web.external-url=http://localhost:${PORTS.alertmanager}`],
+        command: [
+          '--config.file=/etc/alertmanager/alertmanager.yml',
+          '--storage.path=/alertmanager',
+          `--web.external-url=http://localhost:${PORTS.alertmanager}`,
+        ],
         volumes: [
           './alertmanager/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro',
           // Slack webhook URL and PagerDuty routing key, one file each (see README); never inline in the config.
@@ -70,7 +85,10 @@ export function composeFile(project: string): Record<string, unknown> {
           'alertmanager-data:/alertmanager',
         ],
         ports: [port(PORTS.alertmanager)],
-        healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${PORTS.alertmanager}/-/ready`], ...healthTiming },
+        healthcheck: {
+          test: ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${PORTS.alertmanager}/-/ready`],
+          ...healthTiming,
+        },
         deploy: limits('0.5', '256M'),
       },
       readiness: {
@@ -91,12 +109,22 @@ export function composeFile(project: string): Record<string, unknown> {
       alloy: {
         image: IMAGES.alloy,
         ...common,
-        command: ['run', `--server.http.listen-addr=0.0.0.0:${PORTS.alloyUi}`, '--storage.path=/var/lib/alloy/data', '/etc/alloy/config.alloy'],
+        command: [
+          'run',
+          `--server.http.listen-addr=0.0.0.0:${PORTS.alloyUi}`,
+          '--storage.path=/var/lib/alloy/data',
+          '/etc/alloy/config.alloy',
+        ],
         volumes: ['./alloy/config.alloy:/etc/alloy/config.alloy:ro', 'alloy-data:/var/lib/alloy/data'],
         ports: [port(PORTS.otlpGrpc), port(PORTS.otlpHttp), port(PORTS.alloyUi)],
         // The Alloy image has bash but neither curl nor wget.
         healthcheck: {
-          test: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${PORTS.alloyUi} && printf 'GET /-/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q 200`],
+          test: [
+            'CMD',
+            'bash',
+            '-c',
+            `exec 3<>/dev/tcp/127.0.0.1/${PORTS.alloyUi} && printf 'GET /-/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q 200`,
+          ],
           ...healthTiming,
         },
         depends_on: { readiness: { condition: 'service_healthy' } },
@@ -107,7 +135,7 @@ export function composeFile(project: string): Record<string, unknown> {
         ...common,
         environment: {
           GF_SECURITY_ADMIN_USER: 'admin',
-          GF_SECURITY_ADMIN_PASSWORD: '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env (sightline stack compose generates it)}',
+          GF_SECURITY_ADMIN_PASSWORD: REQUIRED_PASSWORD,
           GF_AUTH_ANONYMOUS_ENABLED: 'false',
           GF_AUTH_DISABLE_LOGIN_FORM: 'false',
           GF_USERS_ALLOW_SIGN_UP: 'false',
@@ -121,12 +149,22 @@ export function composeFile(project: string): Record<string, unknown> {
           'grafana-data:/var/lib/grafana',
         ],
         ports: [port(PORTS.grafana)],
-        healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${PORTS.grafana}/api/health`], ...healthTiming },
+        healthcheck: {
+          test: ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${PORTS.grafana}/api/health`],
+          ...healthTiming,
+        },
         depends_on: { readiness: { condition: 'service_healthy' }, alertmanager: { condition: 'service_healthy' } },
         deploy: limits('1', '512M'),
       },
     },
     networks: { lgtm: {} },
-    volumes: { 'grafana-data': {}, 'loki-data': {}, 'tempo-data': {}, 'mimir-data': {}, 'alloy-data': {}, 'alertmanager-data': {} },
+    volumes: {
+      'grafana-data': {},
+      'loki-data': {},
+      'tempo-data': {},
+      'mimir-data': {},
+      'alloy-data': {},
+      'alertmanager-data': {},
+    },
   };
 }

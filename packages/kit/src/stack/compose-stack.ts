@@ -40,14 +40,19 @@ export function composeStackFiles(config: SightlineConfig, options: ComposeOptio
     },
     {
       path: '.env.example',
-      content: '# Copy to .env and set a long random password (openssl rand -base64 24).\nGRAFANA_ADMIN_PASSWORD=\nSIGHTLINE_BIND_ADDRESS=127.0.0.1\n',
+      content:
+        '# Copy to .env and set a long random password (openssl rand -base64 24).\nGRAFANA_ADMIN_PASSWORD=\nSIGHTLINE_BIND_ADDRESS=127.0.0.1\n',
     },
     { path: '.gitignore', content: '.env\nalertmanager/secrets/*\n!alertmanager/secrets/.gitkeep\n' },
     { path: 'alertmanager/secrets/.gitkeep', content: '' },
     { path: 'README.md', content: composeReadme(config) },
     {
       path: 'alloy/config.alloy',
-      content: alloyConfig({ tempoOtlpGrpc: 'tempo:4317', lokiOtlp: `http://loki:${PORTS.loki}/otlp`, mimirRemoteWrite: remoteWrite }),
+      content: alloyConfig({
+        tempoOtlpGrpc: 'tempo:4317',
+        lokiOtlp: `http://loki:${PORTS.loki}/otlp`,
+        mimirRemoteWrite: remoteWrite,
+      }),
     },
     { path: 'loki/loki.yaml', content: yaml(lokiConfig(config, alertmanagerUrl)) },
     { path: 'tempo/tempo.yaml', content: yaml(tempoConfig(config, remoteWrite)) },
@@ -63,7 +68,10 @@ export function composeStackFiles(config: SightlineConfig, options: ComposeOptio
         }),
       ),
     },
-    { path: 'grafana/provisioning/dashboards/sightline.yaml', content: yaml(dashboardsProvisioning('/etc/grafana/dashboards/sightline')) },
+    {
+      path: 'grafana/provisioning/dashboards/sightline.yaml',
+      content: yaml(dashboardsProvisioning('/etc/grafana/dashboards/sightline')),
+    },
     ...dashboardFiles(config),
     ...alertFiles(config),
   ];

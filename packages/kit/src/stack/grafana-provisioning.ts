@@ -39,7 +39,9 @@ export function datasourcesProvisioning(urls: BackendUrls): Record<string, unkno
           prometheusType: 'Mimir',
           manageAlerts: true,
           alertmanagerUid: 'alertmanager',
-          exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: DATASOURCES.tempo.uid, urlDisplayLabel: 'View trace' }],
+          exemplarTraceIdDestinations: [
+            { name: 'trace_id', datasourceUid: DATASOURCES.tempo.uid, urlDisplayLabel: 'View trace' },
+          ],
         },
       },
       {
@@ -60,6 +62,7 @@ export function datasourcesProvisioning(urls: BackendUrls): Record<string, unkno
               matcherType: 'label',
               matcherRegex: LOKI.traceId,
               datasourceUid: DATASOURCES.tempo.uid,
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: a Grafana link variable, not JavaScript
               url: literal('${__value.raw}'),
               urlDisplayLabel: 'View trace',
             },
@@ -81,7 +84,9 @@ export function datasourcesProvisioning(urls: BackendUrls): Record<string, unkno
             filterByTraceID: true,
             filterBySpanID: false,
             customQuery: true,
-            query: literal(`{${LOKI.service}="\${__span.tags["service.name"]}"} | ${LOKI.traceId}="\${__trace.traceId}"`),
+            query: literal(
+              `{${LOKI.service}="\${__span.tags["service.name"]}"} | ${LOKI.traceId}="\${__trace.traceId}"`,
+            ),
           },
           tracesToMetrics: {
             datasourceUid: DATASOURCES.mimir.uid,
@@ -95,7 +100,9 @@ export function datasourcesProvisioning(urls: BackendUrls): Record<string, unkno
               },
               {
                 name: 'p99 latency',
-                query: literal(`histogram_quantile(0.99, sum by (le) (rate(${METRICS.httpServerDurationBucket}{$__tags}[5m])))`),
+                query: literal(
+                  `histogram_quantile(0.99, sum by (le) (rate(${METRICS.httpServerDurationBucket}{$__tags}[5m])))`,
+                ),
               },
             ],
           },

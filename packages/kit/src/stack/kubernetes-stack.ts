@@ -12,7 +12,12 @@ export function kubernetesStackFiles(config: SightlineConfig): OutputFile[] {
   const yaml = (value: unknown) => HEADER + stringify(value, YAML_OPTIONS);
   // The same rule groups and tests as the Compose stack, laid out for mimirtool/lokitool.
   const rules = alertFiles(config)
-    .filter((f) => f.path.startsWith(`${ALERT_PATHS.mimirRules}/`) || f.path.startsWith(`${ALERT_PATHS.lokiRules}/`) || f.path.startsWith(`${ALERT_PATHS.ruleTests}/`))
+    .filter(
+      (f) =>
+        f.path.startsWith(`${ALERT_PATHS.mimirRules}/`) ||
+        f.path.startsWith(`${ALERT_PATHS.lokiRules}/`) ||
+        f.path.startsWith(`${ALERT_PATHS.ruleTests}/`),
+    )
     .map((f) => ({
       path: f.path
         .replace(`${ALERT_PATHS.mimirRules}/`, 'kubernetes/rules/mimir/')

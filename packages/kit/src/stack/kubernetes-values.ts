@@ -28,17 +28,29 @@ export function lgtmValues(config: SightlineConfig): Record<string, unknown> {
   const o = s3(config);
   const envFrom = [{ secretRef: { name: credentialsSecret } }];
   const dashboards = Object.fromEntries(
-    buildDashboards(config).map(({ fileName, dashboard }) => [fileName.replace(/\.json$/, ''), { json: JSON.stringify(dashboard) }]),
+    buildDashboards(config).map(({ fileName, dashboard }) => [
+      fileName.replace(/\.json$/, ''),
+      { json: JSON.stringify(dashboard) },
+    ]),
   );
   return {
     grafana: {
       enabled: true,
       // Secret with keys admin-user / admin-password; create it before installing (README).
       admin: { existingSecret: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' },
-      'grafana.ini': { 'auth.anonymous': { enabled: false }, users: { allow_sign_up: false }, analytics: { reporting_enabled: false } },
+      'grafana.ini': {
+        'auth.anonymous': { enabled: false },
+        users: { allow_sign_up: false },
+        analytics: { reporting_enabled: false },
+      },
       persistence: { enabled: true, size: '10Gi' },
       datasources: {
-        'sightline.yaml': datasourcesProvisioning({ mimir: K8S.mimirQuery, loki: K8S.lokiQuery, tempo: K8S.tempoQuery, alertmanager: K8S.alertmanager }),
+        'sightline.yaml': datasourcesProvisioning({
+          mimir: K8S.mimirQuery,
+          loki: K8S.lokiQuery,
+          tempo: K8S.tempoQuery,
+          alertmanager: K8S.alertmanager,
+        }),
       },
       dashboardProviders: { 'sightline.yaml': dashboardsProvisioning('/var/lib/grafana/dashboards/sightline') },
       dashboards: { sightline: dashboards },
@@ -47,13 +59,38 @@ export function lgtmValues(config: SightlineConfig): Record<string, unknown> {
       enabled: true,
       loki: {
         structuredConfig: {
-          common: { storage: { s3: { endpoint: o.endpoint, region: o.region, bucketnames: buckets.logs, insecure: o.insecure, s3forcepathstyle: true } } },
-          schema_config: {
-            configs: [{ from: '2024-01-01', store: 'tsdb', object_store: 's3', schema: 'v13', index: { prefix: 'index_', period: '24h' } }],
+          common: {
+            storage: {
+              s3: {
+                endpoint: o.endpoint,
+                region: o.region,
+                bucketnames: buckets.logs,
+                insecure: o.insecure,
+                s3forcepathstyle: true,
+              },
+            },
           },
-          limits_config: { allow_structured_metadata: true, retention_period: hoursDuration(config.retentionSeconds.logs) },
+          schema_config: {
+            configs: [
+              {
+                from: '2024-01-01',
+                store: 'tsdb',
+                object_store: 's3',
+                schema: 'v13',
+                index: { prefix: 'index_', period: '24h' },
+              },
+            ],
+          },
+          limits_config: {
+            allow_structured_metadata: true,
+            retention_period: hoursDuration(config.retentionSeconds.logs),
+          },
           compactor: { retention_enabled: true, delete_request_store: 's3' },
-          ruler: { alertmanager_url: K8S.alertmanager, enable_api: true, storage: { type: 's3', s3: { bucketnames: buckets.rules } } },
+          ruler: {
+            alertmanager_url: K8S.alertmanager,
+            enable_api: true,
+            storage: { type: 's3', s3: { bucketnames: buckets.rules } },
+          },
         },
       },
       global: { extraEnvFrom: envFrom },
@@ -71,7 +108,9 @@ export function lgtmValues(config: SightlineConfig): Record<string, unknown> {
                 endpoint: o.endpoint,
                 region: o.region,
                 insecure: o.insecure,
+                // biome-ignore lint/suspicious/noTemplateCurlyInString: expanded by Mimir (-config.expand-env) from the Secret
                 access_key_id: '${AWS_ACCESS_KEY_ID}',
+                // biome-ignore lint/suspicious/noTemplateCurlyInString: expanded by Mimir (-config.expand-env) from the Secret
                 secret_access_key: '${AWS_SECRET_ACCESS_KEY}',
               },
             },
@@ -89,14 +128,21 @@ export function lgtmValues(config: SightlineConfig): Record<string, unknown> {
     },
     tempo: {
       enabled: true,
-      storage: { trace: { backend: 's3', s3: { bucket: buckets.traces, endpoint: o.endpoint, region: o.region, insecure: o.insecure } } },
+      storage: {
+        trace: {
+          backend: 's3',
+          s3: { bucket: buckets.traces, endpoint: o.endpoint, region: o.region, insecure: o.insecure },
+        },
+      },
       compactor: { config: { compaction: { block_retention: hoursDuration(config.retentionSeconds.traces) } } },
       traces: { otlp: { grpc: { enabled: true }, http: { enabled: true } } },
       metricsGenerator: {
         enabled: true,
         config: { storage: { remote_write: [{ url: K8S.mimirPush, send_exemplars: true }] } },
       },
-      global_overrides: { defaults: { metrics_generator: { processors: ['service-graphs', 'span-metrics', 'local-blocks'] } } },
+      global_overrides: {
+        defaults: { metrics_generator: { processors: ['service-graphs', 'span-metrics', 'local-blocks'] } },
+      },
       distributor: { extraEnvFrom: envFrom },
       ingester: { extraEnvFrom: envFrom },
     },
@@ -112,8 +158,25 @@ export function k8sMonitoringValues(config: SightlineConfig): Record<string, unk
     cluster: { name: config.project },
     destinations: [
       { name: 'mimir', type: 'prometheus', url: K8S.mimirPush, sendExemplars: true },
-      { name: 'loki', type: 'otlp', protocol: 'http', url: K8S.lokiOtlp, logs: { enabled: true }, metrics: { enabled: false }, traces: { enabled: false } },
-      { name: 'tempo', type: 'otlp', protocol: 'grpc', url: K8S.tempoOtlp, tls: { insecure: true }, traces: { enabled: true }, metrics: { enabled: false }, logs: { enabled: false } },
+      {
+        name: 'loki',
+        type: 'otlp',
+        protocol: 'http',
+        url: K8S.lokiOtlp,
+        logs: { enabled: true },
+        metrics: { enabled: false },
+        traces: { enabled: false },
+      },
+      {
+        name: 'tempo',
+        type: 'otlp',
+        protocol: 'grpc',
+        url: K8S.tempoOtlp,
+        tls: { insecure: true },
+        traces: { enabled: true },
+        metrics: { enabled: false },
+        logs: { enabled: false },
+      },
     ],
     applicationObservability: {
       enabled: true,
@@ -141,7 +204,14 @@ export function alertmanagerValues(alertmanagerYaml: Record<string, unknown>): R
   return {
     fullnameOverride: 'alertmanager',
     config: alertmanagerYaml,
-    extraSecretMounts: [{ name: 'alert-receivers', mountPath: '/etc/alertmanager/secrets', secretName: 'alert-receivers', readOnly: true }],
+    extraSecretMounts: [
+      {
+        name: 'alert-receivers',
+        mountPath: '/etc/alertmanager/secrets',
+        secretName: 'alert-receivers',
+        readOnly: true,
+      },
+    ],
     persistence: { enabled: true, size: '1Gi' },
   };
 }

@@ -15,7 +15,15 @@ export function lokiConfig(config: SightlineConfig, alertmanagerUrl: string): Re
       ring: { kvstore: { store: 'inmemory' } },
     },
     schema_config: {
-      configs: [{ from: '2024-01-01', store: 'tsdb', object_store: 'filesystem', schema: 'v13', index: { prefix: 'index_', period: '24h' } }],
+      configs: [
+        {
+          from: '2024-01-01',
+          store: 'tsdb',
+          object_store: 'filesystem',
+          schema: 'v13',
+          index: { prefix: 'index_', period: '24h' },
+        },
+      ],
     },
     limits_config: {
       // trace_id / span_id of OTLP log records are kept as structured metadata (queryable, not indexed).
