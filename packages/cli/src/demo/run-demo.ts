@@ -124,14 +124,15 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
     clearTimeout(durationTimer);
   } catch (error) {
     stopping = true;
-    await shutdown();
+    // Keep a temporary data directory after a failure: the services' logs in it say what went wrong.
+    await shutdown(false);
     throw error;
   }
   stopping = true;
   await shutdown();
   return exitCode;
 
-  async function shutdown(): Promise<void> {
+  async function shutdown(removeTemporary = true): Promise<void> {
     stopping = true;
     const stats = await traffic?.stop();
     // api first, so nothing publishes to a worker that is draining.
@@ -139,7 +140,8 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
     await api?.stop();
     await Promise.all(services.filter((service) => service !== api).map((service) => service.stop()));
     await backend?.close();
-    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+    if (temporary && removeTemporary) rmSync(dataDir, { recursive: true, force: true });
+    else if (temporary) print(`kept ${dataDir} (service logs in ${logDir})`);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (stats) printStopSummary(print, stats, temporary ? undefined : dataDir);

@@ -2,9 +2,9 @@
  * `inventory`: an Express 5 service that owns the stock table (PostgreSQL or in-memory).
  * `api` calls it over HTTP for the catalogue and to reserve stock for an order.
  */
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { runService } from './service-runtime.cjs';
-import { logger } from './sightline-sdk.cjs';
+import { logger, recordError } from './sightline-sdk.cjs';
 import { openStockStore } from './stock-store.cjs';
 
 const RESTOCK_QUANTITY = 50;
@@ -46,6 +46,12 @@ async function main(): Promise<void> {
     }
     logger.info({ sku, quantity, left }, 'stock reserved');
     res.status(201).json({ sku, quantity, left });
+  });
+
+  app.use((error: Error, req: Request, res: Response, _next: NextFunction) => {
+    recordError(error);
+    logger.error({ err: error, method: req.method, path: req.path }, `inventory request failed: ${error.message}`);
+    res.status(500).json({ error: { code: 'INTERNAL', message: error.message } });
   });
 
   runService('inventory', app, { details: { database: store.description }, onStop: () => store.close() });

@@ -54,17 +54,24 @@ export function runService(
     if (stopping) return;
     stopping = true;
     logger.info({ reason }, `${name} stopping`);
+    // Requests in flight finish first (bounded), then the service's own work drains, then telemetry flushes.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    await options.onStop?.().catch((error: unknown) => logger.error({ err: error }, `${name} failed to drain`));
-    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, 3_000)))]);
+    clearTimeout(timer);
     server.closeAllConnections();
+    await options.onStop?.().catch((error: unknown) => logger.error({ err: error }, `${name} failed to drain`));
     await flushTelemetry();
     process.exit(0);
   };
 
   process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  // Ctrl-C in a terminal reaches the whole process group. Under `sightline demo` the parent stops us in
+  // order (traffic, then api, then the rest) with SIGTERM, so we wait for that; run alone, Ctrl-C stops us.
+  process.on('SIGINT', () => {
+    if (!process.connected) void stop('SIGINT');
+  });
   // The parent owns our lifetime: if it dies (even by SIGKILL) the IPC channel closes and we leave too.
   process.once('disconnect', () => void stop('parent exited'));
 
