@@ -37,6 +37,16 @@ async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** The `sightline check` flag of each threshold, for error messages. */
+export const THRESHOLD_FLAGS: Record<keyof CheckThresholds, string> = {
+  minCorrelation: '--min-correlation',
+  maxInvalidIds: '--max-invalid-ids',
+  maxBrokenLinks: '--max-broken-traces',
+  minAutoShare: '--min-auto-share',
+  maxMissingAttributes: '--max-missing-attributes',
+  maxErrorsWithoutException: '--max-errors-without-exception',
+};
+
 export function validateThresholds(partial: Partial<CheckThresholds> = {}): CheckThresholds {
   const t = { ...DEFAULT_THRESHOLDS, ...partial };
   for (const [key, value] of Object.entries(t)) {
@@ -44,7 +54,7 @@ export function validateThresholds(partial: Partial<CheckThresholds> = {}): Chec
     if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || (isPercent && value > 100)) {
       throw new SightlineKitError(
         'SIGHTLINE_ERR_CHECK_THRESHOLD',
-        `threshold ${key} = ${String(value)} is out of range; accepted: ${isPercent ? 'a percentage 0–100' : 'a count ≥ 0'}`,
+        `${THRESHOLD_FLAGS[key as keyof CheckThresholds]} ${String(value)} is out of range; accepted: ${isPercent ? 'a percentage 0–100' : 'a count ≥ 0'}`,
       );
     }
   }
@@ -107,12 +117,12 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
     });
     sources.unshift(`sightline store at ${client.base}`);
   }
-  // Trace integrity needs every service of a trace, so spans are only narrowed to the service for the span gates.
+  // Trace integrity needs every service of a trace; with --service it counts only links the service is part of.
   const serviceSpans = spans && options.service ? spans.filter((s) => s.service === options.service) : spans;
   const inWindow = (serviceSpans ?? []).filter((s) => s.startMs >= fromMs && s.startMs <= toMs);
   const gates = [...correlationGates(logs, spans, thresholds)];
   if (spans) {
-    gates.push(traceIntegrityGate(options.service ? spansOfTracesTouching(spans, options.service) : spans, thresholds));
+    gates.push(traceIntegrityGate(spans, thresholds, options.service));
     gates.push(
       autoShareGate(inWindow, thresholds),
       semconvAttributesGate(inWindow, thresholds),
@@ -127,9 +137,4 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
     gates,
     failed: gates.some((g) => g.status === 'fail'),
   };
-}
-
-function spansOfTracesTouching(spans: CheckSpan[], service: string): CheckSpan[] {
-  const traces = new Set(spans.filter((s) => s.service === service).map((s) => s.traceId));
-  return spans.filter((s) => traces.has(s.traceId));
 }

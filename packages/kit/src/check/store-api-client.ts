@@ -7,6 +7,12 @@ export interface StoreApiOptions {
   token?: string;
 }
 
+/** The useful part of a fetch failure: ECONNREFUSED, a DNS error or undici's own message. */
+export function causeOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
+}
+
 export const DEFAULT_API_URL = 'http://127.0.0.1:4400';
 
 /** A thin reader of the documented query API (docs/query-api.md); it knows nothing about the store behind it. */
@@ -41,7 +47,7 @@ export class StoreApiClient {
     try {
       response = await fetch(url, { headers, signal: AbortSignal.timeout(30_000) });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      const cause = causeOf(error);
       throw new SightlineKitError(
         'SIGHTLINE_ERR_STORE_UNREACHABLE',
         `cannot reach the Sightline query API at --api ${this.base} (${cause}); start it with \`sightline up\` or pass --api URL`,

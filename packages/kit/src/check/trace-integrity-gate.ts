@@ -32,11 +32,15 @@ function servedEndpoint(span: CheckSpan): { path?: string; port?: string } {
   return out;
 }
 
+/** Paths decide when both are known (a proxy may change the port); ports decide otherwise. */
 function compatible(call: { path?: string; port?: string }, served: { path?: string; port?: string }): boolean {
-  if (call.path && served.path && call.path !== served.path) return false;
-  if (call.port && served.port && call.port !== served.port) return false;
+  if (call.path && served.path) return call.path === served.path;
+  if (call.port && served.port) return call.port === served.port;
   return true;
 }
+
+/** Processes stamp spans from their own clocks (timeOrigin + monotonic time), which drift apart by milliseconds. */
+const CLOCK_SKEW_MS = 50;
 
 function firstStartingAtOrAfter(sorted: CheckSpan[], t: number): number {
   let lo = 0;
@@ -54,11 +58,20 @@ function firstStartingAtOrAfter(sorted: CheckSpan[], t: number): number {
  * (a client/producer span without children while, in another service, a new root server/consumer span started
  * inside it for the same path and port). Both are reported by service pair: caller → callee.
  */
-export function traceIntegrityGate(spans: CheckSpan[], thresholds: CheckThresholds): GateResult {
+export function traceIntegrityGate(spans: CheckSpan[], thresholds: CheckThresholds, service?: string): GateResult {
+  const concerns = (a: string, b: string) => service === undefined || a === service || b === service;
   const byKey = new Map<string, CheckSpan>();
-  const hasChild = new Set<string>();
+  // A call counts as answered when a span of another service (or a server/consumer span) is its child; local
+  // children such as tcp.connect or dns.lookup say nothing about propagation.
+  const hasRemoteChild = new Set<string>();
   for (const s of spans) byKey.set(`${s.traceId}/${s.spanId}`, s);
-  for (const s of spans) if (s.parentSpanId) hasChild.add(`${s.traceId}/${s.parentSpanId}`);
+  for (const s of spans) {
+    if (!s.parentSpanId) continue;
+    const parent = byKey.get(`${s.traceId}/${s.parentSpanId}`);
+    if (parent && (parent.service !== s.service || s.kind === 'server' || s.kind === 'consumer')) {
+      hasRemoteChild.add(`${s.traceId}/${s.parentSpanId}`);
+    }
+  }
   const byTrace = new Map<string, CheckSpan[]>();
   for (const s of spans) {
     const list = byTrace.get(s.traceId) ?? [];
@@ -71,12 +84,13 @@ export function traceIntegrityGate(spans: CheckSpan[], thresholds: CheckThreshol
   let orphans = 0;
   for (const s of spans) {
     if (!s.parentSpanId || byKey.has(`${s.traceId}/${s.parentSpanId}`)) continue;
-    orphans++;
-    brokenTraces.add(s.traceId);
     // The caller is the other service whose span in this trace encloses the orphan's start, when there is one.
     const enclosing = (byTrace.get(s.traceId) ?? [])
       .filter((o) => o.service !== s.service && o.startMs <= s.startMs && o.startMs + o.durationMs >= s.startMs)
       .sort((a, b) => b.startMs - a.startMs)[0];
+    if (!concerns(enclosing?.service ?? '', s.service)) continue;
+    orphans++;
+    brokenTraces.add(s.traceId);
     offenders.add(
       `${enclosing?.service ?? '(unknown caller)'} → ${s.service}`,
       `orphan span "${s.name}" in trace ${s.traceId}: parent ${s.parentSpanId} is missing (caller's span not exported)`,
@@ -89,15 +103,15 @@ export function traceIntegrityGate(spans: CheckSpan[], thresholds: CheckThreshol
   const used = new Set<CheckSpan>();
   let unpropagated = 0;
   const calls = spans.filter(
-    (s) => (s.kind === 'client' || s.kind === 'producer') && !hasChild.has(`${s.traceId}/${s.spanId}`),
+    (s) => (s.kind === 'client' || s.kind === 'producer') && !hasRemoteChild.has(`${s.traceId}/${s.spanId}`),
   );
   for (const call of calls) {
     const endpoint = calledEndpoint(call);
     const end = call.startMs + call.durationMs;
     let candidate: CheckSpan | undefined;
-    for (let i = firstStartingAtOrAfter(roots, call.startMs - 1); i < roots.length; i++) {
+    for (let i = firstStartingAtOrAfter(roots, call.startMs - CLOCK_SKEW_MS); i < roots.length; i++) {
       const r = roots[i] as CheckSpan;
-      if (r.startMs > end) break;
+      if (r.startMs > end + CLOCK_SKEW_MS) break;
       if (used.has(r) || r.service === call.service || r.traceId === call.traceId) continue;
       if (call.kind === 'producer' || compatible(endpoint, servedEndpoint(r))) {
         candidate = r;
@@ -106,6 +120,7 @@ export function traceIntegrityGate(spans: CheckSpan[], thresholds: CheckThreshol
     }
     if (!candidate) continue;
     used.add(candidate);
+    if (!concerns(call.service, candidate.service)) continue;
     unpropagated++;
     brokenTraces.add(call.traceId);
     offenders.add(

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { StoreApiClient, type StoreApiOptions } from '../check/store-api-client.js';
+import { causeOf, StoreApiClient, type StoreApiOptions } from '../check/store-api-client.js';
 import { SightlineKitError } from './kit-error.js';
 import { addAttributeValue, type MetricFamily, type MetricInput, type MetricKind } from './metric-model.js';
 import { parseOtlpMetricsJson } from './otlp-metrics-reader.js';
@@ -65,7 +65,7 @@ async function scrape(url: string): Promise<string> {
       signal: AbortSignal.timeout(15_000),
     });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    const cause = causeOf(error);
     throw new SightlineKitError('SIGHTLINE_ERR_VALIDATE_INPUT', `--url ${url}: cannot scrape (${cause})`);
   }
   if (!response.ok) {
