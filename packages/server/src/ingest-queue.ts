@@ -58,38 +58,50 @@ export class IngestQueue extends EventEmitter {
   }
 
   private async drain(): Promise<void> {
-    const writer = this.store.writer;
     while (this.pending.length > 0) {
       const group = this.pending;
       this.pending = [];
-      const spans: SpanRow[] = [];
-      const logs: LogRow[] = [];
-      const points: PointRow[] = [];
-      for (const p of group) {
-        for (const s of p.batch.spans) spans.push(s);
-        for (const l of p.batch.logs) logs.push(l);
-        for (const m of p.batch.points) points.push(m);
-      }
-      const seq = { ...this.store.seq };
       try {
-        if (!writer) throw new SightlineError('SIGHTLINE_ERR_STORE_READ_ONLY', 'store is open read-only', 500);
-        await writeRows(writer, spans, logs, points, seq);
-        this.store.seq.spans += spans.length;
-        this.store.seq.logs += logs.length;
-        this.store.seq.points += points.length;
-        this.committed.spans += spans.length;
-        this.committed.logs += logs.length;
-        this.committed.points += points.length;
-        for (const p of group) p.resolve();
-        if (logs.length > 0 && this.listenerCount('logs') > 0) this.emit('logs', logs, seq.logs);
-      } catch (e) {
-        const err = new SightlineError('SIGHTLINE_ERR_STORE_WRITE', `could not commit batch: ${(e as Error).message}`, 503);
-        for (const p of group) p.reject(err);
-      } finally {
-        this.queuedRows -= spans.length + logs.length + points.length;
+        await this.commit(group);
+      } catch {
+        // One bad batch must not fail the others it was grouped with: retry each on its own.
+        if (group.length > 1) for (const p of group) await this.commit([p]).catch(() => undefined);
       }
     }
     this.running = undefined;
+  }
+
+  /** Commits a group of batches in one transaction and settles their promises (rejecting them only if alone). */
+  private async commit(group: Pending[]): Promise<void> {
+    const writer = this.store.writer;
+    const spans: SpanRow[] = [];
+    const logs: LogRow[] = [];
+    const points: PointRow[] = [];
+    for (const p of group) {
+      for (const s of p.batch.spans) spans.push(s);
+      for (const l of p.batch.logs) logs.push(l);
+      for (const m of p.batch.points) points.push(m);
+    }
+    const seq = { ...this.store.seq };
+    const rows = spans.length + logs.length + points.length;
+    try {
+      if (!writer) throw new SightlineError('SIGHTLINE_ERR_STORE_READ_ONLY', 'store is open read-only', 500);
+      await writeRows(writer, spans, logs, points, seq);
+    } catch (e) {
+      if (group.length > 1) throw e;
+      this.queuedRows -= rows;
+      group[0]!.reject(new SightlineError('SIGHTLINE_ERR_STORE_WRITE', `could not commit batch: ${(e as Error).message}`, 503));
+      return;
+    }
+    this.queuedRows -= rows;
+    this.store.seq.spans += spans.length;
+    this.store.seq.logs += logs.length;
+    this.store.seq.points += points.length;
+    this.committed.spans += spans.length;
+    this.committed.logs += logs.length;
+    this.committed.points += points.length;
+    for (const p of group) p.resolve();
+    if (logs.length > 0 && this.listenerCount('logs') > 0) this.emit('logs', logs, seq.logs);
   }
 
   /** Stops accepting, waits until every submitted batch is committed. */

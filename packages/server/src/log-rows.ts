@@ -1,5 +1,5 @@
 import type { LogsRequest } from './otlp-proto.js';
-import { anyValueToJson, idHex, kvToObject, serviceOf, u64 } from './otlp-values.js';
+import { anyValueToJson, idHex, kvToObject, serviceOf, timeNs } from './otlp-values.js';
 import { emptyBatch, type LogRow, type RowBatch } from './rows.js';
 
 /** Validates and flattens an ExportLogsServiceRequest (ids optional but, when present, valid). */
@@ -22,17 +22,17 @@ export function logRows(req: LogsRequest, minNs: bigint, nowNs: bigint): RowBatc
         const path = `resourceLogs[${r}].scopeLogs[${s}].logRecords[${i}]`;
         const traceId = idHex(lr.traceId, 16, `${path}.traceId`, false);
         const spanId = idHex(lr.spanId, 8, `${path}.spanId`, false);
-        const observedNs = u64(lr.observedTimeUnixNano);
-        let timeNs = u64(lr.timeUnixNano);
-        if (timeNs === 0n) timeNs = observedNs === 0n ? nowNs : observedNs;
-        if (timeNs < minNs) {
+        const observedNs = timeNs(lr.observedTimeUnixNano, `${path}.observedTimeUnixNano`);
+        let time = timeNs(lr.timeUnixNano, `${path}.timeUnixNano`);
+        if (time === 0n) time = observedNs === 0n ? nowNs : observedNs;
+        if (time < minNs) {
           batch.rejected++;
           continue;
         }
         const body = anyValueToJson(lr.body);
         const isString = typeof body === 'string';
         const row: LogRow = {
-          timeNs,
+          timeNs: time,
           observedNs,
           service,
           severityNumber: lr.severityNumber ?? 0,

@@ -1,5 +1,5 @@
 import type { ExemplarMsg, MetricMsg, MetricsRequest, PointMsg } from './otlp-proto.js';
-import { idHex, kvToObject, num64, serviceOf, u64 } from './otlp-values.js';
+import { idHex, kvToObject, num64, serviceOf, timeNs, u64 } from './otlp-values.js';
 import { emptyBatch, type PointRow, type RowBatch } from './rows.js';
 
 const TEMPORALITY = ['', 'delta', 'cumulative'] as const;
@@ -39,8 +39,8 @@ function pointRow(m: MetricMsg, type: PointRow['type'], p: PointMsg, ctx: Metric
     scopeVersion: ctx.scopeVersion,
     attributes: JSON.stringify(kvToObject(p.attributes)),
     resource: ctx.resource,
-    startNs: u64(p.startTimeUnixNano),
-    timeNs: u64(p.timeUnixNano),
+    startNs: timeNs(p.startTimeUnixNano, `${path}.startTimeUnixNano`),
+    timeNs: timeNs(p.timeUnixNano, `${path}.timeUnixNano`),
     value: null,
     count: null,
     sum: null,

@@ -65,7 +65,9 @@ export function decodeOtlpJson(signal: Signal, text: string): unknown {
 /** Decodes an OTLP protobuf request body; throws SIGHTLINE_ERR_OTLP_DECODE when it is not valid protobuf. */
 export function decodeOtlpProtobuf(signal: Signal, body: Uint8Array): unknown {
   try {
-    return REQUEST_TYPES[signal].decode(body);
+    // A plain Uint8Array view: protobufjs' Buffer reader clamps over-long strings instead of rejecting them.
+    const view = Buffer.isBuffer(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : body;
+    return REQUEST_TYPES[signal].decode(view);
   } catch (e) {
     throw new SightlineError('SIGHTLINE_ERR_OTLP_DECODE', `body is not a valid OTLP ${signal} protobuf message: ${(e as Error).message}`);
   }

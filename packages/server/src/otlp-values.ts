@@ -13,6 +13,17 @@ export function u64(v: Int64): bigint {
   return (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0);
 }
 
+const MAX_NS = (1n << 63n) - 1n;
+
+/** A fixed64 timestamp in ns that must fit DuckDB's BIGINT (before year 2262); otherwise the request is rejected. */
+export function timeNs(v: Int64, path: string): bigint {
+  const ns = u64(v);
+  if (ns > MAX_NS) {
+    throw new SightlineError('SIGHTLINE_ERR_OTLP_INVALID_TIME', `${path} ${ns} is beyond year 2262; timestamps are ns since the epoch`);
+  }
+  return ns;
+}
+
 /** Any 64-bit integer → JS number (precision loss above 2^53 is acceptable for counts and metric values). */
 export function num64(v: Int64, signed = false): number {
   if (v === null || v === undefined) return 0;

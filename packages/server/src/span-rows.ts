@@ -1,5 +1,5 @@
 import type { TracesRequest } from './otlp-proto.js';
-import { idHex, kvToObject, serviceOf, u64 } from './otlp-values.js';
+import { idHex, kvToObject, serviceOf, timeNs } from './otlp-values.js';
 import { emptyBatch, type RowBatch, type SpanRow } from './rows.js';
 
 /**
@@ -27,8 +27,8 @@ export function spanRows(req: TracesRequest, minNs: bigint): RowBatch {
         const spanId = idHex(sp.spanId, 8, `${path}.spanId`, true);
         const parent = sp.parentSpanId;
         const parentSpanId = parent && parent.length === 8 && parent.every((b) => b === 0) ? '' : idHex(parent, 8, `${path}.parentSpanId`, false);
-        const startNs = u64(sp.startTimeUnixNano);
-        let endNs = u64(sp.endTimeUnixNano);
+        const startNs = timeNs(sp.startTimeUnixNano, `${path}.startTimeUnixNano`);
+        let endNs = timeNs(sp.endTimeUnixNano, `${path}.endTimeUnixNano`);
         if (endNs < startNs) endNs = startNs;
         const links = (sp.links ?? []).map((l, li) => ({
           traceId: idHex(l.traceId, 16, `${path}.links[${li}].traceId`, true),
@@ -69,7 +69,7 @@ export function spanRows(req: TracesRequest, minNs: bigint): RowBatch {
             events.length === 0
               ? '[]'
               : JSON.stringify(
-                  events.map((e) => ({ timeUnixNano: u64(e.timeUnixNano).toString(), name: e.name ?? '', attributes: kvToObject(e.attributes) })),
+                  events.map((e, ei) => ({ timeUnixNano: timeNs(e.timeUnixNano, `${path}.events[${ei}].timeUnixNano`).toString(), name: e.name ?? '', attributes: kvToObject(e.attributes) })),
                 ),
           links: links.length === 0 ? '[]' : JSON.stringify(links),
         };
