@@ -15,7 +15,12 @@ export interface Readiness {
 }
 
 /** The HTTP layer on Fastify 5: the same routes and status codes as the Express example. */
-export type OrdersApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>;
+export type OrdersApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  Logger
+>;
 
 export function createApp(orders: OrderService, readiness: Readiness): OrdersApp {
   // Fastify logs through the @sightline/node pino logger, so `request.log` lines carry trace_id/span_id too.
@@ -57,7 +62,9 @@ export function createApp(orders: OrderService, readiness: Readiness): OrdersApp
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
     if (err instanceof InvalidOrderError || (status >= 400 && status < 500)) {
       request.log.warn({ method: request.method, path: request.url, reason: err.message }, 'rejected invalid request');
-      return reply.code(err instanceof InvalidOrderError ? 400 : status).send({ error: { code: 'INVALID_ORDER', message: err.message } });
+      return reply
+        .code(err instanceof InvalidOrderError ? 400 : status)
+        .send({ error: { code: 'INVALID_ORDER', message: err.message } });
     }
     recordError(err);
     request.log.error({ err, method: request.method, path: request.url }, 'request failed');

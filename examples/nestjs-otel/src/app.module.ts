@@ -16,13 +16,21 @@ export const CONFIG = Symbol('OrdersConfig');
   controllers: [OrdersController, HealthController],
   providers: [
     { provide: CONFIG, useFactory: readConfig },
-    { provide: OrderStore, inject: [CONFIG], useFactory: (c: OrdersConfig) => new OrderStore(c.databaseUrl, c.ordersTable) },
+    {
+      provide: OrderStore,
+      inject: [CONFIG],
+      useFactory: (c: OrdersConfig) => new OrderStore(c.databaseUrl, c.ordersTable),
+    },
     {
       provide: OrderCache,
       inject: [CONFIG],
       useFactory: (c: OrdersConfig) => new OrderCache(c.redisUrl, c.cachePrefix, c.cacheTtlSeconds),
     },
-    { provide: OrderService, inject: [OrderStore, OrderCache], useFactory: (s: OrderStore, c: OrderCache) => new OrderService(s, c) },
+    {
+      provide: OrderService,
+      inject: [OrderStore, OrderCache],
+      useFactory: (s: OrderStore, c: OrderCache) => new OrderService(s, c),
+    },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
     ShutdownState,
   ],

@@ -54,6 +54,7 @@ function parseItem(item: unknown, index: number): OrderItem {
 
 export function parseOrderId(raw: string): number {
   const id = Number(raw);
-  if (!Number.isSafeInteger(id) || id < 1) throw new InvalidOrderError(`order id ${JSON.stringify(raw)} must be a positive integer`);
+  if (!Number.isSafeInteger(id) || id < 1)
+    throw new InvalidOrderError(`order id ${JSON.stringify(raw)} must be a positive integer`);
   return id;
 }

@@ -1,7 +1,7 @@
 import { logger, withSpan } from '@sightline/node';
 import type { OrderCache } from './order-cache.js';
+import { ordersCreated, orderValue } from './order-metrics.js';
 import type { Order, OrderInput } from './order-model.js';
-import { orderValue, ordersCreated } from './order-metrics.js';
 import type { OrderStore } from './order-store.js';
 
 /** The business logic: pricing, storing, caching. Framework-free, so the HTTP layer stays thin. */

@@ -5,9 +5,19 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unreachable } from './support/reachability.js';
 import { ServiceProcess } from './support/service-process.js';
-import { type LogRow, SightlineBackend, type SpanRow, buildForTest, eventually } from './support/sightline-backend.js';
+import { buildForTest, eventually, type LogRow, SightlineBackend, type SpanRow } from './support/sightline-backend.js';
 import { sightlineCheck } from './support/sightline-check.js';
-import { HEX16, HEX32, SpanTree, isPostgres, isRedis, messageOf, methodOf, routeOf, statusOf } from './support/span-tree.js';
+import {
+  HEX16,
+  HEX32,
+  isPostgres,
+  isRedis,
+  messageOf,
+  methodOf,
+  routeOf,
+  SpanTree,
+  statusOf,
+} from './support/span-tree.js';
 
 // The nestjs orders API started with the register hook, exporting to `sightline up` (in-process, ephemeral ports),
 // against the real PostgreSQL and Redis. Traffic (successes, a cache hit, a 404, a 400 and a 500) runs once in
@@ -54,7 +64,10 @@ describe.skipIf(skipReason)('nestjs-otel: orders API on NestJS 11 + PostgreSQL +
     expect((await call('GET', '/health/live')).status).toBe(200);
     expect((await call('GET', '/health/ready')).status).toBe(200);
     for (const quantity of [1, 2, 3]) {
-      const res = await call('POST', '/orders', { customer: 'ada', items: [{ sku: 'BOOK-1', quantity, unitPrice: 12.5 }] });
+      const res = await call('POST', '/orders', {
+        customer: 'ada',
+        items: [{ sku: 'BOOK-1', quantity, unitPrice: 12.5 }],
+      });
       expect(res.status).toBe(201);
       created.push({ id: res.body.id as number, total: res.body.total as number });
     }
@@ -69,7 +82,10 @@ describe.skipIf(skipReason)('nestjs-otel: orders API on NestJS 11 + PostgreSQL +
     expect((await call('POST', '/orders', { customer: 'ada', items: [] })).status).toBe(400);
     expect((await call('GET', '/orders?limit=5')).body.orders).toHaveLength(3);
     // quantity beyond PostgreSQL's INTEGER: passes validation, fails in the database → 500 with the trace id.
-    const res = await call('POST', '/orders', { customer: 'bob', items: [{ sku: 'BOOK-2', quantity: 3_000_000_000, unitPrice: 1 }] });
+    const res = await call('POST', '/orders', {
+      customer: 'bob',
+      items: [{ sku: 'BOOK-2', quantity: 3_000_000_000, unitPrice: 1 }],
+    });
     failure = { status: res.status, traceId: (res.body.error as { traceId: string }).traceId };
 
     exitCode = await app.stop();
@@ -90,7 +106,9 @@ describe.skipIf(skipReason)('nestjs-otel: orders API on NestJS 11 + PostgreSQL +
   });
 
   const serverSpan = (method: string, route: string, status: number) =>
-    spans.filter((s) => s.kind === 'server' && methodOf(s) === method && routeOf(s) === route && Number(statusOf(s)) === status);
+    spans.filter(
+      (s) => s.kind === 'server' && methodOf(s) === method && routeOf(s) === route && Number(statusOf(s)) === status,
+    );
 
   it('traces a created order as HTTP server span → orders.create → PostgreSQL INSERT and Redis SET', () => {
     const posts = serverSpan('POST', '/orders', 201);
@@ -163,8 +181,19 @@ describe.skipIf(skipReason)('nestjs-otel: orders API on NestJS 11 + PostgreSQL +
     }
   });
 
-  it('does not trace health probes', () => {
-    expect(spans.filter((s) => String(s.attributes['url.path'] ?? s.attributes['http.target'] ?? '').startsWith('/health'))).toEqual([]);
+  it("puts Nest's controller span between the HTTP server span and orders.create", () => {
+    for (const post of serverSpan('POST', '/orders', 201)) {
+      const tree = SpanTree.of(spans, post.traceId);
+      const [controller] = tree.descendants(post, (s) => s.name === 'OrdersController.create');
+      expect(controller?.scopeName).toBe('@opentelemetry/instrumentation-nestjs-core');
+      expect(tree.descendants(controller!, (s) => s.name === 'orders.create')).toHaveLength(1);
+    }
+  });
+
+  it('creates no HTTP server span for health probes', () => {
+    expect(
+      spans.filter((s) => String(s.attributes['url.path'] ?? s.attributes['http.target'] ?? '').startsWith('/health')),
+    ).toEqual([]);
   });
 
   it('exports orders.created ({order}) and orders.value (USD) next to the HTTP server duration metric', async () => {

@@ -48,7 +48,9 @@ async function main(): Promise<void> {
   const onError: ErrorRequestHandler = (err: unknown, req, res, _next) => {
     recordError(err);
     logger.error({ err, method: req.method, path: req.path }, 'request failed');
-    res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error', traceId: trace.getActiveSpan()?.spanContext().traceId } });
+    res.status(500).json({
+      error: { code: 'INTERNAL', message: 'internal error', traceId: trace.getActiveSpan()?.spanContext().traceId },
+    });
   };
   app.use(onError);
 
@@ -58,7 +60,10 @@ async function main(): Promise<void> {
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  logger.info({ address: `http://${config.host}:${port}`, transport: config.transport, queue: config.queue }, 'jobs api listening');
+  logger.info(
+    { address: `http://${config.host}:${port}`, transport: config.transport, queue: config.queue },
+    'jobs api listening',
+  );
 
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
     logger.info({ signal }, 'api shutting down');

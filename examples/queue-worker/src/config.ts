@@ -47,14 +47,24 @@ export function readConfig(): QueueConfig {
   process.env.PGDATABASE ??= 'test';
   process.env.PGUSER ??= 'postgres';
   const transport = matching('QUEUE_TRANSPORT', 'rabbitmq', /^(rabbitmq|nats)$/, '"rabbitmq" or "nats"') as Transport;
-  const queue = matching('JOBS_QUEUE', 'jobs', /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,100}$/, 'letters, digits, "_", "-", "."');
+  const queue = matching(
+    'JOBS_QUEUE',
+    'jobs',
+    /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,100}$/,
+    'letters, digits, "_", "-", "."',
+  );
   return {
     transport,
     queue,
     deadLetterQueue: `${queue}.dead`,
     amqpUrl: process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672',
     natsUrl: process.env.NATS_URL || 'nats://127.0.0.1:4222',
-    jobsTable: matching('JOBS_TABLE', 'jobs', /^[a-z_][a-z0-9_]{0,62}$/, 'a lowercase SQL identifier ([a-z_][a-z0-9_]*)'),
+    jobsTable: matching(
+      'JOBS_TABLE',
+      'jobs',
+      /^[a-z_][a-z0-9_]{0,62}$/,
+      'a lowercase SQL identifier ([a-z_][a-z0-9_]*)',
+    ),
     redisUrl: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
     cachePrefix: process.env.CACHE_PREFIX ?? 'jobs:',
     databaseUrl: process.env.DATABASE_URL || undefined,

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { logger, recordError, withSpan } from '@sightline/node';
 import type { Redis } from 'ioredis';
+import { decodeJob, PoisonMessageError, parseInvoiceRequest } from './job-model.js';
 import type { JobHandler } from './job-queue.js';
-import { PoisonMessageError, decodeJob, parseInvoiceRequest } from './job-model.js';
 import type { JobStore } from './job-store.js';
 
 /**

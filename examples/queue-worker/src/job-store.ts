@@ -43,16 +43,17 @@ export class JobStore {
   }
 
   async finish(id: string, status: Exclude<JobStatus, 'queued'>, result: unknown, error?: string): Promise<void> {
-    await this.#pool.query(`UPDATE ${this.#table} SET status = $2, result = $3, error = $4, updated_at = now() WHERE id = $1`, [
-      id,
-      status,
-      JSON.stringify(result ?? null),
-      error ?? null,
-    ]);
+    await this.#pool.query(
+      `UPDATE ${this.#table} SET status = $2, result = $3, error = $4, updated_at = now() WHERE id = $1`,
+      [id, status, JSON.stringify(result ?? null), error ?? null],
+    );
   }
 
   async find(id: string): Promise<JobRecord | undefined> {
-    const { rows } = await this.#pool.query<JobRecord>(`SELECT id, kind, status, result, error FROM ${this.#table} WHERE id = $1`, [id]);
+    const { rows } = await this.#pool.query<JobRecord>(
+      `SELECT id, kind, status, result, error FROM ${this.#table} WHERE id = $1`,
+      [id],
+    );
     return rows[0];
   }
 

@@ -1,9 +1,9 @@
-import { type Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { extractContext, injectContext } from '@sightline/node';
-import { type MsgHdrs, type NatsConnection, type Subscription, connect, headers } from 'nats';
+import { connect, headers, type MsgHdrs, type NatsConnection } from 'nats';
 import type { QueueConfig } from './config.js';
+import { encodeJob, type Job } from './job-model.js';
 import type { JobHandler, JobQueue } from './job-queue.js';
-import { type Job, encodeJob } from './job-model.js';
 
 const tracer = trace.getTracer('queue-worker-nats');
 const PROPAGATED = ['traceparent', 'tracestate', 'baggage'];
@@ -15,7 +15,6 @@ const PROPAGATED = ['traceparent', 'tracestate', 'baggage'];
  * `<subject>.dead` with the original headers and an `error` header.
  */
 export class NatsJobQueue implements JobQueue {
-  #subscription: Subscription | undefined;
   #loop: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -53,7 +52,6 @@ export class NatsJobQueue implements JobQueue {
 
   async consume(handler: JobHandler): Promise<void> {
     const subscription = this.connection.subscribe(this.config.queue, { queue: 'workers' });
-    this.#subscription = subscription;
     this.#loop = (async () => {
       for await (const message of subscription) {
         const parent = extractContext(readCarrier(message.headers));
@@ -93,7 +91,6 @@ export class NatsJobQueue implements JobQueue {
   async close(): Promise<void> {
     // drain(): stop receiving, finish what was delivered, flush publishes (dead letters included), then close.
     await this.connection.drain();
-    this.#subscription = undefined;
     await this.#loop;
   }
 }

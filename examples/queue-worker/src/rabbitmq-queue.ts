@@ -1,8 +1,8 @@
 import { trace } from '@opentelemetry/api';
 import amqp from 'amqplib';
 import type { QueueConfig } from './config.js';
+import { encodeJob, type Job } from './job-model.js';
 import type { JobHandler, JobQueue } from './job-queue.js';
-import { type Job, encodeJob } from './job-model.js';
 
 /**
  * Jobs over RabbitMQ. Tracing needs no code here: @sightline/node's amqplib instrumentation creates the PRODUCER span

@@ -14,7 +14,10 @@ async function main(): Promise<void> {
   redis.on('error', () => {});
   const queue = await openJobQueue(config);
   await queue.consume(createInvoiceHandler(store, redis, config.cachePrefix));
-  logger.info({ transport: config.transport, queue: config.queue, deadLetterQueue: config.deadLetterQueue }, 'worker consuming');
+  logger.info(
+    { transport: config.transport, queue: config.queue, deadLetterQueue: config.deadLetterQueue },
+    'worker consuming',
+  );
 
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
     logger.info({ signal }, 'worker shutting down');

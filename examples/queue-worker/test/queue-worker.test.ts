@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DeadLetter, type DeadLetterInbox, natsInbox, rabbitInbox } from './support/dead-letter-inbox.js';
 import { unreachable } from './support/reachability.js';
 import { ServiceProcess } from './support/service-process.js';
-import { type LogRow, SightlineBackend, type SpanRow, buildForTest, eventually } from './support/sightline-backend.js';
+import { buildForTest, eventually, type LogRow, SightlineBackend, type SpanRow } from './support/sightline-backend.js';
 import { sightlineCheck } from './support/sightline-check.js';
-import { HEX16, HEX32, SpanTree, isPostgres, isRedis, messageOf, methodOf, routeOf } from './support/span-tree.js';
+import { HEX16, HEX32, isPostgres, isRedis, messageOf, methodOf, routeOf, SpanTree } from './support/span-tree.js';
 
 // The jobs `api` and the invoice `worker`, both started with the register hook and exporting to one `sightline up`,
 // over RabbitMQ (amqplib, auto-instrumented) and over NATS (instrumented with injectContext/extractContext).
@@ -59,7 +59,11 @@ function scenario(transport: 'rabbitmq' | 'nats', skipReason: string): void {
       api = ServiceProcess.start(exampleDir, 'dist/api.js', { ...backend.otelEnv(API), ...env, PORT: '0' });
       const { address: url } = (await api.waitForLog('jobs api listening')) as { address: string };
       const post = async (body: unknown) => {
-        const res = await fetch(`${url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await fetch(`${url}/jobs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         expect(res.status).toBe(202);
         return (await res.json()) as { jobId: string; traceId: string };
       };
@@ -81,7 +85,11 @@ function scenario(transport: 'rabbitmq' | 'nats', skipReason: string): void {
       await db.end();
       deadLetters = await inbox.take(1);
       const res = await fetch(`${url}/jobs/${poison.jobId}`);
-      expect(await res.json()).toMatchObject({ id: poison.jobId, status: 'dead', error: expect.stringContaining('orderId') });
+      expect(await res.json()).toMatchObject({
+        id: poison.jobId,
+        status: 'dead',
+        error: expect.stringContaining('orderId'),
+      });
 
       exitCodes.push(await api.stop(), await worker.stop());
       spans = await eventually(async () => {
@@ -153,18 +161,23 @@ function scenario(transport: 'rabbitmq' | 'nats', skipReason: string): void {
     });
 
     it('writes the dead-letter error log with the trace id the api returned for that job', () => {
-      const failures = logs.filter((l) => l.service === WORKER && messageOf(l) === 'job failed, moved to the dead-letter queue');
+      const failures = logs.filter(
+        (l) => l.service === WORKER && messageOf(l) === 'job failed, moved to the dead-letter queue',
+      );
       expect(failures).toHaveLength(1);
       expect(failures[0]!.severityNumber).toBeGreaterThanOrEqual(17);
       expect(failures[0]!.traceId).toBe(poison.traceId);
-      expect(worker.records().find((r) => r.msg === 'job failed, moved to the dead-letter queue')?.trace_id).toBe(poison.traceId);
+      expect(worker.records().find((r) => r.msg === 'job failed, moved to the dead-letter queue')?.trace_id).toBe(
+        poison.traceId,
+      );
     });
 
     it('writes every log record of a request or a job with that trace’s ids, in both processes', () => {
       const spanIds = new Set(spans.map((s) => `${s.traceId}/${s.spanId}`));
       const inContext = logs.filter(
         (l) =>
-          (l.service === API && API_MESSAGES.includes(messageOf(l))) || (l.service === WORKER && WORKER_MESSAGES.includes(messageOf(l))),
+          (l.service === API && API_MESSAGES.includes(messageOf(l))) ||
+          (l.service === WORKER && WORKER_MESSAGES.includes(messageOf(l))),
       );
       expect(inContext).toHaveLength(3 + 2 + 1);
       for (const log of inContext) {
@@ -190,7 +203,9 @@ function scenario(transport: 'rabbitmq' | 'nats', skipReason: string): void {
       // pairs a childless client span without an address (the worker's pg-pool.connect) with any root server span
       // of another service starting within its clock-skew allowance. Everything else must pass.
       const impossible = (o: { key: string }) => o.key === `${WORKER} → ${API}`;
-      const failing = gates.filter((g) => g.status === 'fail' && !(g.id === 'broken-traces' && g.offenders.every(impossible)));
+      const failing = gates.filter(
+        (g) => g.status === 'fail' && !(g.id === 'broken-traces' && g.offenders.every(impossible)),
+      );
       expect(failing, run.stdout).toEqual([]);
       expect(gates.find((g) => g.id === 'correlation')).toMatchObject({ value: 100, status: 'pass' });
     });

@@ -35,7 +35,8 @@ export class SpanTree {
 }
 
 export const isPostgres = (s: SpanRow): boolean =>
-  s.kind === 'client' && (s.attributes['db.system.name'] === 'postgresql' || s.attributes['db.system'] === 'postgresql');
+  s.kind === 'client' &&
+  (s.attributes['db.system.name'] === 'postgresql' || s.attributes['db.system'] === 'postgresql');
 export const isRedis = (s: SpanRow): boolean =>
   s.kind === 'client' && (s.attributes['db.system.name'] === 'redis' || s.attributes['db.system'] === 'redis');
 

@@ -48,10 +48,14 @@ export interface MetricRow {
  * incremental, so this costs a second when `npm test`'s pretest build already ran.
  */
 export function buildForTest(exampleDir: string): void {
-  execFileSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', exampleDir, 'packages/server', 'packages/kit'], {
-    cwd: repoRoot,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', exampleDir, 'packages/server', 'packages/kit'],
+    {
+      cwd: repoRoot,
+      stdio: 'inherit',
+    },
+  );
 }
 
 /** `sightline up` in-process on ephemeral ports with a temporary data directory. */

@@ -26,7 +26,9 @@ export async function rabbitInbox(url: string, queue: string): Promise<DeadLette
         if (message) {
           letters.push({
             body: JSON.parse(message.content.toString('utf8')) as Record<string, unknown>,
-            headers: Object.fromEntries(Object.entries(message.properties.headers ?? {}).map(([k, v]) => [k, String(v)])),
+            headers: Object.fromEntries(
+              Object.entries(message.properties.headers ?? {}).map(([k, v]) => [k, String(v)]),
+            ),
           });
         } else {
           await new Promise((r) => setTimeout(r, 100));
@@ -49,7 +51,10 @@ export async function natsInbox(url: string, subject: string): Promise<DeadLette
     callback: (_err, message) => {
       const headers: Record<string, string> = {};
       for (const key of message.headers?.keys() ?? []) headers[key] = message.headers?.get(key) ?? '';
-      letters.push({ body: JSON.parse(Buffer.from(message.data).toString('utf8')) as Record<string, unknown>, headers });
+      letters.push({
+        body: JSON.parse(Buffer.from(message.data).toString('utf8')) as Record<string, unknown>,
+        headers,
+      });
     },
   });
   await connection.flush();

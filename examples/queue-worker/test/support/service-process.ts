@@ -57,6 +57,12 @@ export class ServiceProcess {
     return [...this.lines.map((l) => l.raw), ...this.stderr].slice(-40).join('\n');
   }
 
+  /** Resolves with the exit code once the process has ended on its own. */
+  async exited(): Promise<number | null> {
+    await this.#exited;
+    return this.exitCode;
+  }
+
   /** SIGTERM, then wait for the exit (SIGKILL after the deadline so a hung process cannot hang the suite). */
   async stop(timeoutMs = 15_000): Promise<number | null> {
     if (this.#child.exitCode === null && this.#child.signalCode === null) {
