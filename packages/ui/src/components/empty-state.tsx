@@ -1,7 +1,16 @@
 // What a new user sees before any telemetry arrives: exactly how to send some.
+import { useApi } from '../lib/api';
+
+interface Health {
+  otlp?: { grpc?: string; http?: string };
+}
 
 export function EmptyState({ what }: { what: string }) {
-  const apiHost = window.location.hostname || '127.0.0.1';
+  // The server reports where its OTLP receivers listen; without that, assume the standard ports on this host.
+  const health = useApi<Health>('/api/health', { refresh: false });
+  const host = window.location.hostname || '127.0.0.1';
+  const grpc = health.data?.otlp?.grpc ?? `http://${host}:4317`;
+  const http = health.data?.otlp?.http ?? `http://${host}:4318`;
   return (
     <div class="empty" role="status">
       <h2>No {what} yet</h2>
@@ -9,12 +18,12 @@ export function EmptyState({ what }: { what: string }) {
       <pre class="code">
         {`npm install @sightline/node
 export OTEL_SERVICE_NAME=my-service
-export OTEL_EXPORTER_OTLP_ENDPOINT=http://${apiHost}:4317
+export OTEL_EXPORTER_OTLP_ENDPOINT=${grpc}
 node --import @sightline/node/register app.js`}
       </pre>
       <p>
         Over HTTP instead of gRPC: <code>OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf</code> and{' '}
-        <code>OTEL_EXPORTER_OTLP_ENDPOINT=http://{apiHost}:4318</code>. Any OpenTelemetry SDK or Collector works the
+        <code>OTEL_EXPORTER_OTLP_ENDPOINT={http}</code>. Any OpenTelemetry SDK or Collector works the
         same way. Data shows up here within a few seconds; widen the time range if you sent it earlier.
       </p>
     </div>

@@ -176,7 +176,8 @@ export function LogsPage() {
       <LogFilters key={params.toString()} params={params} />
       <ErrorBanner error={stream.error} />
       <div class="log-status" aria-live="polite">
-        {stream.rows.length.toLocaleString('en')} rows{stream.done ? '' : ' loaded'}
+        {stream.rows.length.toLocaleString('en')} {stream.rows.length === 1 ? 'row' : 'rows'}
+        {stream.done ? '' : ' loaded'}
         {stream.loading ? ' · loading…' : ''}
         {stream.tailing ? ' · live' : ''}
       </div>

@@ -46,7 +46,7 @@ function SearchForm({ params }: { params: URLSearchParams }) {
       ...attrPatch(currentParams(), parsed.attrs),
     });
   };
-  const names = service ? services.data?.services.map((s) => s.name) : services.data?.services.map((s) => s.name);
+  const names = services.data?.services.map((s) => s.name);
   return (
     <form class="filters" onSubmit={submit} aria-label="Trace search">
       <label>
