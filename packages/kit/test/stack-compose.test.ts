@@ -141,7 +141,7 @@ describe('sightline stack compose', () => {
     ]);
     expect((byUid.loki?.jsonData.derivedFields as unknown[] | undefined)?.[0]).toMatchObject({
       matcherType: 'label',
-      matcherRegex: 'trace_id',
+      matcherRegex: '^trace_id$',
       datasourceUid: 'tempo',
       url: '$${__value.raw}',
     });
@@ -156,7 +156,7 @@ describe('sightline stack compose', () => {
     const logql = tempo.tracesToLogsV2.query
       .replaceAll('$$', '$')
       // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana link variables
-      .replace('${__span.tags["service.name"]}', 'checkout')
+      .replace('${__tags}', 'service_name="checkout"')
       // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana link variables
       .replace('${__trace.traceId}', 'abc');
     expect(syntaxErrors(logqlParser, logql), logql).toBe(0);

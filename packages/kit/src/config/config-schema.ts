@@ -128,3 +128,8 @@ export const configSchema = z
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
+
+/** Typed helper for `sightline.config.ts`: `export default defineConfig({ services: [{ name: 'checkout' }] })`. */
+export function defineConfig(config: ConfigInput): ConfigInput {
+  return config;
+}

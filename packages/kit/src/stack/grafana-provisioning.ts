@@ -60,7 +60,7 @@ export function datasourcesProvisioning(urls: BackendUrls): Record<string, unkno
               name: 'trace_id',
               // OTLP log records carry trace_id as structured metadata: match the label, not the line.
               matcherType: 'label',
-              matcherRegex: LOKI.traceId,
+              matcherRegex: `^${LOKI.traceId}$`,
               datasourceUid: DATASOURCES.tempo.uid,
               // biome-ignore lint/suspicious/noTemplateCurlyInString: a Grafana link variable, not JavaScript
               url: literal('${__value.raw}'),
@@ -84,9 +84,9 @@ export function datasourcesProvisioning(urls: BackendUrls): Record<string, unkno
             filterByTraceID: true,
             filterBySpanID: false,
             customQuery: true,
-            query: literal(
-              `{${LOKI.service}="\${__span.tags["service.name"]}"} | ${LOKI.traceId}="\${__trace.traceId}"`,
-            ),
+            // `${__tags}` becomes the matchers of `tags` below; trace_id is structured metadata, not in the line.
+            query: literal(`{\${__tags}} | ${LOKI.traceId}="\${__trace.traceId}"`),
+            tags: [{ key: 'service.name', value: LOKI.service }],
           },
           tracesToMetrics: {
             datasourceUid: DATASOURCES.mimir.uid,
