@@ -1,4 +1,4 @@
-export { type ConfigInput, configSchema, type ParsedConfig } from './config-schema.js';
+export { type ConfigInput, configSchema, defineConfig, type ParsedConfig } from './config-schema.js';
 export { durationSeconds, promDuration } from './durations.js';
 export { KitError } from './kit-error.js';
 export {
