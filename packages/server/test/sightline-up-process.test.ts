@@ -1,0 +1,165 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getJson, tempDir } from './helpers.js';
+import { postJson, spanId, traceId, tracesRequest } from './otlp-fixtures.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const bin = `${root}packages/cli/dist/bin.js`;
+
+/** Builds server + cli when their dist is missing (npm test builds first; this covers running this file alone). */
+function ensureBuilt(): string | undefined {
+  try {
+    execFileSync('npx', ['tsc', '-b', 'packages/server'], { cwd: root, stdio: 'pipe' });
+    if (!existsSync(`${root}packages/cli/dist/commands/up.js`)) execFileSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: root, stdio: 'pipe' });
+  } catch (e) {
+    if (!existsSync(`${root}packages/cli/dist/commands/up.js`)) return `cannot build packages/cli: ${(e as Error).message.slice(0, 200)}`;
+  }
+  return existsSync(`${root}packages/cli/dist/commands/up.js`) ? undefined : 'packages/cli/dist/commands/up.js missing';
+}
+const buildProblem = ensureBuilt();
+if (buildProblem) console.warn(`skipped: ${buildProblem}`);
+
+interface Up {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  urls: { grpc: string; http: string; api: string };
+  exit: Promise<number | null>;
+}
+
+const children = new Set<ChildProcess>();
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+async function up(args: string[], expectStart = true): Promise<Up> {
+  const child = spawn(process.execPath, [bin, 'up', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  if (expectStart) {
+    const started = Date.now();
+    while (!out.includes('Press Ctrl-C') && child.exitCode === null && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 25));
+    if (!out.includes('Press Ctrl-C')) throw new Error(`sightline up did not start: ${out}\n${err}`);
+  }
+  const url = (label: string) => new RegExp(`${label}\\s+(http://\\S+)`).exec(out)?.[1] ?? '';
+  return { child, stdout: () => out, stderr: () => err, urls: { grpc: url('OTLP gRPC'), http: url('OTLP HTTP'), api: url('UI \\+ API') }, exit };
+}
+
+const EPHEMERAL = ['--port', '0', '--otlp-grpc-port', '0', '--otlp-http-port', '0'];
+
+describe.skipIf(buildProblem !== undefined)('sightline up as a process', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeAll(() => {
+    tmp = tempDir();
+  });
+  afterAll(() => tmp?.cleanup());
+
+  it('prints every endpoint, receives from the OTel gRPC exporter and stops cleanly on SIGTERM', async () => {
+    const proc = await up(['--data-dir', `${tmp.dir}/clean`, ...EPHEMERAL]);
+    expect(proc.stdout()).toMatch(/OTLP gRPC\s+http:\/\/127\.0\.0\.1:\d+/);
+    expect(proc.stdout()).toMatch(/OTLP HTTP\s+http:\/\/127\.0\.0\.1:\d+/);
+    expect(proc.stdout()).toMatch(/UI \+ API\s+http:\/\/127\.0\.0\.1:\d+/);
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'proc' }),
+      spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: proc.urls.grpc }))],
+    });
+    const span = provider.getTracer('t').startSpan('hello');
+    span.end();
+    await provider.forceFlush();
+    await provider.shutdown();
+    const trace = await getJson(`${proc.urls.api}/api/traces/${span.spanContext().traceId}`);
+    expect(trace.status).toBe(200);
+    const page = await fetch(`${proc.urls.api}/`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    proc.child.kill('SIGTERM');
+    expect(await proc.exit).toBe(0);
+    expect(proc.stdout()).toContain('stopped');
+  });
+
+  it('names the flag to change when a port is in use and exits 2', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const proc = await up(['--data-dir', `${tmp.dir}/busy`, '--port', '0', '--otlp-grpc-port', '0', '--otlp-http-port', String(port)], false);
+      expect(await proc.exit).toBe(2);
+      expect(proc.stderr()).toContain(`error SIGHTLINE_ERR_PORT_IN_USE: port ${port} on 127.0.0.1 is already in use`);
+      expect(proc.stderr()).toContain('--otlp-http-port');
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('keeps every acknowledged span after SIGKILL mid-ingest, and the file reopens cleanly', async () => {
+    const dataDir = `${tmp.dir}/durable`;
+    const proc = await up(['--data-dir', dataDir, ...EPHEMERAL]);
+    const acked: string[] = [];
+    let batch = 0;
+    let stop = false;
+    const sender = async () => {
+      while (!stop) {
+        const b = batch++;
+        const now = Date.now();
+        const spans = Array.from({ length: 100 }, (_, i) => ({ traceId: traceId(b * 1000 + i + 1), spanId: spanId(b * 1000 + i + 1), name: `b${b}`, kind: 2, startMs: now, durationMs: 1 }));
+        try {
+          const res = await postJson(proc.urls.http, '/v1/traces', tracesRequest('durable', spans));
+          if (res.status === 200) acked.push(...spans.map((s) => s.spanId));
+        } catch {
+          return; // the process is gone
+        }
+      }
+    };
+    const senders = Array.from({ length: 4 }, sender);
+    while (acked.length < 3000) await new Promise((r) => setTimeout(r, 10));
+    proc.child.kill('SIGKILL');
+    stop = true;
+    await Promise.all(senders);
+    expect(await proc.exit).toBeNull(); // killed by signal
+
+    const again = await up(['--data-dir', dataDir, ...EPHEMERAL]);
+    const stored = new Set<string>();
+    let cursor: string | null = null;
+    do {
+      const { body }: { body: any } = await getJson(`${again.urls.api}/api/spans?from=now-1h&limit=100000${cursor ? `&cursor=${cursor}` : ''}`);
+      for (const s of body.spans) stored.add(s.spanId);
+      cursor = body.nextCursor;
+    } while (cursor);
+    const missing = acked.filter((id) => !stored.has(id));
+    expect(missing).toEqual([]);
+    expect(stored.size).toBeGreaterThanOrEqual(acked.length);
+    again.child.kill('SIGTERM');
+    expect(await again.exit).toBe(0);
+  });
+
+  it('commits in-flight batches on SIGTERM before exiting 0', async () => {
+    const dataDir = `${tmp.dir}/graceful`;
+    const proc = await up(['--data-dir', dataDir, ...EPHEMERAL]);
+    const now = Date.now();
+    const requests = Array.from({ length: 20 }, (_, b) =>
+      postJson(proc.urls.http, '/v1/traces', tracesRequest('graceful', Array.from({ length: 200 }, (_, i) => ({ traceId: traceId(b * 1000 + i + 1), spanId: spanId(b * 1000 + i + 1), name: 'g', kind: 2, startMs: now, durationMs: 1 })))).then(
+        (r) => r.status,
+        () => 0,
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 30));
+    proc.child.kill('SIGTERM');
+    const statuses = await Promise.all(requests);
+    expect(await proc.exit).toBe(0);
+    const acknowledged = statuses.filter((s) => s === 200).length;
+    const again = await up(['--data-dir', dataDir, ...EPHEMERAL]);
+    const { body } = await getJson(`${again.urls.api}/api/health`);
+    expect(body.storage.spans).toBeGreaterThanOrEqual(acknowledged * 200);
+    again.child.kill('SIGTERM');
+    expect(await again.exit).toBe(0);
+  });
+});
