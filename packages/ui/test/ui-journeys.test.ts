@@ -155,6 +155,44 @@ describe.skipIf(reason !== '')('Sightline UI journeys', () => {
     await screenshot(page, 'service');
   });
 
+  it('copies a trace id to the clipboard with its copy button', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: backend.url });
+    await page.goto(`${backend.url}/traces/${sent.traceId}`);
+    await page.locator('.trace-summary').getByRole('button', { name: 'Copy trace id' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(sent.traceId);
+  });
+
+  it('follows the system theme: dark colours when the system is dark', async () => {
+    const dark = await browser.newPage({ colorScheme: 'dark' });
+    await dark.goto(`${backend.url}/services`);
+    await dark.getByRole('table', { name: 'Services' }).getByRole('link').first().waitFor();
+    const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
+    expect((r ?? 255) + (g ?? 255) + (b ?? 255)).toBeLessThan(150);
+    await screenshot(dark, 'services-dark');
+    await dark.close();
+  });
+
+  it('does not shift the layout while the pages load their data', async () => {
+    const fresh = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await fresh.addInitScript(() => {
+      (window as unknown as { __cls: number }).__cls = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+          if (!e.hadRecentInput) (window as unknown as { __cls: number }).__cls += e.value;
+        }
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    for (const path of ['/services', '/services/checkout', `/traces/${sent.traceId}`, '/logs']) {
+      await fresh.goto(`${backend.url}${path}`);
+      await fresh.waitForLoadState('networkidle');
+      await fresh.waitForTimeout(300);
+      const cls = await fresh.evaluate(() => (window as unknown as { __cls: number }).__cls);
+      expect({ path, cls: cls < 0.1 }).toEqual({ path, cls: true });
+    }
+    await fresh.close();
+  });
+
   it('keeps the time range in the query string across navigation', async () => {
     await page.goto(`${backend.url}/services`);
     await page.getByLabel('Time range').selectOption('now-15m');

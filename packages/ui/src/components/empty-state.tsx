@@ -23,8 +23,8 @@ node --import @sightline/node/register app.js`}
       </pre>
       <p>
         Over HTTP instead of gRPC: <code>OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf</code> and{' '}
-        <code>OTEL_EXPORTER_OTLP_ENDPOINT={http}</code>. Any OpenTelemetry SDK or Collector works the
-        same way. Data shows up here within a few seconds; widen the time range if you sent it earlier.
+        <code>OTEL_EXPORTER_OTLP_ENDPOINT={http}</code>. Any OpenTelemetry SDK or Collector works the same way. Data
+        shows up here within a few seconds; widen the time range if you sent it earlier.
       </p>
     </div>
   );
