@@ -75,7 +75,10 @@ export class DemoProcess {
   }
 
   /** Sends `signal` and waits for the exit (SIGKILL after `timeoutMs`, so a failing test never leaks it). */
-  async stop(signal: NodeJS.Signals, timeoutMs = 30_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  async stop(
+    signal: NodeJS.Signals,
+    timeoutMs = 30_000,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
     const result = await this.exited;

@@ -7,8 +7,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DemoProcess, demoSkipReason, eventually, type FlatSpan, flattenTrace, getJson, isRunning } from './demo-harness.js';
+import {
+  DemoProcess,
+  demoSkipReason,
+  eventually,
+  type FlatSpan,
+  flattenTrace,
+  getJson,
+  isRunning,
+} from './demo-harness.js';
 
 interface TraceSummary {
   traceId: string;
@@ -31,6 +40,10 @@ async function occupy(port: number): Promise<Server | undefined> {
     server.listen(port, '127.0.0.1', () => resolve(server));
   });
 }
+
+const uiBuilt = existsSync(fileURLToPath(new URL('../../ui/dist/index.html', import.meta.url)));
+if (!skipReason && !uiBuilt)
+  console.warn('skipped: the demo serves the web UI — packages/ui is not built (npm run build)');
 
 const REQUEST_LOG_MESSAGES = ['listed products', 'order placed', 'payment captured', 'recommendations served'];
 
@@ -60,6 +73,13 @@ describe.skipIf(skipReason !== undefined)('npm start runs sightline demo', () =>
     expect(output.indexOf('What to click first')).toBeLessThan(output.search(/^ready\b/m));
   });
 
+  it.skipIf(!uiBuilt)('serves the web UI at the printed URL', async () => {
+    const response = await fetch(`${apiUrl}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await response.text()).toMatch(/<html/i);
+  });
+
   it('moves off the default OTLP gRPC port 4317 when it is busy, and says so', () => {
     expect(demo.output).toContain('port 4317 is busy, so --otlp-grpc-port uses a free port instead');
     expect(demo.output).toMatch(/OTLP\s+gRPC http:\/\/127\.0\.0\.1:(?!4317\b)\d+/);
@@ -70,7 +90,9 @@ describe.skipIf(skipReason !== undefined)('npm start runs sightline demo', () =>
       `${apiUrl}/api/services?from=now-15m`,
     );
     expect(status).toBe(200);
-    expect(body.services.map((service) => service.name)).toEqual(expect.arrayContaining(['api', 'inventory', 'worker']));
+    expect(body.services.map((service) => service.name)).toEqual(
+      expect.arrayContaining(['api', 'inventory', 'worker']),
+    );
   });
 
   it('records an order as one trace from api into inventory and, through the queue, into worker', async () => {
@@ -79,9 +101,15 @@ describe.skipIf(skipReason !== undefined)('npm start runs sightline demo', () =>
       return spans.filter((span) => span.service === service && byId.get(span.parentSpanId)?.service === 'api');
     };
     const traceId = await eventually('a trace through api, inventory and worker', 25_000, async () => {
-      const { body } = await getJson<{ traces: TraceSummary[] }>(`${apiUrl}/api/traces?service=api&limit=100&from=now-15m`);
-      for (const trace of body.traces.filter((t) => t.services.includes('inventory') && t.services.includes('worker'))) {
-        const spans = flattenTrace((await getJson<{ resourceSpans: unknown[] }>(`${apiUrl}/api/traces/${trace.traceId}`)).body);
+      const { body } = await getJson<{ traces: TraceSummary[] }>(
+        `${apiUrl}/api/traces?service=api&limit=100&from=now-15m`,
+      );
+      for (const trace of body.traces.filter(
+        (t) => t.services.includes('inventory') && t.services.includes('worker'),
+      )) {
+        const spans = flattenTrace(
+          (await getJson<{ resourceSpans: unknown[] }>(`${apiUrl}/api/traces/${trace.traceId}`)).body,
+        );
         if (crossing(spans, 'inventory').length > 0 && crossing(spans, 'worker').length > 0) return trace.traceId;
       }
       return undefined;
@@ -102,13 +130,19 @@ describe.skipIf(skipReason !== undefined)('npm start runs sightline demo', () =>
     expect(producer?.service).toBe('api');
     expect(producer?.name).toMatch(/^send /);
     // Inventory's database call is part of the same trace.
-    expect(spans.some((span) => span.service === 'inventory' && Object.keys(span.attributes).some((k) => k.startsWith('db.')))).toBe(true);
+    expect(
+      spans.some(
+        (span) => span.service === 'inventory' && Object.keys(span.attributes).some((k) => k.startsWith('db.')),
+      ),
+    ).toBe(true);
   });
 
   it("gives api's request logs the trace and span ids of stored traces", async () => {
     const logs = await eventually('api request logs', 15_000, async () => {
       const { body } = await getJson<{ logs: LogRow[] }>(`${apiUrl}/api/logs?service=api&limit=200&from=now-15m`);
-      const inRequests = body.logs.filter((log) => REQUEST_LOG_MESSAGES.some((m) => JSON.stringify(log.body).includes(m)));
+      const inRequests = body.logs.filter((log) =>
+        REQUEST_LOG_MESSAGES.some((m) => JSON.stringify(log.body).includes(m)),
+      );
       return inRequests.length >= 5 ? inRequests : undefined;
     });
     for (const log of logs) {
@@ -144,7 +178,17 @@ describe.skipIf(skipReason !== undefined)('sightline demo without PostgreSQL and
 
   beforeAll(async () => {
     const ports = ['--port', '0', '--otlp-grpc-port', '0', '--otlp-http-port', '0'];
-    demo = new DemoProcess([...ports, '--data-dir', dataDir, '--rate', '20', '--database', 'memory', '--queue', 'memory']);
+    demo = new DemoProcess([
+      ...ports,
+      '--data-dir',
+      dataDir,
+      '--rate',
+      '20',
+      '--database',
+      'memory',
+      '--queue',
+      'memory',
+    ]);
     await demo.waitFor(/^ready\b/m, 60_000);
     apiUrl = demo.banner().apiUrl;
   });
@@ -161,9 +205,15 @@ describe.skipIf(skipReason !== undefined)('sightline demo without PostgreSQL and
 
   it('continues the trace through the in-process queue and records the store calls as database spans', async () => {
     const spans = await eventually('an order trace reaching worker through the in-process queue', 25_000, async () => {
-      const { body } = await getJson<{ traces: TraceSummary[] }>(`${apiUrl}/api/traces?service=api&limit=100&from=now-15m`);
-      for (const trace of body.traces.filter((t) => t.services.includes('worker') && t.services.includes('inventory'))) {
-        const flat = flattenTrace((await getJson<{ resourceSpans: unknown[] }>(`${apiUrl}/api/traces/${trace.traceId}`)).body);
+      const { body } = await getJson<{ traces: TraceSummary[] }>(
+        `${apiUrl}/api/traces?service=api&limit=100&from=now-15m`,
+      );
+      for (const trace of body.traces.filter(
+        (t) => t.services.includes('worker') && t.services.includes('inventory'),
+      )) {
+        const flat = flattenTrace(
+          (await getJson<{ resourceSpans: unknown[] }>(`${apiUrl}/api/traces/${trace.traceId}`)).body,
+        );
         const hasConsumer = flat.some((span) => span.service === 'worker' && span.name.startsWith('process '));
         const hasQuery = flat.some((span) => span.service === 'inventory' && span.attributes['db.system.name']);
         if (hasConsumer && hasQuery) return flat;
@@ -181,7 +231,7 @@ describe.skipIf(skipReason !== undefined)('sightline demo without PostgreSQL and
     expect(byId.get(query.parentSpanId)?.service).toBe('inventory');
   });
 
-  it('stops on Ctrl-C (SIGINT) with exit code 0, keeping the data and the services\' JSON logs', async () => {
+  it("stops on Ctrl-C (SIGINT) with exit code 0, keeping the data and the services' JSON logs", async () => {
     const { pids } = demo.banner();
     const exit = await demo.stop('SIGINT');
     expect(exit).toEqual({ code: 0, signal: null });
@@ -196,7 +246,17 @@ describe.skipIf(skipReason !== undefined)('sightline demo without PostgreSQL and
 describe.skipIf(skipReason !== undefined)('sightline demo --duration', () => {
   it('stops by itself after the given seconds, exits 0 and removes its temporary data directory', async () => {
     const ports = ['--port', '0', '--otlp-grpc-port', '0', '--otlp-http-port', '0'];
-    const demo = new DemoProcess([...ports, '--rate', '5', '--database', 'memory', '--queue', 'memory', '--duration', '2']);
+    const demo = new DemoProcess([
+      ...ports,
+      '--rate',
+      '5',
+      '--database',
+      'memory',
+      '--queue',
+      'memory',
+      '--duration',
+      '2',
+    ]);
     try {
       const exit = await Promise.race([
         demo.exited,

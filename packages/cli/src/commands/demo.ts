@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { runCommand } from '../command-errors.js';
 import { parseDemoOptions, type RawDemoOptions } from '../demo/demo-options.js';
-import { runDemo } from '../demo/run-demo.js';
 
 /** `sightline demo`: flags in, runDemo() out. Run by `npm start` in this repository. */
 export function registerDemo(program: Command): void {
@@ -19,6 +18,11 @@ export function registerDemo(program: Command): void {
     .option('--database <auto|memory|url>', "inventory's database: PostgreSQL on 127.0.0.1:5432 when reachable (auto)")
     .option('--queue <auto|memory|url>', 'the api → worker queue: RabbitMQ on 127.0.0.1:5672 when reachable (auto)')
     .action((raw: RawDemoOptions) =>
-      runCommand(() => runDemo(parseDemoOptions(raw), (line) => process.stdout.write(`${line}\n`))),
+      runCommand(async () => {
+        const options = parseDemoOptions(raw);
+        // Loaded on use: the backend pulls in DuckDB, which other commands should not pay for.
+        const { runDemo } = await import('../demo/run-demo.js');
+        return runDemo(options, (line) => process.stdout.write(`${line}\n`));
+      }),
     );
 }

@@ -5,14 +5,10 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { type RunningServer, startServer } from '@sightline/server';
 import { DemoError } from './demo-errors.js';
 
-export interface Backend {
-  otlpGrpcUrl: string;
-  otlpHttpUrl: string;
-  apiUrl: string;
-  close(): Promise<void>;
-}
+export type Backend = RunningServer;
 
 export interface BackendOptions {
   dataDir: string;
@@ -48,9 +44,6 @@ export function resolveRegisterUrl(): string {
   }
 }
 
-export async function startBackend(options: BackendOptions): Promise<Backend> {
-  const server = (await import('@sightline/server')) as unknown as {
-    startServer(options: BackendOptions): Promise<Backend>;
-  };
-  return server.startServer(options);
+export function startBackend(options: BackendOptions): Promise<Backend> {
+  return startServer(options);
 }

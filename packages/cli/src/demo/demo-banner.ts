@@ -9,15 +9,20 @@ interface BannerFacts {
   dataDir: string;
   temporary: boolean;
   rate: number;
+  /** False when packages/ui is not built: the server then answers the query API only. */
+  ui: boolean;
 }
 
 export function printBanner(print: (line: string) => void, facts: BannerFacts): void {
   const { backend, services } = facts;
   const byName = new Map(services.map((service) => [service.name, service]));
-  const queue = byName.get('worker')?.details.queue === 'rabbitmq' ? 'RabbitMQ (amqplib)' : 'in-process queue over HTTP';
+  const queue =
+    byName.get('worker')?.details.queue === 'rabbitmq' ? 'RabbitMQ (amqplib)' : 'in-process queue over HTTP';
   print('');
   print('Sightline demo');
-  print(`  UI and query API  ${backend.apiUrl}/`);
+  print(
+    `  UI and query API  ${backend.apiUrl}/${facts.ui ? '' : '   (UI not built: run npm run build; the API works)'}`,
+  );
   print(`  OTLP              gRPC ${backend.otlpGrpcUrl}   HTTP ${backend.otlpHttpUrl}`);
   for (const service of services) {
     print(`  ${service.name.padEnd(17)} ${service.url}   pid ${service.pid}`);
@@ -42,5 +47,6 @@ export function printStopSummary(print: (line: string) => void, stats: TrafficSt
     .map(([status, count]) => `${status === '0' ? 'no answer' : status} ×${count}`)
     .join(', ');
   print(`stopped: sent ${stats.sent} requests${statuses ? ` (${statuses})` : ''}`);
-  if (keptDataDir) print(`the data stays in ${keptDataDir}; browse it again with: sightline up --data-dir ${keptDataDir}`);
+  if (keptDataDir)
+    print(`the data stays in ${keptDataDir}; browse it again with: sightline up --data-dir ${keptDataDir}`);
 }

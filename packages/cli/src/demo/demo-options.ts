@@ -35,7 +35,11 @@ export interface RawDemoOptions {
   queue?: string;
 }
 
-const FLAGS: Record<PortName, string> = { port: '--port', otlpGrpcPort: '--otlp-grpc-port', otlpHttpPort: '--otlp-http-port' };
+const FLAGS: Record<PortName, string> = {
+  port: '--port',
+  otlpGrpcPort: '--otlp-grpc-port',
+  otlpHttpPort: '--otlp-http-port',
+};
 
 export const flagOf = (name: PortName): string => FLAGS[name];
 
@@ -81,12 +85,14 @@ export function parseDemoOptions(raw: RawDemoOptions): DemoOptions {
     const value = raw[name];
     if (value !== undefined) ports[name] = parsePort(FLAGS[name], value);
   }
-  if (raw.dataDir !== undefined && raw.dataDir.trim() === '') throw invalid(`--data-dir must be a directory path, got ''`);
+  if (raw.dataDir !== undefined && raw.dataDir.trim() === '')
+    throw invalid(`--data-dir must be a directory path, got ''`);
   return {
     ports,
     dataDir: raw.dataDir,
     rate: raw.rate === undefined ? DEFAULT_RATE : parsePositive('--rate', raw.rate, 1_000, 'requests per second'),
-    durationS: raw.duration === undefined ? undefined : parsePositive('--duration', raw.duration, 31_536_000, 'seconds'),
+    durationS:
+      raw.duration === undefined ? undefined : parsePositive('--duration', raw.duration, 31_536_000, 'seconds'),
     database: parseChoice('--database', raw.database ?? 'auto', ['postgres', 'postgresql']),
     queue: parseChoice('--queue', raw.queue ?? 'auto', ['amqp', 'amqps']),
   };

@@ -17,7 +17,9 @@ export async function waitForServices(
   let lastProblem = '';
   while (Date.now() < deadline && !isCancelled()) {
     try {
-      const response = await fetch(`${apiUrl}/api/services?from=now-15m&to=now`, { signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(`${apiUrl}/api/services?from=now-15m&to=now`, {
+        signal: AbortSignal.timeout(5_000),
+      });
       if (response.ok) {
         const body = (await response.json()) as ServicesResponse;
         seen = (body.services ?? []).map((service) => String(service.name));

@@ -64,7 +64,8 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
   let exitCode = 0;
   try {
     for (const note of notes) print(note);
-    backend = await startBackend({ dataDir, host: HOST, ...ports, uiDir: findUiDir() });
+    const uiDir = findUiDir();
+    backend = await startBackend({ dataDir, host: HOST, ...ports, uiDir });
 
     const [databaseUrl, queueUrl] = await Promise.all([
       resolveExternal(options.database, LOCAL_POSTGRES_URL, 5432),
@@ -110,7 +111,14 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
       DEMO_QUEUE_NAME: queueName,
     });
 
-    printBanner(print, { backend, services: [api, inventory, worker], dataDir, temporary, rate: options.rate });
+    printBanner(print, {
+      backend,
+      services: [api, inventory, worker],
+      dataDir,
+      temporary,
+      rate: options.rate,
+      ui: !!uiDir,
+    });
     traffic = startTraffic(api.url, options.rate);
     const durationTimer =
       options.durationS === undefined ? undefined : setTimeout(() => requestStop(0), options.durationS * 1000);

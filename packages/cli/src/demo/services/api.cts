@@ -4,11 +4,11 @@
  * slow sometimes, so every kind of signal shows up in Sightline.
  */
 import { trace } from '@opentelemetry/api';
+import { logger, recordError, withSpan } from '@sightline/node';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { openJobPublisher, type QueueAddress } from './job-queue.cjs';
 import { callJson } from './json-client.cjs';
 import { runService } from './service-runtime.cjs';
-import { logger, recordError, withSpan } from './sightline-sdk.cjs';
 
 interface StockItem {
   sku: string;

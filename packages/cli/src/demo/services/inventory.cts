@@ -2,9 +2,10 @@
  * `inventory`: an Express 5 service that owns the stock table (PostgreSQL or in-memory).
  * `api` calls it over HTTP for the catalogue and to reserve stock for an order.
  */
+
+import { logger, recordError } from '@sightline/node';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { runService } from './service-runtime.cjs';
-import { logger, recordError } from './sightline-sdk.cjs';
 import { openStockStore } from './stock-store.cjs';
 
 const RESTOCK_QUANTITY = 50;
@@ -33,7 +34,9 @@ async function main(): Promise<void> {
   app.post('/reservations', async (req, res) => {
     const { sku, quantity } = req.body as { sku?: unknown; quantity?: unknown };
     if (typeof sku !== 'string' || !Number.isInteger(quantity) || (quantity as number) < 1) {
-      res.status(400).json({ error: { code: 'BAD_RESERVATION', message: 'expected {"sku": string, "quantity": integer ≥ 1}' } });
+      res
+        .status(400)
+        .json({ error: { code: 'BAD_RESERVATION', message: 'expected {"sku": string, "quantity": integer ≥ 1}' } });
       return;
     }
     const left = await store.reserve(sku, quantity as number);

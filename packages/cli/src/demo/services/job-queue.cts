@@ -4,12 +4,13 @@
  * context travels inside the message (`injectContext`) and the consumer continues it (`extractContext`), which
  * is what an application must do for any queue its instrumentation does not understand.
  */
+
+import { randomUUID } from 'node:crypto';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { extractContext, injectContext, logger, recordError } from '@sightline/node';
 import type { Channel, ChannelModel } from 'amqplib';
 import { connect } from 'amqplib';
-import { randomUUID } from 'node:crypto';
 import { callJson } from './json-client.cjs';
-import { extractContext, injectContext, logger, recordError } from './sightline-sdk.cjs';
 
 export interface JobEnvelope {
   id: string;

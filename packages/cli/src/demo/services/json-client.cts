@@ -2,7 +2,7 @@
  * A small JSON-over-HTTP client on node:http: the SDK's HTTP instrumentation makes each call a client span.
  */
 import { request } from 'node:http';
-import { injectContext } from './sightline-sdk.cjs';
+import { injectContext } from '@sightline/node';
 
 export interface JsonResponse<T> {
   status: number;

@@ -3,12 +3,13 @@
  * which one (IPC), and on SIGTERM/SIGINT — or when the parent goes away — stop taking requests, finish
  * in-flight work, flush telemetry and exit 0.
  */
-import { metrics, trace } from '@opentelemetry/api';
-import { logs } from '@opentelemetry/api-logs';
+
 import type { RequestListener } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { logger } from './sightline-sdk.cjs';
+import { metrics, trace } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
+import { logger } from '@sightline/node';
 
 /** Message a service sends to the parent once it accepts requests. */
 export interface ServiceListening {

@@ -4,7 +4,7 @@
  * attributes, so the trace looks the same either way.
  */
 import type { Attributes } from '@opentelemetry/api';
-import { logger, withSpan } from './sightline-sdk.cjs';
+import { logger, withSpan } from '@sightline/node';
 
 export interface StockItem {
   sku: string;

@@ -2,10 +2,11 @@
  * `worker`: takes jobs from the queue `api` publishes to (RabbitMQ when reachable, else its own in-process
  * queue fed over HTTP) and processes each in a span that continues the publisher's trace.
  */
+
+import { logger, withSpan } from '@sightline/node';
 import express from 'express';
 import { type JobConsumer, type JobEnvelope, type QueueAddress, startJobConsumer } from './job-queue.cjs';
 import { runService } from './service-runtime.cjs';
-import { logger, withSpan } from './sightline-sdk.cjs';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
