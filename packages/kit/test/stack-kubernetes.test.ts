@@ -29,15 +29,18 @@ writeOutputs(
 const values = (file: string) => parse(readFileSync(join(dir, 'kubernetes', file), 'utf8'));
 
 describe('sightline stack kubernetes', () => {
-  it('writes Helm values for lgtm-distributed, k8s-monitoring and Alertmanager, a README and a runbook', () => {
+  it('writes Helm values for Loki, Mimir, Tempo, Grafana, Alertmanager and k8s-monitoring, a README and a runbook', () => {
     expect(readdirSync(join(dir, 'kubernetes')).sort()).toEqual(
       [
         'README.md',
         'RUNBOOK.md',
         'rules',
         'values-alertmanager.yaml',
+        'values-grafana.yaml',
         'values-k8s-monitoring.yaml',
-        'values-lgtm.yaml',
+        'values-loki.yaml',
+        'values-mimir.yaml',
+        'values-tempo.yaml',
       ].sort(),
     );
     expect(readFileSync(join(dir, 'kubernetes/RUNBOOK.md'), 'utf8')).toMatch(
@@ -46,24 +49,34 @@ describe('sightline stack kubernetes', () => {
   });
 
   it('stores logs, traces and metrics in S3-compatible buckets with the configured retention', () => {
-    const lgtm = values('values-lgtm.yaml');
-    expect(lgtm.loki.loki.structuredConfig.common.storage.s3).toMatchObject({
-      endpoint: 'minio.storage.svc:9000',
-      bucketnames: 'shop-logs',
-      insecure: true,
+    const loki = values('values-loki.yaml');
+    expect(loki.loki.storage).toMatchObject({
+      type: 's3',
+      bucketNames: { chunks: 'shop-logs' },
+      s3: { endpoint: 'minio.storage.svc:9000', insecure: true },
     });
-    expect(lgtm.loki.loki.structuredConfig.limits_config.retention_period).toBe('336h');
-    expect(lgtm.tempo.storage.trace).toMatchObject({ backend: 's3', s3: { bucket: 'sightline-tempo' } });
-    expect(lgtm.tempo.compactor.config.compaction.block_retention).toBe('168h');
-    expect(lgtm.mimir.mimir.structuredConfig.blocks_storage.s3.bucket_name).toBe('sightline-mimir');
-    expect(lgtm.mimir.mimir.structuredConfig.limits.compactor_blocks_retention_period).toBe('400d');
-    // Credentials come from a Kubernetes Secret, never from the values file.
-    expect(JSON.stringify(lgtm)).not.toMatch(/secret_access_key":"[A-Za-z0-9/+]{20,}/);
+    expect(loki.loki.limits_config).toMatchObject({ allow_structured_metadata: true, retention_period: '336h' });
+    expect(loki.loki.schemaConfig.configs[0]).toMatchObject({ store: 'tsdb', schema: 'v13' });
+    const tempo = values('values-tempo.yaml');
+    expect(tempo.storage.trace).toMatchObject({ backend: 's3', s3: { bucket: 'sightline-tempo' } });
+    expect(tempo.compactor.config.compaction.block_retention).toBe('168h');
+    expect(tempo.metricsGenerator.config.storage.remote_write[0].url).toBe(
+      'http://mimir-gateway.observability.svc/api/v1/push',
+    );
+    const mimir = values('values-mimir.yaml');
+    expect(mimir.mimir.structuredConfig.blocks_storage.s3.bucket_name).toBe('sightline-mimir');
+    expect(mimir.mimir.structuredConfig.limits.compactor_blocks_retention_period).toBe('400d');
+    // Credentials come from a Kubernetes Secret as environment variables, never from the values files.
+    for (const file of ['values-loki.yaml', 'values-mimir.yaml', 'values-tempo.yaml']) {
+      const text = readFileSync(join(dir, 'kubernetes', file), 'utf8');
+      expect(text).toContain('name: sightline-s3-credentials');
+      expect(text).not.toMatch(/secret_access_key|secretAccessKey/);
+    }
   });
 
   it('provisions Grafana with the same correlated data sources and the three dashboards, anonymous access off', () => {
-    const grafana = values('values-lgtm.yaml').grafana;
-    const sources = grafana.datasources['sightline.yaml'].datasources as Array<{ uid: string; url: string }>;
+    const grafana = values('values-grafana.yaml');
+    const sources = grafana.datasources['datasources.yaml'].datasources as Array<{ uid: string; url: string }>;
     expect(sources.map((s) => s.uid)).toEqual(['mimir', 'loki', 'tempo', 'alertmanager']);
     expect(grafana['grafana.ini']['auth.anonymous'].enabled).toBe(false);
     expect(grafana.admin.existingSecret).toBe('grafana-admin');
@@ -76,7 +89,7 @@ describe('sightline stack kubernetes', () => {
     for (const { json } of Object.values(dashboards)) expect(JSON.parse(json).uid).toMatch(/^sightline-/);
   });
 
-  it('runs Alloy as a DaemonSet receiving OTLP on the node (4317/4318) and sends to the LGTM release', () => {
+  it('runs Alloy as a DaemonSet receiving OTLP on the node (4317/4318) and sends to the Loki, Mimir and Tempo releases', () => {
     const monitoring = values('values-k8s-monitoring.yaml');
     expect(monitoring['alloy-receiver'].controller.type).toBe('daemonset');
     expect(monitoring['alloy-receiver'].alloy.extraPorts.map((p: { hostPort: number }) => p.hostPort)).toEqual([

@@ -3,30 +3,114 @@ import type { SightlineConfig } from '../config/resolved-config.js';
 import { buildDashboards } from '../dashboards/index.js';
 import { dashboardsProvisioning, datasourcesProvisioning } from './grafana-provisioning.js';
 
-/** In-cluster service names created by the lgtm-distributed chart (release name `lgtm`, namespace `observability`). */
+/**
+ * In-cluster endpoints of the Helm releases the generated README installs (namespace `observability`, releases
+ * `loki`, `mimir`, `tempo`, `grafana`, `alertmanager`, `k8s-monitoring`).
+ */
 export const K8S = {
   namespace: 'observability',
-  release: 'lgtm',
-  mimirPush: 'http://lgtm-mimir-nginx.observability.svc:80/api/v1/push',
-  mimirQuery: 'http://lgtm-mimir-nginx.observability.svc:80/prometheus',
-  lokiPush: 'http://lgtm-loki-gateway.observability.svc:80/loki/api/v1/push',
-  lokiQuery: 'http://lgtm-loki-gateway.observability.svc:80',
-  lokiOtlp: 'http://lgtm-loki-gateway.observability.svc:80/otlp',
-  tempoOtlp: 'lgtm-tempo-distributor.observability.svc:4317',
-  tempoQuery: 'http://lgtm-tempo-query-frontend.observability.svc:3200',
+  mimirPush: 'http://mimir-gateway.observability.svc/api/v1/push',
+  mimirQuery: 'http://mimir-gateway.observability.svc/prometheus',
+  lokiQuery: 'http://loki-gateway.observability.svc',
+  lokiOtlp: 'http://loki-gateway.observability.svc/otlp',
+  tempoOtlp: 'tempo-distributor.observability.svc:4317',
+  tempoQuery: 'http://tempo-query-frontend.observability.svc:3100',
   alertmanager: 'http://alertmanager.observability.svc:9093',
 } as const;
 
-function s3(config: SightlineConfig) {
-  const { s3: o } = config.storage;
-  return { endpoint: o.endpoint, region: o.region, insecure: o.insecure };
+/**
+ * Object-storage credentials come from one Kubernetes Secret as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment
+ * variables, which the S3 clients of Loki, Mimir and Tempo pick up (the values files hold no secret).
+ */
+function credentials(config: SightlineConfig) {
+  return [{ secretRef: { name: config.storage.s3.credentialsSecret } }];
 }
 
-/** Values for grafana/lgtm-distributed: Loki, Mimir, Tempo on S3 with retention, Grafana with Sightline provisioning. */
-export function lgtmValues(config: SightlineConfig): Record<string, unknown> {
-  const { buckets, credentialsSecret } = config.storage.s3;
-  const o = s3(config);
-  const envFrom = [{ secretRef: { name: credentialsSecret } }];
+/** grafana/loki chart, simple scalable mode (read/write/backend), Loki 3 with OTLP and structured metadata. */
+export function lokiValues(config: SightlineConfig): Record<string, unknown> {
+  const { s3, buckets } = { s3: config.storage.s3, buckets: config.storage.s3.buckets };
+  const envFrom = credentials(config);
+  return {
+    deploymentMode: 'SimpleScalable',
+    loki: {
+      auth_enabled: false,
+      schemaConfig: {
+        configs: [
+          {
+            from: '2024-01-01',
+            store: 'tsdb',
+            object_store: 's3',
+            schema: 'v13',
+            index: { prefix: 'loki_index_', period: '24h' },
+          },
+        ],
+      },
+      storage: {
+        type: 's3',
+        bucketNames: { chunks: buckets.logs, ruler: buckets.rules, admin: buckets.rules },
+        s3: { endpoint: s3.endpoint, region: s3.region, insecure: s3.insecure, s3ForcePathStyle: true },
+      },
+      limits_config: {
+        allow_structured_metadata: true,
+        volume_enabled: true,
+        retention_period: hoursDuration(config.retentionSeconds.logs),
+      },
+      compactor: { retention_enabled: true, delete_request_store: 's3' },
+      rulerConfig: { alertmanager_url: K8S.alertmanager, enable_api: true },
+    },
+    write: { replicas: 3, extraEnvFrom: envFrom },
+    read: { replicas: 3, extraEnvFrom: envFrom },
+    backend: { replicas: 3, extraEnvFrom: envFrom },
+    minio: { enabled: false },
+  };
+}
+
+/** grafana/mimir-distributed chart on S3 with exemplars and retention; the gateway fronts reads and writes. */
+export function mimirValues(config: SightlineConfig): Record<string, unknown> {
+  const { s3 } = config.storage;
+  return {
+    global: { extraEnvFrom: credentials(config) },
+    minio: { enabled: false },
+    gateway: { enabledNonEnterprise: true },
+    mimir: {
+      structuredConfig: {
+        common: { storage: { backend: 's3', s3: { endpoint: s3.endpoint, region: s3.region, insecure: s3.insecure } } },
+        blocks_storage: { s3: { bucket_name: s3.buckets.metrics } },
+        ruler_storage: { s3: { bucket_name: s3.buckets.rules }, storage_prefix: 'mimir-ruler' },
+        alertmanager_storage: { s3: { bucket_name: s3.buckets.rules }, storage_prefix: 'mimir-alertmanager' },
+        ruler: { alertmanager_url: K8S.alertmanager },
+        limits: {
+          max_global_exemplars_per_user: 100000,
+          compactor_blocks_retention_period: promDuration(config.retentionSeconds.metrics),
+        },
+      },
+    },
+  };
+}
+
+/** grafana/tempo-distributed chart on S3, OTLP in, metrics-generator (service graphs, span metrics) → Mimir. */
+export function tempoValues(config: SightlineConfig): Record<string, unknown> {
+  const { s3 } = config.storage;
+  return {
+    global: { extraEnvFrom: credentials(config) },
+    storage: {
+      trace: {
+        backend: 's3',
+        s3: { bucket: s3.buckets.traces, endpoint: s3.endpoint, region: s3.region, insecure: s3.insecure },
+      },
+    },
+    compactor: { config: { compaction: { block_retention: hoursDuration(config.retentionSeconds.traces) } } },
+    traces: { otlp: { grpc: { enabled: true }, http: { enabled: true } } },
+    metricsGenerator: {
+      enabled: true,
+      config: { storage: { remote_write: [{ url: K8S.mimirPush, send_exemplars: true }] } },
+    },
+    overrides: { defaults: { metrics_generator: { processors: ['service-graphs', 'span-metrics', 'local-blocks'] } } },
+  };
+}
+
+/** grafana/grafana chart: the same correlated data sources and dashboards as the Compose stack, anonymous access off. */
+export function grafanaValues(config: SightlineConfig): Record<string, unknown> {
   const dashboards = Object.fromEntries(
     buildDashboards(config).map(({ fileName, dashboard }) => [
       fileName.replace(/\.json$/, ''),
@@ -34,124 +118,30 @@ export function lgtmValues(config: SightlineConfig): Record<string, unknown> {
     ]),
   );
   return {
-    grafana: {
-      enabled: true,
-      // Secret with keys admin-user / admin-password; create it before installing (README).
-      admin: { existingSecret: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' },
-      'grafana.ini': {
-        'auth.anonymous': { enabled: false },
-        users: { allow_sign_up: false },
-        analytics: { reporting_enabled: false },
-      },
-      persistence: { enabled: true, size: '10Gi' },
-      datasources: {
-        'sightline.yaml': datasourcesProvisioning({
-          mimir: K8S.mimirQuery,
-          loki: K8S.lokiQuery,
-          tempo: K8S.tempoQuery,
-          alertmanager: K8S.alertmanager,
-        }),
-      },
-      dashboardProviders: { 'sightline.yaml': dashboardsProvisioning('/var/lib/grafana/dashboards/sightline') },
-      dashboards: { sightline: dashboards },
+    // Secret with keys admin-user / admin-password; created before installing (README).
+    admin: { existingSecret: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' },
+    'grafana.ini': {
+      'auth.anonymous': { enabled: false },
+      users: { allow_sign_up: false },
+      analytics: { reporting_enabled: false },
     },
-    loki: {
-      enabled: true,
-      loki: {
-        structuredConfig: {
-          common: {
-            storage: {
-              s3: {
-                endpoint: o.endpoint,
-                region: o.region,
-                bucketnames: buckets.logs,
-                insecure: o.insecure,
-                s3forcepathstyle: true,
-              },
-            },
-          },
-          schema_config: {
-            configs: [
-              {
-                from: '2024-01-01',
-                store: 'tsdb',
-                object_store: 's3',
-                schema: 'v13',
-                index: { prefix: 'index_', period: '24h' },
-              },
-            ],
-          },
-          limits_config: {
-            allow_structured_metadata: true,
-            retention_period: hoursDuration(config.retentionSeconds.logs),
-          },
-          compactor: { retention_enabled: true, delete_request_store: 's3' },
-          ruler: {
-            alertmanager_url: K8S.alertmanager,
-            enable_api: true,
-            storage: { type: 's3', s3: { bucketnames: buckets.rules } },
-          },
-        },
-      },
-      global: { extraEnvFrom: envFrom },
+    persistence: { enabled: true, size: '10Gi' },
+    datasources: {
+      'datasources.yaml': datasourcesProvisioning({
+        mimir: K8S.mimirQuery,
+        loki: K8S.lokiQuery,
+        tempo: K8S.tempoQuery,
+        alertmanager: K8S.alertmanager,
+      }),
     },
-    mimir: {
-      enabled: true,
-      minio: { enabled: false },
-      global: { extraEnvFrom: envFrom, extraArgs: { 'config.expand-env': true } },
-      mimir: {
-        structuredConfig: {
-          common: {
-            storage: {
-              backend: 's3',
-              s3: {
-                endpoint: o.endpoint,
-                region: o.region,
-                insecure: o.insecure,
-                // biome-ignore lint/suspicious/noTemplateCurlyInString: expanded by Mimir (-config.expand-env) from the Secret
-                access_key_id: '${AWS_ACCESS_KEY_ID}',
-                // biome-ignore lint/suspicious/noTemplateCurlyInString: expanded by Mimir (-config.expand-env) from the Secret
-                secret_access_key: '${AWS_SECRET_ACCESS_KEY}',
-              },
-            },
-          },
-          blocks_storage: { s3: { bucket_name: buckets.metrics } },
-          ruler_storage: { s3: { bucket_name: buckets.rules }, storage_prefix: 'mimir-ruler' },
-          alertmanager_storage: { s3: { bucket_name: buckets.rules }, storage_prefix: 'mimir-alertmanager' },
-          ruler: { alertmanager_url: K8S.alertmanager },
-          limits: {
-            max_global_exemplars_per_user: 100000,
-            compactor_blocks_retention_period: promDuration(config.retentionSeconds.metrics),
-          },
-        },
-      },
-    },
-    tempo: {
-      enabled: true,
-      storage: {
-        trace: {
-          backend: 's3',
-          s3: { bucket: buckets.traces, endpoint: o.endpoint, region: o.region, insecure: o.insecure },
-        },
-      },
-      compactor: { config: { compaction: { block_retention: hoursDuration(config.retentionSeconds.traces) } } },
-      traces: { otlp: { grpc: { enabled: true }, http: { enabled: true } } },
-      metricsGenerator: {
-        enabled: true,
-        config: { storage: { remote_write: [{ url: K8S.mimirPush, send_exemplars: true }] } },
-      },
-      global_overrides: {
-        defaults: { metrics_generator: { processors: ['service-graphs', 'span-metrics', 'local-blocks'] } },
-      },
-      distributor: { extraEnvFrom: envFrom },
-      ingester: { extraEnvFrom: envFrom },
-    },
+    dashboardProviders: { 'dashboardproviders.yaml': dashboardsProvisioning('/var/lib/grafana/dashboards/sightline') },
+    dashboards: { sightline: dashboards },
   };
 }
 
 /**
- * Values for grafana/k8s-monitoring (v2): an Alloy DaemonSet receiving OTLP from every pod on its node (apps send to
- * the node's host IP), pod logs and cluster metrics, all written to the LGTM release above.
+ * grafana/k8s-monitoring (v2): an Alloy DaemonSet receiving OTLP from every pod on its node (apps send to the node's
+ * host IP), pod logs and cluster metrics, all written to the releases above.
  */
 export function k8sMonitoringValues(config: SightlineConfig): Record<string, unknown> {
   return {
@@ -199,7 +189,7 @@ export function k8sMonitoringValues(config: SightlineConfig): Record<string, unk
   };
 }
 
-/** Values for prometheus-community/alertmanager: our routing, secrets mounted from a Kubernetes Secret. */
+/** prometheus-community/alertmanager: our routing, receiver secrets mounted from a Kubernetes Secret. */
 export function alertmanagerValues(alertmanagerYaml: Record<string, unknown>): Record<string, unknown> {
   return {
     fullnameOverride: 'alertmanager',
