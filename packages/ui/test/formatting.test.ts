@@ -21,7 +21,7 @@ describe('readable units', () => {
     expect(formatUnit(3 * 1024 * 1024, 'By')).toBe('3 MiB');
     expect(formatUnit(12_500, '1')).toBe('12.5k');
     expect(formatUnit(7, '{order}')).toBe('7 order');
-    expect(formatUnit(0.005, '/s')).toBe('0.3/min');
+    expect(formatUnit(0.005, '/s')).toBe('0.005/s');
     expect(formatRate(20)).toBe('20/s');
     expect(formatPercent(0.0123)).toBe('1.23%');
   });

@@ -23,7 +23,6 @@ export function trim(n: number): string {
 
 export function formatRate(perSecond: number | null | undefined): string {
   if (perSecond == null || !Number.isFinite(perSecond)) return '–';
-  if (perSecond > 0 && perSecond < 0.01) return `${trim(perSecond * 60)}/min`;
   return `${trim(perSecond)}/s`;
 }
 

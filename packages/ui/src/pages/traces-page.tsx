@@ -11,6 +11,9 @@ import { formatDateTime, formatDurationMs } from '../lib/format';
 import { currentParams, hrefWith, setParams } from '../lib/router';
 import { rangeFromParams } from '../lib/time-range';
 
+type SortKey = 'startMs' | 'durationMs' | 'spanCount' | 'errorCount';
+const SORTS: SortKey[] = ['startMs', 'durationMs', 'spanCount', 'errorCount'];
+
 function SearchForm({ params }: { params: URLSearchParams }) {
   const range = rangeFromParams(params);
   const services = useApi<{ services: RedRow[] }>(apiUrl('/api/services', { ...range }), { refresh: false });
@@ -133,7 +136,23 @@ export function TracesPage() {
     ...attrsFromParams(params),
   };
   const { data, error, loading } = useApi<{ traces: TraceSummary[] }>(apiUrl('/api/traces', query));
-  const traces = data?.traces ?? [];
+  const sortKey = (SORTS.includes(params.get('sort') as SortKey) ? params.get('sort') : 'startMs') as SortKey;
+  const desc = params.get('order') !== 'asc';
+  const traces = [...(data?.traces ?? [])].sort((a, b) => (desc ? b[sortKey] - a[sortKey] : a[sortKey] - b[sortKey]));
+  const sortHeader = (key: SortKey, label: string, cls?: string) => (
+    <th class={cls} aria-sort={sortKey === key ? (desc ? 'descending' : 'ascending') : 'none'}>
+      <button
+        type="button"
+        class="sort"
+        onClick={() =>
+          setParams({ sort: key === 'startMs' ? undefined : key, order: sortKey === key && desc ? 'asc' : undefined })
+        }
+      >
+        {label}
+        {sortKey === key ? (desc ? ' ▼' : ' ▲') : ''}
+      </button>
+    </th>
+  );
   const maxMs = Math.max(1e-6, ...traces.map((t) => t.durationMs));
   const filtered = ['service', 'name', 'status', 'minDurationMs', 'maxDurationMs'].some((k) => params.get(k));
   return (
@@ -151,11 +170,11 @@ export function TracesPage() {
         <table class="data traces" aria-label="Traces" aria-busy={loading}>
           <thead>
             <tr>
-              <th>Start</th>
+              {sortHeader('startMs', 'Start')}
               <th>Root span</th>
-              <th class="bar-col">Duration</th>
-              <th class="num">Spans</th>
-              <th class="num">Errors</th>
+              {sortHeader('durationMs', 'Duration', 'bar-col')}
+              {sortHeader('spanCount', 'Spans', 'num')}
+              {sortHeader('errorCount', 'Errors', 'num')}
               <th>Services</th>
               <th>Trace ID</th>
             </tr>
