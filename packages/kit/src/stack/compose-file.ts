@@ -30,9 +30,10 @@ export function composeFile(project: string): Record<string, unknown> {
       'init-volumes': {
         image: IMAGES.busybox,
         user: 'root',
-        // Loki and Tempo run as uid 10001; fresh named volumes are owned by root.
-        command: ['sh', '-c', `chown -R ${UID}:${UID} /loki /var/tempo /data`],
-        volumes: ['loki-data:/loki', 'tempo-data:/var/tempo', 'mimir-data:/data'],
+        // Loki, Tempo and Mimir run as uid 10001; fresh named volumes are owned by root.
+        // Alloy images run as uid 473 where they drop root; owning its data directory is harmless otherwise.
+        command: ['sh', '-c', `chown -R ${UID}:${UID} /loki /var/tempo /data && chown -R 473:473 /var/lib/alloy/data`],
+        volumes: ['loki-data:/loki', 'tempo-data:/var/tempo', 'mimir-data:/data', 'alloy-data:/var/lib/alloy/data'],
         // One-shot: no restart policy (the default), so it exits after fixing ownership.
         networks: ['lgtm'],
       },
@@ -127,7 +128,10 @@ export function composeFile(project: string): Record<string, unknown> {
           ],
           ...healthTiming,
         },
-        depends_on: { readiness: { condition: 'service_healthy' } },
+        depends_on: {
+          readiness: { condition: 'service_healthy' },
+          'init-volumes': { condition: 'service_completed_successfully' },
+        },
         deploy: limits('1', '1G'),
       },
       grafana: {

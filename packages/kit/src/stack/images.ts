@@ -4,11 +4,11 @@
  * (the generated README says how).
  */
 export const IMAGES = {
-  grafana: 'grafana/grafana:12.1.1',
-  loki: 'grafana/loki:3.5.3',
-  tempo: 'grafana/tempo:2.8.2',
-  mimir: 'grafana/mimir:2.17.0',
-  alloy: 'grafana/alloy:v1.10.2',
+  grafana: 'grafana/grafana:12.3.8',
+  loki: 'grafana/loki:3.7.1',
+  tempo: 'grafana/tempo:2.10.5',
+  mimir: 'grafana/mimir:3.1.5',
+  alloy: 'grafana/alloy:v1.19.2',
   alertmanager: 'prom/alertmanager:v0.28.1',
   /** Volume ownership fix-up and readiness probe for the distroless Loki, Tempo and Mimir images (no shell inside). */
   busybox: 'busybox:1.37.0',
