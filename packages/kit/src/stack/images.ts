@@ -1,7 +1,7 @@
 /**
- * Container images of the generated stack, pinned to exact releases so `docker compose up` is reproducible.
- * Digests are not pinned here because they differ per registry mirror; pin them with `docker compose config --resolve-image-digests`
- * (the generated README says how).
+ * Container images of the generated stack, pinned to exact releases so `docker compose up` is reproducible. Digests
+ * are not pinned: they were not resolvable where this generator is built and tested (no registry access). Pin them
+ * after a first pull with `docker compose config --resolve-image-digests` (the generated README says how).
  */
 export const IMAGES = {
   grafana: 'grafana/grafana:12.3.8',
