@@ -155,6 +155,12 @@ describe.skipIf(reason !== '')('Sightline UI journeys', () => {
     await screenshot(page, 'service');
   });
 
+  it('says which trace id is unknown, with the API error code', async () => {
+    const missing = 'f'.repeat(32);
+    await page.goto(`${backend.url}/traces/${missing}`);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('SIGHTLINE_ERR_TRACE_NOT_FOUND');
+  });
+
   it('copies a trace id to the clipboard with its copy button', async () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: backend.url });
     await page.goto(`${backend.url}/traces/${sent.traceId}`);

@@ -48,7 +48,16 @@ export function SpanDetail({ node, onClose }: { node: SpanNode; onClose: () => v
         <dd>{node.scope || '–'}</dd>
       </dl>
       <p class="actions">
-        <a href={hrefWith('/logs', { traceId: s.traceId, spanId: node.spanId, from: 'now-7d' })}>Logs for this span</a>
+        <a
+          href={hrefWith('/logs', {
+            traceId: s.traceId,
+            spanId: node.spanId,
+            from: String(Math.floor(node.startMs - 3_600_000)),
+            to: String(Math.ceil(node.endMs + 3_600_000)),
+          })}
+        >
+          Logs for this span
+        </a>
       </p>
       {exceptions.map((e, i) => (
         <section key={`x${i}`} class="exception">

@@ -20,6 +20,10 @@ export function TracePage({ traceId }: { traceId: string }) {
   const selected = selectedId ? tree?.byId.get(selectedId) : undefined;
   const root = tree?.roots[0];
   const errors = tree ? [...tree.byId.values()].filter((n) => n.isError).length : 0;
+  // Logs are searched around the trace itself (±1 h), so the link works however old the trace is.
+  const logsRange = tree
+    ? { from: String(Math.floor(tree.startMs - 3_600_000)), to: String(Math.ceil(tree.endMs + 3_600_000)) }
+    : { from: 'now-7d' };
   return (
     <section class="page trace-page">
       <h1>
@@ -55,11 +59,17 @@ export function TracePage({ traceId }: { traceId: string }) {
         ) : loading ? (
           <span>Loading…</span>
         ) : null}
-        <a class="logs-link" href={hrefWith('/logs', { traceId, from: 'now-7d' })}>
+        <a class="logs-link" href={hrefWith('/logs', { traceId, ...logsRange })}>
           Logs for this trace
         </a>
       </div>
       <ErrorBanner error={error} />
+      {tree ? (
+        <p class="legend muted">
+          <span class="swatch critical" /> critical path (the spans the trace waited on)
+          <span class="swatch" /> other spans <span class="swatch err" /> error
+        </p>
+      ) : null}
       <div class={selected ? 'trace-body with-detail' : 'trace-body'}>
         {tree ? (
           <Waterfall tree={tree} selectedId={selectedId} onSelect={(id) => setParams({ span: id })} />
