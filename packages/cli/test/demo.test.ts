@@ -159,6 +159,34 @@ describe.skipIf(skipReason !== undefined)('npm start runs sightline demo', () =>
     }
   });
 
+  it('has what the banner promises: failing payments with their exception, slow recommendations, HTTP metrics', async () => {
+    const failed = await eventually('a failed POST /payments trace', 15_000, async () => {
+      const { body } = await getJson<{ traces: TraceSummary[] }>(
+        `${apiUrl}/api/traces?service=api&status=error&limit=20&from=now-15m`,
+      );
+      return body.traces.find((trace) => JSON.stringify(trace).includes('POST /payments'));
+    });
+    const { body: otlp } = await getJson<{ resourceSpans: unknown[] }>(`${apiUrl}/api/traces/${failed.traceId}`);
+    expect(JSON.stringify(otlp)).toContain('"name":"exception"');
+    expect(JSON.stringify(otlp)).toContain('payment processor declined');
+
+    const slow = await eventually('a slow GET /recommendations trace', 15_000, async () => {
+      const { body } = await getJson<{ traces: Array<TraceSummary & { durationMs: number }> }>(
+        `${apiUrl}/api/traces?service=api&minDurationMs=400&limit=20&from=now-15m`,
+      );
+      return body.traces.find((trace) => JSON.stringify(trace).includes('/recommendations'));
+    });
+    expect(slow.durationMs).toBeGreaterThanOrEqual(400);
+
+    const metrics = await eventually('the http.server.request.duration histogram of api', 20_000, async () => {
+      const { body } = await getJson<{ metrics: Array<{ name: string; type: string; services: string[] }> }>(
+        `${apiUrl}/api/metrics?service=api&from=now-15m`,
+      );
+      return body.metrics.find((metric) => metric.name === 'http.server.request.duration');
+    });
+    expect(metrics.type).toBe('histogram');
+  });
+
   it('stops on SIGTERM with exit code 0 and leaves no service process behind', async () => {
     const { pids } = demo.banner();
     expect(Object.keys(pids).sort()).toEqual(['api', 'inventory', 'worker']);
@@ -167,6 +195,36 @@ describe.skipIf(skipReason !== undefined)('npm start runs sightline demo', () =>
     expect(exit).toEqual({ code: 0, signal: null });
     for (const pid of Object.values(pids)) expect(isRunning(pid)).toBe(false);
     expect(demo.output).toMatch(/stopped: sent \d+ requests/);
+  });
+
+  it('delivered every log line the services wrote before SIGTERM (buffered telemetry is flushed)', async () => {
+    // What each service printed (its stdout JSON) before it began stopping must all be in the store.
+    const written = ['api', 'inventory', 'worker'].flatMap((service) => {
+      const lines = readFileSync(join(dataDir, 'service-logs', `${service}.log`), 'utf8').split('\n');
+      const stop = lines.findIndex((line) => line.includes(`"msg":"${service} stopping"`));
+      expect(stop, `${service} logged that it was stopping`).toBeGreaterThan(0);
+      return lines
+        .slice(0, stop)
+        .map((line) => JSON.parse(line) as { trace_id?: string; span_id?: string; msg: string })
+        .filter((record) => record.trace_id)
+        .map((record) => `${service} ${record.trace_id} ${record.span_id} ${record.msg}`);
+    });
+    expect(written.length).toBeGreaterThan(20);
+    const { startServer } = await import('@sightline/server');
+    const server = await startServer({ dataDir, port: 0, otlpGrpcPort: 0, otlpHttpPort: 0 });
+    try {
+      const stored = new Set<string>();
+      let cursor: string | null = null;
+      do {
+        const query: string = `${server.apiUrl}/api/logs/export?from=now-1h&limit=10000${cursor ? `&cursor=${cursor}` : ''}`;
+        const { body } = await getJson<{ logs: Array<LogRow & { service: string }>; nextCursor: string | null }>(query);
+        for (const log of body.logs) stored.add(`${log.service} ${log.traceId} ${log.spanId} ${String(log.body)}`);
+        cursor = body.nextCursor;
+      } while (cursor);
+      expect(written.filter((line) => !stored.has(line))).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -23,14 +23,16 @@ const FLUSH_DEADLINE_MS = 5_000;
 
 interface Flushable {
   forceFlush?: () => Promise<unknown>;
+  /** The API's proxy providers: traces name it getDelegate, logs _getDelegate. */
   getDelegate?: () => unknown;
+  _getDelegate?: () => unknown;
 }
 
 /** Flushes whichever global providers the SDK registered; bounded so shutdown never hangs. */
 async function flushTelemetry(): Promise<void> {
   const providers = [trace.getTracerProvider(), logs.getLoggerProvider(), metrics.getMeterProvider()] as Flushable[];
   const flushes = providers.map((provider) => {
-    const target = (provider.getDelegate?.() ?? provider) as Flushable;
+    const target = (provider.getDelegate?.() ?? provider._getDelegate?.() ?? provider) as Flushable;
     return typeof target.forceFlush === 'function' ? target.forceFlush().catch(() => undefined) : undefined;
   });
   let timer: NodeJS.Timeout | undefined;
