@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parser as logqlParser } from '@grafana/lezer-logql';
 import { parser as traceqlParser } from '@grafana/lezer-traceql';
 import { parser as promqlParser } from '@prometheus-io/lezer-promql';
@@ -157,4 +161,34 @@ describe('sightline dashboards', () => {
     ]);
     for (const file of files) expect(JSON.parse(file.content).title).toMatch(/^Sightline \//);
   });
+});
+
+const CLI = join(import.meta.dirname, '../../cli/dist/bin.js');
+if (!existsSync(CLI)) console.warn('skipped: packages/cli is not built (npm run build); the CLI test needs it');
+
+describe('sightline dashboards (CLI)', () => {
+  it.skipIf(!existsSync(CLI))(
+    '--service NAME… writes the three dashboards with a fixed service list into --out',
+    () => {
+      const cwd = mkdtempSync(join(tmpdir(), 'sightline-dash-'));
+      try {
+        const run = spawnSync(
+          process.execPath,
+          [CLI, 'dashboards', '--service', 'checkout', 'payments', '--out', 'grafana-out'],
+          {
+            cwd,
+            encoding: 'utf8',
+          },
+        );
+        expect(run.status, run.stderr).toBe(0);
+        expect(run.stdout).toContain('3 written');
+        const overview = JSON.parse(
+          readFileSync(join(cwd, 'grafana-out/grafana/dashboards/sightline-service-overview.json'), 'utf8'),
+        );
+        expect(templating(overview)[0]).toMatchObject({ name: 'service', type: 'custom', query: 'checkout,payments' });
+      } finally {
+        rmSync(cwd, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -124,6 +124,8 @@ describe('sightline stack compose', () => {
     expect(read(generate(), '.env')).not.toBe(env);
     writeOutputs(dir, composeStackFiles(parseConfig({})));
     expect(read(dir, '.env')).toBe(env);
+    writeOutputs(dir, composeStackFiles(parseConfig({})), { force: true });
+    expect(read(dir, '.env'), '--force never rotates the password').toBe(env);
     expect(read(dir, '.env.example')).toMatch(/^GRAFANA_ADMIN_PASSWORD=$/m);
     expect(read(dir, '.gitignore')).toMatch(/^\.env$/m);
     const grafana = compose.services.grafana?.environment ?? {};
@@ -202,6 +204,19 @@ describe('sightline stack compose', () => {
     writeOutputs(out, composeStackFiles(parseConfig({ retention: { traces: '1d' } })), { force: true });
     expect(read(out, 'loki/loki.yaml')).not.toContain('# my tuning');
     expect(parse(read(out, 'tempo/tempo.yaml')).compactor.compaction.block_retention).toBe('24h');
+  });
+
+  it("treats every existing file as the user's when the manifest is unreadable (the safe direction)", () => {
+    const out = generate();
+    writeFileSync(join(out, '.sightline-manifest.json'), '{ not json');
+    writeFileSync(join(out, 'mimir/mimir.yaml'), 'mine: true\n');
+    expect(() => writeOutputs(out, composeStackFiles(parseConfig({})))).toThrow(/mimir\/mimir\.yaml/);
+    // Files whose content is still exactly what we would write are fine without a manifest.
+    writeFileSync(
+      join(out, 'mimir/mimir.yaml'),
+      composeStackFiles(parseConfig({})).find((f) => f.path === 'mimir/mimir.yaml')?.content ?? '',
+    );
+    expect(() => writeOutputs(out, composeStackFiles(parseConfig({})))).not.toThrow();
   });
 
   it('refuses to replace a file sightline did not write', () => {
