@@ -51,7 +51,7 @@ export function App() {
             </a>
           ))}
         </nav>
-        <TimeRangePicker />
+        <TimeRangePicker key={`${loc.params.get('from')}|${loc.params.get('to')}`} />
       </header>
       <main>{route(loc.path)}</main>
     </div>

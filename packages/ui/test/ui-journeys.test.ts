@@ -100,6 +100,9 @@ describe.skipIf(reason !== '')('Sightline UI journeys', () => {
     const logRows = page.locator('.log-row');
     await expect.poll(() => logRows.count()).toBe(4);
     await screenshot(page, 'logs-for-trace');
+    // The logs are searched around the trace's own time, and the picker shows that range.
+    expect(await page.getByLabel('Time range').inputValue()).toBe('custom');
+    expect(await page.getByLabel('From').inputValue()).toMatch(/^\d{4}-\d\d-\d\dT/);
     await logRows.filter({ hasText: 'retrying reservation' }).locator('a.trace-link').click();
     await page.waitForURL((u) => u.pathname === `/traces/${sent.traceId}`);
     await expect.poll(() => page.getByTestId('trace-id').textContent()).toBe(sent.traceId);

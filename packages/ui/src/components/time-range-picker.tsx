@@ -4,13 +4,19 @@ import { REFRESH_CHOICES, refreshNow } from '../lib/refresh';
 import { currentParams, setParams } from '../lib/router';
 import { DEFAULT_FROM, DEFAULT_TO, RANGE_PRESETS, rangeFromParams, resolveTime } from '../lib/time-range';
 
+/** Epoch milliseconds are shown as RFC 3339 (which the API accepts too); `now-15m` stays as typed. */
+function readable(expr: string): string {
+  return /^\d{10,}(\.\d+)?$/.test(expr) ? new Date(Number(expr)).toISOString() : expr;
+}
+
+/** Remount with `key` = the URL's range so the inputs always show the range in effect. */
 export function TimeRangePicker() {
   const p = currentParams();
   const range = rangeFromParams(p);
   const preset = range.to === DEFAULT_TO ? RANGE_PRESETS.find((r) => r.from === range.from) : undefined;
   const [custom, setCustom] = useState(!preset);
-  const [from, setFrom] = useState(range.from);
-  const [to, setTo] = useState(range.to);
+  const [from, setFrom] = useState(readable(range.from));
+  const [to, setTo] = useState(readable(range.to));
   const [invalid, setInvalid] = useState('');
 
   const apply = (e: Event) => {
