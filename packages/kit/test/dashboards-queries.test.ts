@@ -85,6 +85,14 @@ describe('sightline dashboards', () => {
         }
       }
     }
+    // Query variables: the series selector inside Grafana's label_values(selector, label) is PromQL too.
+    for (const { dashboard } of generic) {
+      for (const variable of templating(dashboard)) {
+        const selector = /^label_values\((.+), \w+\)$/.exec(String(variable.query))?.[1];
+        expect(selector, String(variable.query)).toBeDefined();
+        expect(syntaxErrors(promqlParser, interpolate(selector as string)), selector).toBe(0);
+      }
+    }
     expect(counted.promql).toBeGreaterThanOrEqual(15);
     expect(counted.logql).toBe(2);
     expect(counted.traceql).toBe(2);

@@ -1,4 +1,4 @@
-import { LOKI, METRICS } from '../config/telemetry-names.js';
+import { LABELS, LOKI, METRICS } from '../config/telemetry-names.js';
 import { DATASOURCES } from '../dashboards/dashboard-common.js';
 
 export interface BackendUrls {
@@ -92,7 +92,7 @@ export function datasourcesProvisioning(urls: BackendUrls): Record<string, unkno
             datasourceUid: DATASOURCES.mimir.uid,
             spanStartTimeShift: '-5m',
             spanEndTimeShift: '5m',
-            tags: [{ key: 'service.name', value: 'service_name' }],
+            tags: [{ key: 'service.name', value: LABELS.service }],
             queries: [
               {
                 name: 'Request rate',
