@@ -6,9 +6,9 @@ import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { BatchLogRecordProcessor, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 export const XSS_IMG = '<img src=x onerror=alert(1)>';
 export const XSS_SCRIPT = '<script>alert(2)</script>';
@@ -156,4 +156,50 @@ export async function sendLog(otlpHttp: string, service: string, body: string): 
   p.logs.getLogger('ui-test').emit({ severityNumber: SeverityNumber.WARN, severityText: 'warn', body });
   await p.logs.forceFlush();
   await Promise.all([p.tracer.shutdown(), p.logs.shutdown(), p.meters.shutdown()]);
+}
+
+/**
+ * One wide, deep trace of `spans` spans (each span's parent is an earlier one) and `logs` log records in it,
+ * exported in batches like a busy service would.
+ */
+export async function sendBigTrace(otlpHttp: string, spans: number, logs: number): Promise<{ traceId: string }> {
+  const resource = resourceFromAttributes({ 'service.name': 'bulk' });
+  const tracer = new BasicTracerProvider({
+    resource,
+    spanProcessors: [
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpHttp}/v1/traces` }), {
+        maxExportBatchSize: 1000,
+        maxQueueSize: spans + 10,
+      }),
+    ],
+  });
+  const logProvider = new LoggerProvider({
+    resource,
+    processors: [
+      new BatchLogRecordProcessor({
+        exporter: new OTLPLogExporter({ url: `${otlpHttp}/v1/logs` }),
+        maxExportBatchSize: 1000,
+        maxQueueSize: logs + 10,
+      }),
+    ],
+  });
+  const t = tracer.getTracer('ui-test');
+  const logger = logProvider.getLogger('ui-test');
+  const root = t.startSpan('bulk root', { kind: SpanKind.SERVER }, ROOT_CONTEXT);
+  const ctxs: Context[] = [trace.setSpan(ROOT_CONTEXT, root)];
+  const open = [root];
+  for (let i = 1; i < spans; i++) {
+    const parent = ctxs[Math.floor((i * 7919) % i)] as Context;
+    const s = t.startSpan(`step ${i}`, {}, parent);
+    ctxs.push(trace.setSpan(parent, s));
+    open.push(s);
+  }
+  for (let i = 0; i < logs; i++) {
+    logger.emit({ severityNumber: SeverityNumber.INFO, body: `bulk line ${i}`, context: ctxs[i % ctxs.length] });
+  }
+  for (const s of open.reverse()) s.end();
+  await tracer.forceFlush();
+  await logProvider.forceFlush();
+  await Promise.all([tracer.shutdown(), logProvider.shutdown()]);
+  return { traceId: root.spanContext().traceId };
 }
