@@ -42,6 +42,11 @@ const CUSTOM = parseConfig({
   },
 });
 
+const EXTREME = parseConfig({
+  slos: [{ name: 'strict', type: 'latency', objective: 99.99, threshold: '5ms', window: '7d' }],
+  alerts: { errorRatio: 0.001, latencyP99: '5ms', eventLoopDelay: '1ms', heapUsedRatio: 0.5, errorLogsPerMinute: 1 },
+});
+
 /** Generates alerts for a config into a fresh directory. */
 function generate(config = parseConfig({})): string {
   const dir = mkdtempSync(join(tmpdir(), 'sightline-alerts-'));
@@ -82,6 +87,7 @@ describe('sightline alerts', () => {
   for (const [label, config] of [
     ['default (generic) config', parseConfig({})],
     ['a config with services, custom SLOs and receivers', CUSTOM],
+    ['a config with extreme thresholds and a 99.99 % / 5 ms SLO over 7 days', EXTREME],
   ] as const) {
     describe(label, () => {
       const dir = generate(config);

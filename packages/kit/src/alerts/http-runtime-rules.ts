@@ -73,7 +73,7 @@ export function httpRuleGroup(config: SightlineConfig): RuleGroup {
     },
     healthy: {
       series: [
-        bucketSeries(sample, '0.05', '0+60x40'),
+        bucketSeries(sample, leLabel(latencyP99Seconds / 2), '0+60x40'),
         bucketSeries(sample, leLabel(latencyP99Seconds), '0+60x40'),
         bucketSeries(sample, '+Inf', '0+60x40'),
       ],
@@ -131,7 +131,10 @@ export function runtimeRuleGroup(config: SightlineConfig): RuleGroup {
       evalTime: '10m',
       expectLabels: { [S]: sample, instance: `${sample}-1`, severity: 'ticket' },
     },
-    healthy: { series: [{ series: `${METRICS.eventLoopDelayP99}{${inst}}`, values: '0.01x20' }], evalTime: '10m' },
+    healthy: {
+      series: [{ series: `${METRICS.eventLoopDelayP99}{${inst}}`, values: `${eventLoopDelaySeconds / 4}x20` }],
+      evalTime: '10m',
+    },
   };
 
   const heap: AlertRule = {

@@ -18,7 +18,7 @@ const S = LABELS.service;
  * Multi-window, multi-burn-rate alerts (Google SRE workbook, "Alerting on SLOs", recommendation 6): each pair is a long
  * window that proves the budget is really being spent and a short window (1/12 of it) that proves it still is.
  * `budget` is the share of the whole SLO-window error budget the long window may consume before the alert fires;
- * burn-rate factor = budget × SLO window / long window (14.4, 6, 3, 1 for a 30-day SLO).
+ * burn-rate factor = budget × SLO window / long window (14.4, 6, 3, 1 for a 30-day SLO), never below 1.
  */
 export const BURN_RATE_WINDOWS = [
   { severity: 'page', long: 3600, short: 300, budget: 0.02 },
@@ -92,7 +92,8 @@ export function sloRuleGroup(slo: ResolvedSlo, config: SightlineConfig): RuleGro
   const { bad, good } = scenarios(slo, service);
   const alert = (severity: 'page' | 'ticket', name: string, forDuration: string, speed: string): AlertRule => {
     const clauses = BURN_RATE_WINDOWS.filter((w) => w.severity === severity).map((w) => {
-      const factor = round((w.budget * slo.windowSeconds) / w.long);
+      // Never below 1: a burn rate under 1 cannot exhaust the budget within the SLO window (short windows, e.g. 7d).
+      const factor = Math.max(1, round((w.budget * slo.windowSeconds) / w.long));
       const at = (seconds: number) => `${recordName(seconds)}{slo="${slo.name}"} > (${factor} * ${budget})`;
       return `(${at(w.long)} and ${at(w.short)})`;
     });
