@@ -22,8 +22,9 @@ export function RedTable(props: {
   rows: RedRow[];
   loading: boolean;
   href?: (r: RedRow) => string;
+  /** Extra <td> cells per row, with their headers. */
   extra?: (r: RedRow) => ComponentChildren;
-  extraHeader?: string;
+  extraHeaders?: string[];
 }) {
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'name', desc: false });
   const rows = [...props.rows].sort((a, b) => {
@@ -54,13 +55,15 @@ export function RedTable(props: {
         <tr>
           {header('name', props.nameHeader, false)}
           {COLUMNS.map((c) => header(c.key, c.label, c.num))}
-          {props.extraHeader ? <th>{props.extraHeader}</th> : null}
+          {(props.extraHeaders ?? []).map((h) => (
+            <th key={h}>{h}</th>
+          ))}
         </tr>
       </thead>
       <tbody onKeyDown={(e) => onTableKeyDown(e as unknown as KeyboardEvent)}>
         {props.loading && rows.length === 0 ? (
           <tr class="placeholder">
-            <td colSpan={8}>Loading…</td>
+            <td colSpan={7 + (props.extraHeaders?.length ?? 0)}>Loading…</td>
           </tr>
         ) : null}
         {rows.map((r) => (
@@ -72,7 +75,7 @@ export function RedTable(props: {
             <td class="num">{formatDurationMs(r.p50Ms)}</td>
             <td class="num">{formatDurationMs(r.p95Ms)}</td>
             <td class="num">{formatDurationMs(r.p99Ms)}</td>
-            {props.extra ? <td>{props.extra(r)}</td> : null}
+            {props.extra?.(r)}
           </tr>
         ))}
       </tbody>

@@ -8,12 +8,23 @@ import type { RedRow, SeriesPoint } from '../lib/api-types';
 import { currentParams, hrefWith } from '../lib/router';
 import { rangeFromParams, stepFor } from '../lib/time-range';
 
-export function ServiceSparkline({ service, metric }: { service: string; metric: 'rate' | 'p95Ms' }) {
+/** Rate and p95 trend cells of one service row (one request for both). */
+export function ServiceTrends({ service }: { service: string }) {
   const range = rangeFromParams(currentParams());
   const { data } = useApi<{ points: SeriesPoint[] }>(
     apiUrl(`/api/services/${encodeURIComponent(service)}/series`, { ...range, step: stepFor(range, 30) }),
   );
-  return <Sparkline values={(data?.points ?? []).map((p) => p[metric])} />;
+  const pts = data?.points ?? [];
+  return (
+    <>
+      <td title="Requests per second over the range">
+        <Sparkline values={pts.map((p) => p.rate)} />
+      </td>
+      <td title="p95 latency over the range">
+        <Sparkline values={pts.map((p) => p.p95Ms ?? Number.NaN)} />
+      </td>
+    </>
+  );
 }
 
 export function ServicesPage() {
@@ -33,8 +44,8 @@ export function ServicesPage() {
           rows={rows}
           loading={loading && !data}
           href={(r) => hrefWith(`/services/${encodeURIComponent(r.name)}`)}
-          extra={(r) => <ServiceSparkline service={r.name} metric="rate" />}
-          extraHeader="Rate trend"
+          extra={(r) => <ServiceTrends service={r.name} />}
+          extraHeaders={['Rate trend', 'p95 trend']}
         />
       )}
     </section>
