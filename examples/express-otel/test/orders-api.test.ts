@@ -103,6 +103,10 @@ describe.skipIf(skipReason)('express-otel: orders API on Express 5 + PostgreSQL 
     await client.connect();
     await client.query(`DROP TABLE IF EXISTS ${table}`);
     await client.end();
+    const redis = new Redis('redis://127.0.0.1:6379');
+    const keys = await redis.keys(`orders:${runId}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
   });
 
   const serverSpan = (method: string, route: string, status: number) =>
@@ -179,6 +183,22 @@ describe.skipIf(skipReason)('express-otel: orders API on Express 5 + PostgreSQL 
       expect(spanIds.has(`${record.trace_id}/${record.span_id}`), String(record.msg)).toBe(true);
       expect(record.trace_flags).toBe('01');
     }
+  });
+
+  it('leaves no log record written while a request was being served without that request’s trace_id', () => {
+    // Requests are sequential, so a record timed inside a server span belongs to that request, whatever it says.
+    // Span times come from the SDK's monotonic clock and log times from Date.now(): allow a few ms between them.
+    const SKEW_MS = 5;
+    const distance = (t: number, s: SpanRow) => Math.max(0, s.startMs - t, t - (s.startMs + s.durationMs));
+    const servers = spans.filter((s) => s.kind === 'server');
+    const during = logs.flatMap((log) => {
+      const [server] = servers
+        .filter((s) => distance(log.timeMs, s) <= SKEW_MS)
+        .sort((a, b) => distance(log.timeMs, a) - distance(log.timeMs, b));
+      return server ? [{ log, server }] : [];
+    });
+    expect(during.length).toBeGreaterThanOrEqual(6);
+    for (const { log, server } of during) expect(log.traceId, messageOf(log)).toBe(server.traceId);
   });
 
   it('creates no HTTP server span for health probes', () => {

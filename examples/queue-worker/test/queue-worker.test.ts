@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DeadLetter, type DeadLetterInbox, natsInbox, rabbitInbox } from './support/dead-letter-inbox.js';
@@ -108,6 +109,10 @@ function scenario(transport: 'rabbitmq' | 'nats', skipReason: string): void {
       await client.connect();
       await client.query(`DROP TABLE IF EXISTS ${table}`);
       await client.end();
+      const redis = new Redis('redis://127.0.0.1:6379');
+      const keys = await redis.keys(`jobs:${runId}:*`);
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
     });
 
     it('follows one job through one trace: HTTP server → INSERT → publish → process in the worker → UPDATE + SET', () => {

@@ -44,13 +44,20 @@ export interface MetricRow {
 }
 
 /**
- * Builds what the test runs: the example (its tsconfig references @sightline/node) and the backend. `tsc -b` is
+ * Builds what the test runs: the example (its tsconfig references @sightline/node), the backend and the CLI. `tsc -b` is
  * incremental, so this costs a second when `npm test`'s pretest build already ran.
  */
 export function buildForTest(exampleDir: string): void {
   execFileSync(
     process.execPath,
-    [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', exampleDir, 'packages/server', 'packages/kit'],
+    [
+      join(repoRoot, 'node_modules/typescript/bin/tsc'),
+      '-b',
+      exampleDir,
+      'packages/server',
+      'packages/kit',
+      'packages/cli',
+    ],
     {
       cwd: repoRoot,
       stdio: 'inherit',
