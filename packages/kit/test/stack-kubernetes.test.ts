@@ -89,12 +89,17 @@ describe('sightline stack kubernetes', () => {
     for (const { json } of Object.values(dashboards)) expect(JSON.parse(json).uid).toMatch(/^sightline-/);
   });
 
-  it('runs Alloy as a DaemonSet receiving OTLP on the node (4317/4318) and sends to the Loki, Mimir and Tempo releases', () => {
+  it('runs Alloy as a DaemonSet receiving OTLP (4317/4318) and sends to the Loki, Mimir and Tempo releases', () => {
     const monitoring = values('values-k8s-monitoring.yaml');
     expect(monitoring['alloy-receiver'].controller.type).toBe('daemonset');
-    expect(monitoring['alloy-receiver'].alloy.extraPorts.map((p: { hostPort: number }) => p.hostPort)).toEqual([
-      4317, 4318,
-    ]);
+    expect(monitoring['alloy-receiver'].alloy.extraPorts.map((p: { port: number }) => p.port)).toEqual([4317, 4318]);
+    expect(monitoring.applicationObservability.receivers.otlp).toMatchObject({
+      grpc: { enabled: true },
+      http: { enabled: true },
+    });
+    expect(readFileSync(join(dir, 'kubernetes/README.md'), 'utf8')).toContain(
+      'value: http://k8s-monitoring-alloy-receiver.observability.svc:4317',
+    );
     expect(monitoring.destinations.map((d: { name: string }) => d.name)).toEqual(['mimir', 'loki', 'tempo']);
   });
 

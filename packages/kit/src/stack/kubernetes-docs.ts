@@ -17,7 +17,7 @@ charts rather than the lgtm-distributed umbrella, whose Loki subchart predates L
 | \`values-tempo.yaml\` | \`grafana/tempo-distributed\` | tempo | Tempo on S3, OTLP, metrics-generator → Mimir |
 | \`values-grafana.yaml\` | \`grafana/grafana\` | grafana | correlated data sources and the Sightline dashboards, anonymous off |
 | \`values-alertmanager.yaml\` | \`prometheus-community/alertmanager\` | alertmanager | routing by severity (PagerDuty page, Slack ticket) |
-| \`values-k8s-monitoring.yaml\` | \`grafana/k8s-monitoring\` | k8s-monitoring | Alloy DaemonSet: OTLP from pods (host ports 4317/4318), pod logs, cluster metrics |
+| \`values-k8s-monitoring.yaml\` | \`grafana/k8s-monitoring\` | k8s-monitoring | Alloy DaemonSet: OTLP from pods (4317/4318), pod logs, cluster metrics |
 | \`rules/\` | – | – | Mimir and Loki rule groups and their promtool tests |
 
 ## Install
@@ -47,14 +47,12 @@ Buckets (S3-compatible, endpoint \`${endpoint}\`): logs \`${buckets.logs}\`, tra
 \`${buckets.metrics}\`, rules \`${buckets.rules}\`. Retention: logs ${promDuration(r.logs)}, traces ${promDuration(r.traces)},
 metrics ${promDuration(r.metrics)} (set \`storage\` and \`retention\` in \`sightline.config\` and regenerate).
 
-Apps send OTLP to the Alloy DaemonSet on their node:
+Apps send OTLP to the Alloy receivers (a DaemonSet behind the \`k8s-monitoring-alloy-receiver\` Service):
 
 \`\`\`yaml
 env:
-  - name: HOST_IP
-    valueFrom: { fieldRef: { fieldPath: status.hostIP } }
   - name: OTEL_EXPORTER_OTLP_ENDPOINT
-    value: http://$(HOST_IP):4317
+    value: ${K8S.otlpGrpc}
 \`\`\`
 
 See \`RUNBOOK.md\` for scaling and what to watch.

@@ -9,6 +9,8 @@ import { dashboardsProvisioning, datasourcesProvisioning } from './grafana-provi
  */
 export const K8S = {
   namespace: 'observability',
+  /** The alloy-receiver Service of the k8s-monitoring release: where apps send OTLP. */
+  otlpGrpc: 'http://k8s-monitoring-alloy-receiver.observability.svc:4317',
   mimirPush: 'http://mimir-gateway.observability.svc/api/v1/push',
   mimirQuery: 'http://mimir-gateway.observability.svc/prometheus',
   lokiQuery: 'http://loki-gateway.observability.svc',
@@ -140,8 +142,8 @@ export function grafanaValues(config: SightlineConfig): Record<string, unknown> 
 }
 
 /**
- * grafana/k8s-monitoring (v2): an Alloy DaemonSet receiving OTLP from every pod on its node (apps send to the node's
- * host IP), pod logs and cluster metrics, all written to the releases above.
+ * grafana/k8s-monitoring (v2): an Alloy DaemonSet receiving OTLP from the pods (through the alloy-receiver Service),
+ * pod logs and cluster metrics, all written to the releases above.
  */
 export function k8sMonitoringValues(config: SightlineConfig): Record<string, unknown> {
   return {
@@ -179,8 +181,8 @@ export function k8sMonitoringValues(config: SightlineConfig): Record<string, unk
       controller: { type: 'daemonset' },
       alloy: {
         extraPorts: [
-          { name: 'otlp-grpc', port: 4317, targetPort: 4317, protocol: 'TCP', hostPort: 4317 },
-          { name: 'otlp-http', port: 4318, targetPort: 4318, protocol: 'TCP', hostPort: 4318 },
+          { name: 'otlp-grpc', port: 4317, targetPort: 4317, protocol: 'TCP' },
+          { name: 'otlp-http', port: 4318, targetPort: 4318, protocol: 'TCP' },
         ],
       },
     },
