@@ -1,6 +1,8 @@
 /** Shared by the demo tests: start `sightline demo` as `npm start` does, read its output, query its API. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CLI_BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -20,6 +22,34 @@ export async function demoSkipReason(): Promise<string | undefined> {
   const server = (await import('@sightline/server')) as { startServer?: unknown };
   if (typeof server.startServer !== 'function') return '@sightline/server does not export startServer yet';
   return undefined;
+}
+
+const LOCK_DIR = join(tmpdir(), 'sightline-demo-tests.lock');
+
+/**
+ * One demo at a time across test files (each file runs in its own process): a directory created atomically,
+ * holding the owner's pid so a lock left by a killed run is taken over. Resolves with the release function.
+ */
+export async function acquireDemoLock(): Promise<() => void> {
+  for (;;) {
+    try {
+      mkdirSync(LOCK_DIR);
+      writeFileSync(join(LOCK_DIR, 'pid'), String(process.pid));
+      return () => rmSync(LOCK_DIR, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      let owner = 0;
+      try {
+        owner = Number(readFileSync(join(LOCK_DIR, 'pid'), 'utf8'));
+      } catch {
+        // Created but not yet written by its owner (or the owner died in between: stale after 10 s).
+        const createdMs = statSync(LOCK_DIR, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+        if (Date.now() - createdMs > 10_000) owner = -1;
+      }
+      if (owner === -1 || (owner > 0 && !isRunning(owner))) rmSync(LOCK_DIR, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 export interface Banner {

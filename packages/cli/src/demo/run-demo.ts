@@ -137,7 +137,7 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
     throw error;
   }
   stopping = true;
-  await shutdown();
+  await shutdown(exitCode === 0);
   return exitCode;
 
   async function shutdown(removeTemporary = true): Promise<void> {
