@@ -12,6 +12,6 @@ export { searchTraces, getTrace, exportSpans, type TraceSearch, type TraceSummar
 export { searchLogs, exportLogs, type LogFilters, type LogApiRow } from './query-logs.js';
 export { listMetrics, metricLabels, metricSeries, type MetricInfo, type SeriesQuery, type SeriesResult } from './query-metrics.js';
 export { parseRange, parseTime, type TimeRange, type AttrFilters } from './query-params.js';
-export { decodeOtlpJson, decodeOtlpProtobuf } from './otlp-json.js';
+export { decodeOtlpJson, decodeOtlpProtobuf, decodeWithProtobufjs } from './otlp-json.js';
 export { toRows } from './otlp-ingest.js';
 export { VERSION } from './api-server.js';

@@ -1,5 +1,6 @@
 import { REQUEST_TYPES, type Signal } from './otlp-proto.js';
 import { SightlineError } from './errors.js';
+import { fastDecodeLogs, fastDecodeTraces } from './otlp-fast-decode.js';
 
 /**
  * OTLP/JSON → the same message objects the protobuf decoder yields. The OTLP/JSON mapping differs from proto3 JSON
@@ -62,8 +63,8 @@ export function decodeOtlpJson(signal: Signal, text: string): unknown {
   }
 }
 
-/** Decodes an OTLP protobuf request body; throws SIGHTLINE_ERR_OTLP_DECODE when it is not valid protobuf. */
-export function decodeOtlpProtobuf(signal: Signal, body: Uint8Array): unknown {
+/** Decodes with protobufjs (the reference decoder; used for metrics, and by tests/bench as the baseline). */
+export function decodeWithProtobufjs(signal: Signal, body: Uint8Array): unknown {
   try {
     // A plain Uint8Array view: protobufjs' Buffer reader clamps over-long strings instead of rejecting them.
     const view = Buffer.isBuffer(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : body;
@@ -71,4 +72,12 @@ export function decodeOtlpProtobuf(signal: Signal, body: Uint8Array): unknown {
   } catch (e) {
     throw new SightlineError('SIGHTLINE_ERR_OTLP_DECODE', `body is not a valid OTLP ${signal} protobuf message: ${(e as Error).message}`);
   }
+}
+
+/** Decodes an OTLP protobuf request body (hand-written decoder for traces and logs); SIGHTLINE_ERR_OTLP_DECODE if malformed. */
+export function decodeOtlpProtobuf(signal: Signal, body: Uint8Array): unknown {
+  const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (signal === 'traces') return fastDecodeTraces(buf);
+  if (signal === 'logs') return fastDecodeLogs(buf);
+  return decodeWithProtobufjs(signal, body);
 }
