@@ -8,5 +8,6 @@ export function serviceColor(name: string): string {
     h ^= name.charCodeAt(i);
     h = Math.imul(h, 16777619);
   }
-  return `hsl(${(h >>> 0) % 360}, 65%, 52%)`;
+  // Hues 30°–320° only: pure reds stay reserved for errors.
+  return `hsl(${30 + ((h >>> 0) % 290)}, 65%, 52%)`;
 }
