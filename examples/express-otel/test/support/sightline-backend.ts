@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,25 +44,41 @@ export interface MetricRow {
 }
 
 /**
- * Builds what the test runs: the example (its tsconfig references @sightline/node), the backend and the CLI. `tsc -b` is
- * incremental, so this costs a second when `npm test`'s pretest build already ran.
+ * Builds what the test runs: the example (its tsconfig references @sightline/node), the backend and the CLI. `tsc -b`
+ * is incremental, so this costs a second when `npm test`'s pretest build already ran. A lock directory keeps two
+ * test files from writing the same outputs at once.
  */
 export function buildForTest(exampleDir: string): void {
-  execFileSync(
-    process.execPath,
-    [
-      join(repoRoot, 'node_modules/typescript/bin/tsc'),
-      '-b',
-      exampleDir,
-      'packages/server',
-      'packages/kit',
-      'packages/cli',
-    ],
-    {
-      cwd: repoRoot,
-      stdio: 'inherit',
-    },
-  );
+  const lock = join(tmpdir(), 'sightline-examples-build.lock');
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than two minutes was left by a killed run.
+      const heldSince = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() - heldSince > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`build lock ${lock} held for too long`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    execFileSync(
+      process.execPath,
+      [
+        join(repoRoot, 'node_modules/typescript/bin/tsc'),
+        '-b',
+        exampleDir,
+        'packages/server',
+        'packages/kit',
+        'packages/cli',
+      ],
+      { cwd: repoRoot, stdio: 'inherit' },
+    );
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** `sightline up` in-process on ephemeral ports with a temporary data directory. */
