@@ -58,36 +58,40 @@ export class BoundedBatcher<T> {
     if (this.inFlight) return this.inFlight;
     if (this.queue.length === 0) return Promise.resolve();
     const batch = this.queue.splice(0, this.opts.maxExportBatchSize);
-    this.inFlight = new Promise<void>((resolve) => {
-      let settled = false;
-      const finish = (): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(guard);
-        this.inFlight = undefined;
-        resolve();
-        if (this.queue.length >= this.opts.maxExportBatchSize) void this.exportNext();
-        else if (this.queue.length > 0 && !this.timer && !this.stopped) {
-          this.timer = setTimeout(() => {
-            this.timer = undefined;
-            if (!this.inFlight) this.exportNext();
-          }, this.opts.scheduledDelayMillis);
-          this.timer.unref();
-        }
-      };
-      const guard = setTimeout(() => {
-        recordDropped(this.signal, batch.length, `export timed out after ${this.opts.exportTimeoutMillis} ms`);
-        finish();
-      }, this.opts.exportTimeoutMillis);
-      guard.unref();
-      try {
-        this.exporter.export(batch, () => finish());
-      } catch (err) {
-        recordDropped(this.signal, batch.length, `export threw: ${(err as Error).message}`);
-        finish();
-      }
+    let resolveExport!: () => void;
+    const current = new Promise<void>((resolve) => {
+      resolveExport = resolve;
     });
-    return this.inFlight;
+    // Set before exporting: an exporter may call back synchronously.
+    this.inFlight = current;
+    let settled = false;
+    const finish = (): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(guard);
+      if (this.inFlight === current) this.inFlight = undefined;
+      resolveExport();
+      if (this.queue.length >= this.opts.maxExportBatchSize) void this.exportNext();
+      else if (this.queue.length > 0 && !this.timer && !this.stopped) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          if (!this.inFlight) this.exportNext();
+        }, this.opts.scheduledDelayMillis);
+        this.timer.unref();
+      }
+    };
+    const guard = setTimeout(() => {
+      recordDropped(this.signal, batch.length, `export timed out after ${this.opts.exportTimeoutMillis} ms`);
+      finish();
+    }, this.opts.exportTimeoutMillis);
+    guard.unref();
+    try {
+      this.exporter.export(batch, () => finish());
+    } catch (err) {
+      recordDropped(this.signal, batch.length, `export threw: ${(err as Error).message}`);
+      finish();
+    }
+    return current;
   }
 
   /** Exports everything queued now (and waits for the export in flight). */

@@ -58,8 +58,17 @@ export interface SignalConfig {
   compression: 'gzip' | 'none';
 }
 
+export interface BatchConfig {
+  scheduledDelayMillis: number;
+  maxQueueSize: number;
+  maxExportBatchSize: number;
+  exportTimeoutMillis: number;
+}
+
 export interface ResolvedConfig {
   disabled: boolean;
+  spanBatch: BatchConfig;
+  logBatch: BatchConfig;
   strict: boolean;
   serviceName: string | undefined;
   serviceVersion: string | undefined;
@@ -120,6 +129,7 @@ class Reader {
   constructor(
     private readonly env: Env,
     readonly strict: boolean,
+    private readonly silent = false,
   ) {}
 
   str(name: string): string | undefined {
@@ -128,6 +138,7 @@ class Reader {
   }
 
   problem(code: string, message: string): void {
+    if (this.silent) return;
     if (this.strict) throw new SightlineConfigError(code, message);
     warn(code, message);
   }
@@ -270,7 +281,15 @@ function signalConfig(r: Reader, opts: SightlineOptions, signal: Signal): Signal
 export function resolveConfig(opts: SightlineOptions = {}, env: Env = process.env): ResolvedConfig {
   const strictEnv = env.SIGHTLINE_STRICT?.trim().toLowerCase();
   const strict = opts.strict ?? (strictEnv === '1' || strictEnv === 'true');
-  const r = new Reader(env, strict);
+  const disabled = opts.disabled ?? new Reader(env, strict).bool('OTEL_SDK_DISABLED') ?? false;
+  // A disabled SDK does not complain about the rest of its configuration.
+  const r = new Reader(env, strict, disabled);
+  const batch = (prefix: string) => ({
+    scheduledDelayMillis: r.num(`${prefix}_SCHEDULE_DELAY`, 1000, 0) ?? 1000,
+    maxQueueSize: r.num(`${prefix}_MAX_QUEUE_SIZE`, 2048, 1) ?? 2048,
+    maxExportBatchSize: r.num(`${prefix}_MAX_EXPORT_BATCH_SIZE`, 512, 1) ?? 512,
+    exportTimeoutMillis: r.num(`${prefix}_EXPORT_TIMEOUT`, 30_000, 1) ?? 30_000,
+  });
   const logLevel = opts.logLevel ?? r.oneOf('OTEL_LOG_LEVEL', LOG_LEVELS, 'warn', 'SIGHTLINE_ERR_SDK_LOG_LEVEL') ?? 'warn';
   const resourceAttributes: Record<string, string | number | boolean> = {
     ...(r.pairs('OTEL_RESOURCE_ATTRIBUTES') ?? {}),
@@ -289,7 +308,9 @@ export function resolveConfig(opts: SightlineOptions = {}, env: Env = process.en
   }
   const metrics = signalConfig(r, opts, 'metrics');
   return {
-    disabled: opts.disabled ?? r.bool('OTEL_SDK_DISABLED') ?? false,
+    disabled,
+    spanBatch: batch('OTEL_BSP'),
+    logBatch: batch('OTEL_BLRP'),
     strict,
     serviceName: opts.serviceName ?? r.str('OTEL_SERVICE_NAME') ?? (resourceAttributes['service.name'] as string | undefined),
     serviceVersion: opts.serviceVersion ?? (resourceAttributes['service.version'] as string | undefined),

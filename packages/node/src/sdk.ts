@@ -139,7 +139,7 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
 
   const spanProcessors: SpanProcessor[] = [];
   if (cfg.traces.exporter !== 'none') {
-    spanProcessors.push(new SpanBatchProcessor(new BoundedBatcher(createSpanExporter(cfg.traces), 'traces')));
+    spanProcessors.push(new SpanBatchProcessor(new BoundedBatcher(createSpanExporter(cfg.traces), 'traces', cfg.spanBatch)));
   }
   const tracerProvider = new BasicTracerProvider({ resource, sampler: sampler(cfg), spanProcessors });
   trace.setGlobalTracerProvider(tracerProvider);
@@ -159,7 +159,7 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
 
   const logProcessors: LogRecordProcessor[] = [];
   if (cfg.logs.exporter !== 'none') {
-    logProcessors.push(new LogBatchProcessor(new BoundedBatcher(createLogExporter(cfg.logs), 'logs')));
+    logProcessors.push(new LogBatchProcessor(new BoundedBatcher(createLogExporter(cfg.logs), 'logs', cfg.logBatch)));
   }
   const loggerProvider = new LoggerProvider({ resource, processors: logProcessors });
   logs.setGlobalLoggerProvider(loggerProvider);

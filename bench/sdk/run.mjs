@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+// npm run bench:sdk — uninstrumented vs @sightline/node vs the official sdk-node + auto-instrumentations, on Express 5
+// and Fastify 5 hello-world apps (one pino line per request), 100 % sampled, traces + metrics + logs exported as OTLP
+// http/protobuf to a local sink. autocannon runs in its own process; several rounds; medians; ratios vs uninstrumented.
+// Env: BENCH_DURATION (s, default 10), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 50), BENCH_STARTS (default 5).
+import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const autocannonBin = join(root, 'node_modules', 'autocannon', 'autocannon.js');
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const STARTS = Number(process.env.BENCH_STARTS ?? 5);
+const run = promisify(execFile);
+
+// OTLP sink: accepts every export (counts bytes) so exporters do their full work.
+let sinkBytes = 0;
+const sink = createServer((req, res) => {
+  req.on('data', (c) => {
+    sinkBytes += c.length;
+  });
+  req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+});
+await new Promise((r) => sink.listen(0, '127.0.0.1', r));
+const sinkPort = sink.address().port;
+
+const VARIANTS = {
+  none: () => [],
+  sightline: () => ['--require', '@sightline/node/register'],
+  official: () => ['--require', join(here, 'official-register.cjs')],
+};
+
+async function freePort() {
+  const srv = createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+async function startApp(framework, variant) {
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [...VARIANTS[variant](), join(here, `${framework}-app.cjs`)], {
+    cwd: here,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      NODE_ENV: 'production',
+      BENCH_FRAMEWORK: framework,
+      OTEL_SERVICE_NAME: `bench-${framework}`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`,
+      OTEL_TRACES_SAMPLER: 'always_on',
+      OTEL_METRIC_EXPORT_INTERVAL: '10000',
+      OTEL_LOGS_EXPORTER: 'otlp',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return { child, port, t0 };
+}
+
+async function firstResponse(app) {
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${app.port}/hello/start`);
+      await res.text();
+      if (res.ok) return performance.now() - app.t0;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function rssMiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+}
+
+async function stop(app) {
+  app.child.kill('SIGTERM');
+  await new Promise((r) => {
+    const t = setTimeout(() => {
+      app.child.kill('SIGKILL');
+      r();
+    }, 6000);
+    app.child.once('exit', () => {
+      clearTimeout(t);
+      r();
+    });
+  });
+}
+
+async function autocannon(port, seconds) {
+  const { stdout } = await run(
+    process.execPath,
+    [autocannonBin, '-j', '-c', String(CONNECTIONS), '-d', String(seconds), `http://127.0.0.1:${port}/hello/world`],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  const r = JSON.parse(stdout);
+  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const results = {};
+for (const framework of ['express', 'fastify']) {
+  results[framework] = {};
+  for (const v of Object.keys(VARIANTS)) results[framework][v] = { rps: [], p99: [], startup: [], rss: [], rssAfterLoad: [] };
+  // start-up and RSS
+  for (let i = 0; i < STARTS; i++) {
+    for (const v of Object.keys(VARIANTS)) {
+      const app = await startApp(framework, v);
+      results[framework][v].startup.push(await firstResponse(app));
+      await new Promise((r) => setTimeout(r, 500));
+      results[framework][v].rss.push(rssMiB(app.child.pid));
+      await stop(app);
+    }
+  }
+  // throughput rounds, variants interleaved so drift hits all alike
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const v of Object.keys(VARIANTS)) {
+      const app = await startApp(framework, v);
+      await firstResponse(app);
+      await autocannon(app.port, 2); // warm-up
+      const r = await autocannon(app.port, DURATION);
+      results[framework][v].rps.push(r.rps);
+      results[framework][v].p99.push(r.p99);
+      results[framework][v].rssAfterLoad.push(rssMiB(app.child.pid));
+      if (r.errors) process.stderr.write(`warning: ${framework}/${v} had ${r.errors} errors\n`);
+      await stop(app);
+      process.stderr.write(`${framework} ${v} round ${round + 1}: ${r.rps.toFixed(0)} req/s p99 ${r.p99} ms\n`);
+    }
+  }
+}
+
+const micro = JSON.parse((await run(process.execPath, [join(here, 'log-correlation.cjs')], { cwd: here })).stdout);
+sink.close();
+
+const out = [];
+out.push(`@sightline/node benchmark — Node ${process.version}, ${DURATION}s x ${ROUNDS} rounds, ${CONNECTIONS} connections, medians`);
+for (const framework of Object.keys(results)) {
+  const base = results[framework].none;
+  const b = { rps: median(base.rps), p99: median(base.p99), startup: median(base.startup), rss: median(base.rss) };
+  out.push(`\n${framework} 5`);
+  out.push('variant     req/s    ratio   p99 ms  p99 x   start ms  +start  RSS MiB  +RSS   RSS after load');
+  for (const [v, r] of Object.entries(results[framework])) {
+    const rps = median(r.rps);
+    const p99 = median(r.p99);
+    const st = median(r.startup);
+    const rss = median(r.rss);
+    out.push(
+      `${v.padEnd(10)} ${rps.toFixed(0).padStart(6)}  ${(rps / b.rps).toFixed(2).padStart(6)}x  ${p99.toFixed(1).padStart(6)}  ${(p99 / b.p99).toFixed(2).padStart(4)}x  ${st.toFixed(0).padStart(7)}  ${(st - b.startup).toFixed(0).padStart(6)}  ${rss.toFixed(1).padStart(7)}  ${(rss - b.rss).toFixed(1).padStart(5)}  ${median(r.rssAfterLoad).toFixed(1).padStart(6)}`,
+    );
+  }
+}
+out.push(
+  `\nlog call inside an active span (ns/call, best of 7): plain pino ${micro.plain.toFixed(0)}, + correlation ${micro.correlated.toFixed(0)} (cost ${(micro.correlated - micro.plain).toFixed(0)} ns), + correlation and OTLP record ${micro.full.toFixed(0)} (cost ${(micro.full - micro.plain).toFixed(0)} ns)`,
+);
+out.push(`OTLP bytes received by the sink: ${(sinkBytes / 1048576).toFixed(1)} MiB`);
+process.stdout.write(`${out.join('\n')}\n`);

@@ -1,0 +1,64 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { type AppProcess, otlpEnv, startApp } from './support/app-process.js';
+import { OtlpReceiver } from './support/otlp-receiver.js';
+
+const SERVER = 2;
+
+/** Keeps `workers` request loops running until stopped; returns the paths whose responses arrived. */
+function load(app: AppProcess, workers: number) {
+  const completed: string[] = [];
+  let running = true;
+  let n = 0;
+  const loops = Array.from({ length: workers }, async () => {
+    while (running) {
+      const path = `/orders/${n++}`;
+      try {
+        const res = await fetch(`${app.base}${path}`);
+        await res.text();
+        if (res.ok) completed.push(path);
+      } catch {
+        return; // the app went away
+      }
+    }
+  });
+  return {
+    completed,
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}
+
+describe.each([
+  ['the SDK handles SIGTERM alone', undefined],
+  ['the app has its own SIGTERM handler that calls process.exit()', '1'],
+])('SIGTERM during load when %s', (_title, ownSigterm) => {
+  const receiver = new OtlpReceiver();
+  let app: AppProcess | undefined;
+  afterAll(async () => {
+    await app?.stop();
+    await receiver.stop();
+  });
+
+  it('delivers a span for every request that was answered before the signal, then exits', async () => {
+    const port = await receiver.startHttp();
+    // A long batch delay: without the flush on SIGTERM, nothing would have been exported yet.
+    app = await startApp('express-app.mjs', {
+      env: { ...otlpEnv('http/json', port), OWN_SIGTERM: ownSigterm, OTEL_BSP_SCHEDULE_DELAY: '60000' },
+    });
+    const traffic = load(app, 8);
+    await new Promise((r) => setTimeout(r, 1500));
+    const answeredBeforeSignal = [...traffic.completed];
+    const t0 = Date.now();
+    app.child.kill('SIGTERM');
+    const exit = await app.exited;
+    await traffic.stop();
+    expect(Date.now() - t0).toBeLessThan(5500);
+    expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
+    expect(answeredBeforeSignal.length).toBeGreaterThan(20);
+    const received = new Set(receiver.spans.filter((s) => s.kind === SERVER).map((s) => s.attributes['url.path']));
+    const missing = answeredBeforeSignal.filter((p) => !received.has(p));
+    expect(missing).toEqual([]);
+  });
+});
