@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { registerDemo } from './commands/demo.js';
 import { registerCheck } from './commands/check.js';
+import { registerInit } from './commands/init.js';
 import { registerValidate } from './commands/validate.js';
 import { registerUp } from './commands/up.js';
 import { registerStack } from './commands/stack.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
       // commander's own usage errors exit 2 like ours (help and version exit 0).
       process.exit(err.exitCode === 0 ? 0 : 2);
     });
+  registerInit(program);
   registerValidate(program);
   registerCheck(program);
   registerUp(program);

@@ -5,3 +5,4 @@ export * from './files/index.js';
 export * from './dashboards/index.js';
 export * from './alerts/index.js';
 export * from './stack/index.js';
+export * from './init/index.js';
