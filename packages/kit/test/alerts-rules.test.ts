@@ -187,7 +187,7 @@ describe('sightline alerts', () => {
       ['pagerduty', ['severity=~"page"']],
       ['slack', ['severity=~"ticket"']],
     ]);
-    expect(am.route.group_by).toContain('service_name');
+    expect(am.route.group_by).toEqual(expect.arrayContaining(['service_name', 'deployment_environment']));
     const text = JSON.stringify(am.receivers);
     expect(text).toContain('"routing_key_file":"/etc/alertmanager/secrets/pagerduty_routing_key"');
     expect(text).toContain('"api_url_file":"/etc/alertmanager/secrets/slack_api_url"');

@@ -49,7 +49,7 @@ export function alertmanagerConfig(config: SightlineConfig): Record<string, unkn
     route: {
       // Alerts no receiver subscribed to end here, visibly, instead of being routed somewhere surprising.
       receiver: 'unrouted',
-      group_by: ['alertname', LABELS.service, 'slo'],
+      group_by: ['alertname', LABELS.service, LABELS.environment, 'slo'],
       group_wait: '30s',
       group_interval: '5m',
       repeat_interval: '4h',
@@ -62,7 +62,11 @@ export function alertmanagerConfig(config: SightlineConfig): Record<string, unkn
     },
     inhibit_rules: [
       // A page already tells the on-call about this service; the matching tickets would only add noise.
-      { source_matchers: ['severity="page"'], target_matchers: ['severity="ticket"'], equal: [LABELS.service] },
+      {
+        source_matchers: ['severity="page"'],
+        target_matchers: ['severity="ticket"'],
+        equal: [LABELS.service, LABELS.environment],
+      },
     ],
     receivers: [{ name: 'unrouted' }, ...receivers.map(receiver)],
   };

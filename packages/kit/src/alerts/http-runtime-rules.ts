@@ -2,20 +2,31 @@ import { promDuration } from '../config/durations.js';
 import type { SightlineConfig } from '../config/resolved-config.js';
 import { LABELS, leLabel, METRICS } from '../config/telemetry-names.js';
 import { DASHBOARD_UIDS } from '../dashboards/dashboard-common.js';
-import { type AlertRule, annotations, type RuleGroup, sampleService, sel, serviceMatcher } from './rule-model.js';
+import {
+  type AlertRule,
+  annotations,
+  BY_SERVICE,
+  type RuleGroup,
+  SAMPLE_ENVIRONMENT,
+  sampleService,
+  sel,
+  serviceMatcher,
+} from './rule-model.js';
 
 const S = LABELS.service;
+const E = LABELS.environment;
+const BY = BY_SERVICE;
 
 function httpSeries(service: string, status: string, values: string) {
   return {
-    series: `${METRICS.httpServerDurationCount}{${S}="${service}", job="${service}", ${LABELS.route}="/orders", ${LABELS.method}="GET", ${LABELS.status}="${status}"}`,
+    series: `${METRICS.httpServerDurationCount}{${S}="${service}", ${E}="${SAMPLE_ENVIRONMENT}", job="${service}", ${LABELS.route}="/orders", ${LABELS.method}="GET", ${LABELS.status}="${status}"}`,
     values,
   };
 }
 
 function bucketSeries(service: string, le: string, values: string) {
   return {
-    series: `${METRICS.httpServerDurationBucket}{${S}="${service}", job="${service}", ${LABELS.route}="/orders", ${LABELS.method}="GET", ${LABELS.status}="200", le="${le}"}`,
+    series: `${METRICS.httpServerDurationBucket}{${S}="${service}", ${E}="${SAMPLE_ENVIRONMENT}", job="${service}", ${LABELS.route}="/orders", ${LABELS.method}="GET", ${LABELS.status}="200", le="${le}"}`,
     values,
   };
 }
@@ -34,7 +45,7 @@ export function httpRuleGroup(config: SightlineConfig): RuleGroup {
 
   const highErrorRatio: AlertRule = {
     alert: 'HighErrorRatio',
-    expr: `(sum by (${S}) (rate(${errors}[5m])) / sum by (${S}) (rate(${all}[5m]))) > ${errorRatio} and sum by (${S}) (rate(${all}[5m])) > 0.1`,
+    expr: `(sum by (${BY}) (rate(${errors}[5m])) / sum by (${BY}) (rate(${all}[5m]))) > ${errorRatio} and sum by (${BY}) (rate(${all}[5m])) > 0.1`,
     for: '10m',
     labels: { severity: 'ticket' },
     annotations: annotations(
@@ -46,14 +57,14 @@ export function httpRuleGroup(config: SightlineConfig): RuleGroup {
     firing: {
       series: [httpSeries(sample, '200', '0+30x40'), httpSeries(sample, '500', '0+30x40')],
       evalTime: '30m',
-      expectLabels: { [S]: sample, severity: 'ticket' },
+      expectLabels: { [S]: sample, [E]: SAMPLE_ENVIRONMENT, severity: 'ticket' },
     },
     healthy: { series: [httpSeries(sample, '200', '0+60x40'), httpSeries(sample, '500', '0x40')], evalTime: '30m' },
   };
 
   const highLatency: AlertRule = {
     alert: 'HighLatencyP99',
-    expr: `histogram_quantile(0.99, sum by (le, ${S}) (rate(${bucket}[5m]))) > ${latencyP99Seconds}`,
+    expr: `histogram_quantile(0.99, sum by (le, ${BY}) (rate(${bucket}[5m]))) > ${latencyP99Seconds}`,
     for: '10m',
     labels: { severity: 'ticket' },
     annotations: annotations(
@@ -69,7 +80,7 @@ export function httpRuleGroup(config: SightlineConfig): RuleGroup {
         bucketSeries(sample, '+Inf', '0+60x40'),
       ],
       evalTime: '30m',
-      expectLabels: { [S]: sample, severity: 'ticket' },
+      expectLabels: { [S]: sample, [E]: SAMPLE_ENVIRONMENT, severity: 'ticket' },
     },
     healthy: {
       series: [
@@ -83,7 +94,7 @@ export function httpRuleGroup(config: SightlineConfig): RuleGroup {
 
   const trafficDrop: AlertRule = {
     alert: 'TrafficDropToZero',
-    expr: `sum by (${S}) (rate(${all}[1h] offset 1h)) > 0 unless sum by (${S}) (rate(${all}[5m])) > 0`,
+    expr: `sum by (${BY}) (rate(${all}[1h] offset 1h)) > 0 unless sum by (${BY}) (rate(${all}[5m])) > 0`,
     for: '10m',
     labels: { severity: 'page' },
     annotations: annotations(
@@ -95,7 +106,7 @@ export function httpRuleGroup(config: SightlineConfig): RuleGroup {
     firing: {
       series: [httpSeries(sample, '200', '0+60x60 3600x60')],
       evalTime: '100m',
-      expectLabels: { [S]: sample, severity: 'page' },
+      expectLabels: { [S]: sample, [E]: SAMPLE_ENVIRONMENT, severity: 'page' },
     },
     healthy: { series: [httpSeries(sample, '200', '0+60x120')], evalTime: '100m' },
   };
@@ -107,8 +118,8 @@ export function httpRuleGroup(config: SightlineConfig): RuleGroup {
 export function runtimeRuleGroup(config: SightlineConfig): RuleGroup {
   const svc = serviceMatcher(config);
   const sample = sampleService(config);
-  const by = `${S}, ${LABELS.instance}`;
-  const inst = `${S}="${sample}", job="${sample}", instance="${sample}-1"`;
+  const by = `${BY}, ${LABELS.instance}`;
+  const inst = `${S}="${sample}", ${E}="${SAMPLE_ENVIRONMENT}", job="${sample}", instance="${sample}-1"`;
   const { eventLoopDelaySeconds, heapUsedRatio } = config.alerts;
   const delayMs = Math.round(eventLoopDelaySeconds * 1000);
   const used = `sum by (${by}) (${sel(METRICS.heapUsed, svc)})`;
@@ -129,7 +140,7 @@ export function runtimeRuleGroup(config: SightlineConfig): RuleGroup {
     firing: {
       series: [{ series: `${METRICS.eventLoopDelayP99}{${inst}}`, values: `${eventLoopDelaySeconds * 3}x20` }],
       evalTime: '10m',
-      expectLabels: { [S]: sample, instance: `${sample}-1`, severity: 'ticket' },
+      expectLabels: { [S]: sample, [E]: SAMPLE_ENVIRONMENT, instance: `${sample}-1`, severity: 'ticket' },
     },
     healthy: {
       series: [{ series: `${METRICS.eventLoopDelayP99}{${inst}}`, values: `${eventLoopDelaySeconds / 4}x20` }],
@@ -158,7 +169,7 @@ export function runtimeRuleGroup(config: SightlineConfig): RuleGroup {
         { series: `${METRICS.heapLimit}{${inst}, ${LABELS.heapSpace}="old_space"}`, values: '1000000000x30' },
       ],
       evalTime: '20m',
-      expectLabels: { [S]: sample, instance: `${sample}-1`, severity: 'ticket' },
+      expectLabels: { [S]: sample, [E]: SAMPLE_ENVIRONMENT, instance: `${sample}-1`, severity: 'ticket' },
     },
     healthy: {
       series: [
@@ -174,7 +185,7 @@ export function runtimeRuleGroup(config: SightlineConfig): RuleGroup {
 
   const drops: AlertRule = {
     alert: 'TelemetryDropped',
-    expr: `sum by (${S}) (increase(${sel(METRICS.sdkDropped, svc)}[10m])) > 0`,
+    expr: `sum by (${BY}) (increase(${sel(METRICS.sdkDropped, svc)}[10m])) > 0`,
     for: '5m',
     labels: { severity: 'ticket' },
     annotations: annotations(
@@ -187,7 +198,7 @@ export function runtimeRuleGroup(config: SightlineConfig): RuleGroup {
     firing: {
       series: [{ series: `${METRICS.sdkDropped}{${inst}, signal="traces"}`, values: '0+5x30' }],
       evalTime: '20m',
-      expectLabels: { [S]: sample, severity: 'ticket' },
+      expectLabels: { [S]: sample, [E]: SAMPLE_ENVIRONMENT, severity: 'ticket' },
     },
     healthy: {
       series: [{ series: `${METRICS.sdkDropped}{${inst}, signal="traces"}`, values: '0x30' }],

@@ -21,7 +21,7 @@ export function lokiRuleGroup(config: SightlineConfig): { name: string; rules: L
     rules: [
       {
         alert: 'ErrorLogSpike',
-        expr: `sum by (${LOKI.service}) (count_over_time(${errors} [5m])) / 5 > ${perMinute}`,
+        expr: `sum by (${LOKI.service}, ${LOKI.environment}) (count_over_time(${errors} [5m])) / 5 > ${perMinute}`,
         for: '5m',
         labels: { severity: 'ticket' },
         annotations: annotations(

@@ -56,6 +56,12 @@ export function ruleGroupYaml(group: RuleGroup): Record<string, unknown> {
   };
 }
 
+/** Alerts and SLIs are evaluated per service and environment: a staging incident never hides in (or pages for) prod. */
+export const BY_SERVICE = `${LABELS.service}, ${LABELS.environment}`;
+
+/** The environment label value of synthetic test series. */
+export const SAMPLE_ENVIRONMENT = 'prod';
+
 /** The matcher restricting alert rules to configured services, or none (every service, per service). */
 export function serviceMatcher(config: SightlineConfig, only?: string): string {
   if (only) return `${LABELS.service}="${only}"`;
@@ -86,7 +92,7 @@ export function annotations(
     summary,
     description,
     runbook_url: `${config.alerts.runbookBaseUrl}#${alert.toLowerCase()}`,
-    dashboard: `${config.alerts.grafanaUrl}/d/${dashboardUid}?var-service={{ $labels.${LABELS.service} }}`,
+    dashboard: `${config.alerts.grafanaUrl}/d/${dashboardUid}?var-service={{ $labels.${LABELS.service} }}&var-environment={{ $labels.${LABELS.environment} }}`,
   };
 }
 

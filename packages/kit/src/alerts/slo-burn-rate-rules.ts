@@ -4,8 +4,10 @@ import { LABELS, leLabel, METRICS } from '../config/telemetry-names.js';
 import {
   type AlertRule,
   annotations,
+  BY_SERVICE,
   type RecordingRule,
   type RuleGroup,
+  SAMPLE_ENVIRONMENT,
   type SyntheticSeries,
   sampleService,
   sel,
@@ -13,6 +15,7 @@ import {
 } from './rule-model.js';
 
 const S = LABELS.service;
+const E = LABELS.environment;
 
 /**
  * Multi-window, multi-burn-rate alerts (Google SRE workbook, "Alerting on SLOs", recommendation 6): each pair is a long
@@ -40,12 +43,12 @@ function round(value: number): number {
 /** The SLI as a ratio of bad events over a window, per service. */
 function errorRatioExpr(slo: ResolvedSlo, config: SightlineConfig, window: string): string {
   const svc = serviceMatcher(config, slo.service);
-  const total = `sum by (${S}) (rate(${sel(METRICS.httpServerDurationCount, svc)}[${window}]))`;
+  const total = `sum by (${BY_SERVICE}) (rate(${sel(METRICS.httpServerDurationCount, svc)}[${window}]))`;
   if (slo.type === 'availability') {
-    return `sum by (${S}) (rate(${sel(METRICS.httpServerDurationCount, svc, `${LABELS.status}=~"5.."`)}[${window}])) / ${total}`;
+    return `sum by (${BY_SERVICE}) (rate(${sel(METRICS.httpServerDurationCount, svc, `${LABELS.status}=~"5.."`)}[${window}])) / ${total}`;
   }
   const fast = sel(METRICS.httpServerDurationBucket, svc, `le="${leLabel(slo.thresholdSeconds as number)}"`);
-  return `1 - (sum by (${S}) (rate(${fast}[${window}])) / ${total})`;
+  return `1 - (sum by (${BY_SERVICE}) (rate(${fast}[${window}])) / ${total})`;
 }
 
 function describe(slo: ResolvedSlo): string {
@@ -56,7 +59,7 @@ function describe(slo: ResolvedSlo): string {
 }
 
 function scenarios(slo: ResolvedSlo, service: string): { bad: SyntheticSeries[]; good: SyntheticSeries[] } {
-  const labels = `${S}="${service}", job="${service}", ${LABELS.route}="/orders", ${LABELS.method}="GET"`;
+  const labels = `${S}="${service}", ${E}="${SAMPLE_ENVIRONMENT}", job="${service}", ${LABELS.route}="/orders", ${LABELS.method}="GET"`;
   const count = (status: string, values: string) => ({
     series: `${METRICS.httpServerDurationCount}{${labels}, ${LABELS.status}="${status}"}`,
     values,
@@ -108,7 +111,11 @@ export function sloRuleGroup(slo: ResolvedSlo, config: SightlineConfig): RuleGro
         `SLO {{ $labels.slo }} of {{ $labels.service_name }} is burning its error budget ${speed}`,
         `Objective: ${describe(slo)}. At the current rate of bad requests the error budget of {{ $labels.service_name }} runs out ${severity === 'page' ? 'within days' : 'before the end of the SLO window'}; ${severity === 'page' ? 'act now' : 'plan a fix this week'}.`,
       ),
-      firing: { series: bad, evalTime: '90m', expectLabels: { [S]: service, slo: slo.name, severity } },
+      firing: {
+        series: bad,
+        evalTime: '90m',
+        expectLabels: { [S]: service, [E]: SAMPLE_ENVIRONMENT, slo: slo.name, severity },
+      },
       healthy: { series: good, evalTime: '90m' },
     };
   };
