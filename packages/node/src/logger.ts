@@ -3,7 +3,7 @@
 import type { Writable } from 'node:stream';
 import pino from 'pino';
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
-import { correlationFields, emitPinoCall } from './log-correlation.js';
+import { emitPinoCall, injectCorrelation } from './log-correlation.js';
 
 export type { Logger } from 'pino';
 
@@ -16,12 +16,10 @@ export interface CreateLoggerOptions extends LoggerOptions {
 
 type LogMethodHook = NonNullable<NonNullable<LoggerOptions['hooks']>['logMethod']>;
 
-/** Adds correlation (mixin) and OTLP emission (logMethod hook) to pino options, keeping the app's own ones. */
+/** Adds correlation (streamWrite hook) and OTLP emission (logMethod hook) to pino options, keeping the app's own. */
 export function correlatedPinoOptions<T extends LoggerOptions>(options: T, otlp = true): T {
-  const userMixin = options.mixin;
-  const mixin: LoggerOptions['mixin'] = userMixin
-    ? (obj, level, logger) => ({ ...userMixin(obj, level, logger), ...correlationFields() })
-    : () => correlationFields();
+  const userStreamWrite = options.hooks?.streamWrite;
+  const streamWrite = userStreamWrite ? (s: string) => injectCorrelation(userStreamWrite(s)) : injectCorrelation;
   const userLogMethod = options.hooks?.logMethod;
   let logMethod: LogMethodHook | undefined;
   if (otlp) {
@@ -35,7 +33,7 @@ export function correlatedPinoOptions<T extends LoggerOptions>(options: T, otlp 
           return method.apply(this, args);
         };
   }
-  return { ...options, mixin, hooks: { ...options.hooks, ...(logMethod ? { logMethod } : {}) } };
+  return { ...options, hooks: { ...options.hooks, streamWrite, ...(logMethod ? { logMethod } : {}) } };
 }
 
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' };
