@@ -1,5 +1,5 @@
 import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { PanelBuilder as HeatmapPanel } from '@grafana/grafana-foundation-sdk/heatmap';
+import { PanelBuilder as HeatmapPanel, YAxisConfigBuilder } from '@grafana/grafana-foundation-sdk/heatmap';
 import { DataqueryBuilder as PromQuery, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import type { SightlineConfig } from '../config/resolved-config.js';
@@ -101,6 +101,7 @@ export function serviceOverviewDashboard(config: SightlineConfig): DashboardBuil
         .height(8)
         .span(12)
         .calculate(false)
+        .yAxis(new YAxisConfigBuilder().unit('s'))
         .withTarget(
           prom('A', `sum by (le) (increase(${BUCKET}[$__rate_interval]))`, '{{le}}')
             .format(PromQueryFormat.Heatmap)
