@@ -45,7 +45,7 @@ describe.skipIf(skipReason)('fastify-otel: orders API on Fastify 5 + PostgreSQL 
     buildForTest(exampleDir);
     backend = await SightlineBackend.start();
     app = ServiceProcess.start(exampleDir, 'dist/server.js', {
-      ...backend.otelEnv(SERVICE),
+      ...backend.otelEnv(SERVICE, 'http/protobuf'), // the other examples export over gRPC
       PORT: '0',
       ORDERS_TABLE: table,
       CACHE_PREFIX: `orders:${runId}:`,

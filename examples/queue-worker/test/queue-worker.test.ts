@@ -26,8 +26,8 @@ if (skipNats) console.warn(`queue-worker (NATS): ${skipNats}`);
 const API_MESSAGES = ['job queued'];
 const WORKER_MESSAGES = ['invoice rendered', 'job failed, moved to the dead-letter queue'];
 
-function scenario(transport: 'rabbitmq' | 'nats', skipReason: string): void {
-  describe.skipIf(skipReason)(`queue-worker over ${transport}`, () => {
+function scenario(transport: 'rabbitmq' | 'nats', protocol: 'grpc' | 'http/protobuf', skipReason: string): void {
+  describe.skipIf(skipReason)(`queue-worker over ${transport}, exporting OTLP ${protocol}`, () => {
     const runId = randomBytes(4).toString('hex');
     const queue = `jobs-${transport}-${runId}`;
     const table = `jobs_${transport}_${runId}`;
@@ -54,10 +54,10 @@ function scenario(transport: 'rabbitmq' | 'nats', skipReason: string): void {
         CACHE_PREFIX: `jobs:${runId}:`,
         SHUTDOWN_TIMEOUT_MS: '8000',
       };
-      worker = ServiceProcess.start(exampleDir, 'dist/worker.js', { ...backend.otelEnv(WORKER), ...env });
+      worker = ServiceProcess.start(exampleDir, 'dist/worker.js', { ...backend.otelEnv(WORKER, protocol), ...env });
       await worker.waitForLog('worker consuming');
       inbox = transport === 'nats' ? await natsInbox(NATS_URL, queue) : await rabbitInbox(AMQP_URL, queue);
-      api = ServiceProcess.start(exampleDir, 'dist/api.js', { ...backend.otelEnv(API), ...env, PORT: '0' });
+      api = ServiceProcess.start(exampleDir, 'dist/api.js', { ...backend.otelEnv(API, protocol), ...env, PORT: '0' });
       const { address: url } = (await api.waitForLog('jobs api listening')) as { address: string };
       const post = async (body: unknown) => {
         const res = await fetch(`${url}/jobs`, {
@@ -217,5 +217,6 @@ function scenario(transport: 'rabbitmq' | 'nats', skipReason: string): void {
   });
 }
 
-scenario('rabbitmq', skipRabbit);
-scenario('nats', skipNats);
+// The two transports also cover both OTLP protocols an app can export with: gRPC and HTTP/protobuf.
+scenario('rabbitmq', 'grpc', skipRabbit);
+scenario('nats', 'http/protobuf', skipNats);

@@ -99,12 +99,15 @@ export class SightlineBackend {
     return this.handle.apiUrl;
   }
 
-  /** OTLP environment for an example process: gRPC (the default protocol), short export intervals for the test. */
-  otelEnv(serviceName: string): Record<string, string> {
+  /**
+   * OTLP environment for an example process, as a user would set it: gRPC (the default protocol) or OTLP/HTTP
+   * protobuf to the base URL; short export intervals so the test does not wait.
+   */
+  otelEnv(serviceName: string, protocol: 'grpc' | 'http/protobuf' = 'grpc'): Record<string, string> {
     return {
       OTEL_SERVICE_NAME: serviceName,
-      OTEL_EXPORTER_OTLP_ENDPOINT: this.handle.otlpGrpcUrl,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? this.handle.otlpGrpcUrl : this.handle.otlpHttpUrl,
+      OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
       OTEL_METRIC_EXPORT_INTERVAL: '1000',
       OTEL_BSP_SCHEDULE_DELAY: '200',
       OTEL_BLRP_SCHEDULE_DELAY: '200',
