@@ -1,0 +1,79 @@
+import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type AppProcess, otlpEnv, startApp } from './support/app-process.js';
+import { OtlpReceiver } from './support/otlp-receiver.js';
+
+const SERVER = 2;
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const { port } = srv.address() as { port: number };
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+
+describe('the collector is down for the first 10 s', () => {
+  const receiver = new OtlpReceiver();
+  let app: AppProcess | undefined;
+  afterAll(async () => {
+    await app?.stop();
+    await receiver.stop();
+  });
+
+  it('keeps serving with bounded memory, counts drops, and resumes exporting when the collector returns', async () => {
+    const port = await freePort();
+    app = await startApp('express-app.mjs', {
+      env: { ...otlpEnv('http/protobuf', port), OTEL_BSP_SCHEDULE_DELAY: '200', OTEL_BLRP_SCHEDULE_DELAY: '200', OTEL_EXPORTER_OTLP_TIMEOUT: '1000' },
+    });
+    const pid = app.child.pid as number;
+    const rssStart = rssMiB(pid);
+    const started = Date.now();
+    let ok = 0;
+    let failed = 0;
+    const latencies: number[] = [];
+    let n = 0;
+    const base = app.base;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (Date.now() - started < 10_000) {
+          const t = Date.now();
+          const res = await fetch(`${base}/orders/down-${n++}`);
+          await res.text();
+          latencies.push(Date.now() - t);
+          if (res.ok) ok++;
+          else failed++;
+        }
+      }),
+    );
+    const rssAfter = rssMiB(pid);
+    expect(failed).toBe(0);
+    expect(ok).toBeGreaterThan(200);
+    // Serving normally: the typical request is fast (a shared 2-core CI box makes single outliers meaningless).
+    latencies.sort((a, b) => a - b);
+    expect(latencies[Math.floor(latencies.length / 2)]).toBeLessThan(100);
+    // Queues are bounded (2048 spans, 2048 logs): memory does not grow with the traffic that could not be sent.
+    expect(rssAfter - rssStart).toBeLessThan(80);
+    expect(app.stderr()).toContain('SIGHTLINE_ERR_SDK_DROPPED');
+    expect(app.stderr()).not.toMatch(/Unhandled|uncaught/i);
+
+    await receiver.startHttp(port);
+    const res = await fetch(`${base}/orders/after-recovery`);
+    expect(res.status).toBe(200);
+    await receiver.waitFor(
+      () => receiver.spans.some((s) => s.kind === SERVER && s.attributes['url.path'] === '/orders/after-recovery'),
+      20_000,
+      'the span of a request made after the collector came back',
+    );
+    await receiver.waitFor(
+      () => receiver.metrics.some((m) => m.name === 'sightline.sdk.dropped' && m.points.some((p) => (p.value ?? 0) > 0)),
+      20_000,
+      'sightline.sdk.dropped > 0',
+    );
+    const dropped = receiver.metrics.findLast((m) => m.name === 'sightline.sdk.dropped');
+    expect(dropped?.points.map((p) => p.attributes.signal).sort()).toEqual(['logs', 'metrics', 'traces']);
+  }, 60_000);
+});
