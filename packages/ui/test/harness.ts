@@ -48,7 +48,7 @@ export interface RunningBackend {
   stop(): Promise<void>;
 }
 
-export async function startBackend(): Promise<RunningBackend> {
+export async function startBackend(opts: { token?: string } = {}): Promise<RunningBackend> {
   const { startServer } = await import('@sightline/server');
   const dataDir = mkdtempSync(join(tmpdir(), 'sightline-ui-test-'));
   const srv = await startServer({
@@ -59,6 +59,7 @@ export async function startBackend(): Promise<RunningBackend> {
     otlpHttpPort: 0,
     uiDir: UI_DIR,
     onWarning: () => undefined,
+    ...opts,
   });
   return {
     url: srv.apiUrl.replace(/\/$/, ''),

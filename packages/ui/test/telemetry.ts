@@ -22,15 +22,18 @@ export interface SentTelemetry {
   errorLogSpanId: string;
 }
 
-function providers(otlpHttp: string, service: string) {
+function providers(otlpHttp: string, service: string, token?: string) {
   const resource = resourceFromAttributes({ 'service.name': service, 'service.version': '1.2.3' });
+  const headers = token ? { authorization: `Bearer ${token}` } : undefined;
   const tracer = new BasicTracerProvider({
     resource,
-    spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${otlpHttp}/v1/traces` }))],
+    spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${otlpHttp}/v1/traces`, headers }))],
   });
   const logs = new LoggerProvider({
     resource,
-    processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${otlpHttp}/v1/logs` }) })],
+    processors: [
+      new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${otlpHttp}/v1/logs`, headers }) }),
+    ],
   });
   const reader = new PeriodicExportingMetricReader({
     exporter: new OTLPMetricExporter({
@@ -151,8 +154,8 @@ export async function sendTelemetry(otlpHttp: string): Promise<SentTelemetry> {
 }
 
 /** Send one log record (no trace) for `service`; resolves once exported. */
-export async function sendLog(otlpHttp: string, service: string, body: string): Promise<void> {
-  const p = providers(otlpHttp, service);
+export async function sendLog(otlpHttp: string, service: string, body: string, token?: string): Promise<void> {
+  const p = providers(otlpHttp, service, token);
   p.logs.getLogger('ui-test').emit({ severityNumber: SeverityNumber.WARN, severityText: 'warn', body });
   await p.logs.forceFlush();
   await Promise.all([p.tracer.shutdown(), p.logs.shutdown(), p.meters.shutdown()]);

@@ -1,5 +1,7 @@
 // What a new user sees before any telemetry arrives: exactly how to send some.
+import { useState } from 'preact/hooks';
 import { useApi } from '../lib/api';
+import { setToken } from '../lib/auth-token';
 
 interface Health {
   otlp?: { grpc?: string; http?: string };
@@ -30,9 +32,43 @@ node --import @sightline/node/register app.js`}
   );
 }
 
+function TokenForm() {
+  const [value, setValue] = useState('');
+  return (
+    <form
+      class="token-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setToken(value.trim());
+        window.location.reload();
+      }}
+    >
+      <label>
+        This server was started with <code>--token</code>. Token:{' '}
+        <input
+          type="password"
+          autocomplete="off"
+          value={value}
+          onInput={(e) => setValue((e.target as HTMLInputElement).value)}
+        />
+      </label>
+      <button type="submit">Use token</button>
+    </form>
+  );
+}
+
 export function ErrorBanner({ error }: { error: Error | undefined }) {
   if (!error) return null;
   const code = (error as { code?: string }).code;
+  if (code === 'SIGHTLINE_ERR_UNAUTHORIZED') {
+    return (
+      <div class="error-banner" role="alert">
+        <strong>{code}: </strong>
+        {error.message}
+        <TokenForm />
+      </div>
+    );
+  }
   return (
     <div class="error-banner" role="alert">
       {code ? <strong>{code}: </strong> : null}

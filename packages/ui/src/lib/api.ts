@@ -1,5 +1,6 @@
 // Fetching from the query API, with the page's refresh tick and no flashing while reloading.
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { authHeaders } from './auth-token';
 import { useRefreshTick } from './refresh';
 
 export class ApiError extends Error {
@@ -20,7 +21,7 @@ export function apiUrl(path: string, params: Record<string, string | number | un
 }
 
 export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  const res = await fetch(url, { signal, headers: { accept: 'application/json', ...authHeaders() } });
   const text = await res.text();
   let body: unknown;
   try {

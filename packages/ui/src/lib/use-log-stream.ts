@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { type ApiError, getJson } from './api';
 import type { LogRow } from './api-types';
 import { useRefreshTick } from './refresh';
+import { openSse } from './sse';
 
 const PAGE = 500;
 /** Live tail keeps at most this many rows in memory, dropping the oldest. */
@@ -89,25 +90,28 @@ export function useLogStream(query: string, tail: boolean): LogStream {
   useEffect(() => {
     if (!tail) return;
     const gen = generation.current;
-    const es = new EventSource(`/api/logs/tail?${query}`);
     let batch: LogRow[] = [];
     let timer: ReturnType<typeof setTimeout> | undefined;
-    es.onmessage = (ev) => {
-      try {
-        batch.push(JSON.parse(ev.data) as LogRow);
-      } catch {
-        return;
-      }
-      // Coalesce bursts into one render per 100 ms.
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        if (gen === generation.current) addTop(batch);
-        batch = [];
-      }, 100);
-    };
-    es.onerror = () => setError(es.readyState === EventSource.CLOSED ? new Error('Live tail disconnected') : undefined);
+    const sse = openSse(
+      `/api/logs/tail?${query}`,
+      (data) => {
+        try {
+          batch.push(JSON.parse(data) as LogRow);
+        } catch {
+          return;
+        }
+        // Coalesce bursts into one render per 100 ms.
+        timer ??= setTimeout(() => {
+          timer = undefined;
+          if (gen === generation.current) addTop(batch);
+          batch = [];
+        }, 100);
+      },
+      (connected, message) =>
+        setError(connected ? undefined : new Error(`Live tail disconnected (${message}); retrying`)),
+    );
     return () => {
-      es.close();
+      sse.close();
       if (timer) clearTimeout(timer);
     };
   }, [tail, query]);
