@@ -69,6 +69,14 @@ describe('sightline.config', () => {
     ]);
   });
 
+  it('names the --service flag, not the file, when a service is given twice on the command line', async () => {
+    const error = await rejection(loadConfig({ cwd: dir, services: ['a', 'b', 'a'] }));
+    expect(error).toMatchObject({
+      code: 'SIGHTLINE_ERR_CONFIG_INVALID',
+      message: '--service: "a" is given twice; list each service once',
+    });
+  });
+
   it('--service flags replace the services of the file', async () => {
     writeFileSync(join(dir, 'sightline.config.json'), JSON.stringify({ services: [{ name: 'a' }] }));
     const { config } = await loadConfig({ cwd: dir, services: ['b', 'c'] });

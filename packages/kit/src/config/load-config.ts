@@ -64,6 +64,10 @@ export function parseConfig(raw: unknown, origin = 'config'): SightlineConfig {
 
 function applyServiceFlags(raw: unknown, services: string[] | undefined, source: string | undefined): unknown {
   if (!services || services.length === 0) return raw;
+  const twice = services.find((name, i) => services.indexOf(name) !== i);
+  if (twice !== undefined) {
+    throw new KitError('SIGHTLINE_ERR_CONFIG_INVALID', `--service: "${twice}" is given twice; list each service once`);
+  }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new KitError('SIGHTLINE_ERR_CONFIG_INVALID', `${source}: the configuration must be an object`);
   }
