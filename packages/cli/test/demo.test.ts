@@ -48,7 +48,8 @@ async function occupy(port: number): Promise<Server | undefined> {
   });
 }
 
-const uiBuilt = existsSync(fileURLToPath(new URL('../../ui/dist/index.html', import.meta.url)));
+const UI_INDEX = fileURLToPath(new URL('../../ui/dist/index.html', import.meta.url));
+const uiBuilt = existsSync(UI_INDEX);
 if (!skipReason && !uiBuilt)
   console.warn('skipped: the demo serves the web UI — packages/ui is not built (npm run build)');
 
@@ -80,11 +81,17 @@ describe.skipIf(skipReason !== undefined)('npm start runs sightline demo', () =>
     expect(output.indexOf('What to click first')).toBeLessThan(output.search(/^ready\b/m));
   });
 
-  it.skipIf(!uiBuilt)('serves the web UI at the printed URL', async () => {
-    const response = await fetch(`${apiUrl}/`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await response.text()).toMatch(/<html/i);
+  it.skipIf(!uiBuilt)('serves the web UI at the printed URL and at every page the banner links to', async () => {
+    const indexHtml = readFileSync(UI_INDEX, 'utf8');
+    const links = [...demo.output.matchAll(/(http:\/\/127\.0\.0\.1:\d+\/\S*)/g)]
+      .map((match) => match[1] as string)
+      .filter((link) => link.startsWith(`${apiUrl}/`));
+    expect(links.length).toBeGreaterThanOrEqual(5);
+    for (const link of new Set(links)) {
+      const response = await fetch(link);
+      expect(response.status, link).toBe(200);
+      expect(await response.text(), link).toBe(indexHtml);
+    }
   });
 
   it('moves off the default OTLP gRPC port 4317 when it is busy, and says so', () => {

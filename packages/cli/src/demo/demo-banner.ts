@@ -32,12 +32,15 @@ export function printBanner(print: (line: string) => void, facts: BannerFacts): 
   print(`  traffic           ${facts.rate} requests/s to api`);
   print(`  data              ${facts.dataDir}${facts.temporary ? ' (temporary, removed on exit)' : ''}`);
   print('');
-  print(`What to click first, at ${backend.apiUrl}/ :`);
-  print('  1. Services → api: request rate, error % and p50/p95/p99 per route; POST /payments fails sometimes.');
-  print('  2. Traces → status "error" → open a POST /orders or POST /payments trace: the waterfall crosses');
-  print('     api → inventory and api → worker; click the red span for its exception.');
-  print('  3. "Logs for this trace", then click any trace_id in Logs to jump back to its trace.');
-  print('  GET /recommendations is slow one time in five: sort Traces by duration to find it.');
+  const ui = backend.apiUrl;
+  print(`What to click first${facts.ui ? '' : ' (once the UI is built)'}:`);
+  print(`  1. Services → api        ${ui}/services/api`);
+  print('     rate, error % and p50/p95/p99 per route; POST /payments fails one time in five.');
+  print(`  2. Failed traces         ${ui}/traces?service=api&status=error&refresh=5s`);
+  print('     open one: the waterfall crosses api → inventory and api → worker; the red span holds the exception.');
+  print('  3. "Logs for this trace" on the trace page; in Logs, each trace_id links back to its trace.');
+  print(`     api warnings, errors  ${ui}/logs?service=api&severity=warn&refresh=5s`);
+  print(`  Slow traces (1 in 5 GET /recommendations)  ${ui}/traces?service=api&minDurationMs=400&refresh=5s`);
   print('Press Ctrl-C to stop (telemetry is flushed first).');
   print('');
 }

@@ -9,15 +9,14 @@ export interface JsonResponse<T> {
   body: T;
 }
 
-/** Sends `body` as JSON (when given) and parses the JSON answer; rejects on network errors and timeouts. */
-export function callJson<T>(method: string, url: string, body?: unknown, timeoutMs = 5_000): Promise<JsonResponse<T>> {
+/** Sends `body` as JSON (when given) and parses the JSON answer; rejects on network errors and after `timeoutMs`. */
+export function callJson<T>(method: string, url: string, body?: unknown, timeoutMs = 10_000): Promise<JsonResponse<T>> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const req = request(
       url,
       {
         method,
-        timeout: timeoutMs,
         // The trace context goes in explicitly, as for the queue: on Node 20 the client instrumentation sees a
         // request only after its headers are written, so it cannot add `traceparent` itself.
         headers: {
@@ -39,7 +38,13 @@ export function callJson<T>(method: string, url: string, body?: unknown, timeout
         });
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)));
+    // A deadline for the whole call; the socket `timeout` option measures idle time on a socket that a
+    // keep-alive agent may have half used up already.
+    const deadline = setTimeout(
+      () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    req.on('close', () => clearTimeout(deadline));
     req.on('error', reject);
     req.end(payload);
   });
