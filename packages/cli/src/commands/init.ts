@@ -17,9 +17,9 @@ interface InitFlags {
 
 /**
  * Reads one answer from stdin. A terminal gets the question; a pipe is read up to its first line. An empty or
- * closed stdin (CI, `< /dev/null`) answers no.
+ * closed stdin (CI, `< /dev/null`) gives no answer, which init treats as a refusal.
  */
-function askStdin(question: string): Promise<boolean> {
+function askStdin(question: string): Promise<boolean | undefined> {
   return new Promise((resolve) => {
     if (process.stdin.isTTY) process.stdout.write(question);
     const rl = createInterface({ input: process.stdin, terminal: false });
@@ -30,7 +30,7 @@ function askStdin(question: string): Promise<boolean> {
       clearTimeout(timer);
       rl.close();
       if (!process.stdin.isTTY) process.stdout.write(`${question}${answer ?? '(no answer on stdin)'}\n`);
-      resolve(/^y(es)?$/i.test((answer ?? '').trim()));
+      resolve(answer === undefined ? undefined : /^y(es)?$/i.test(answer.trim()));
     };
     // A pipe that never writes must not hang CI: no answer within 10 s is a no (a terminal may take its time).
     const timer = setTimeout(() => finish(undefined), process.stdin.isTTY ? 2 ** 31 - 1 : 10_000);

@@ -23,8 +23,8 @@ export interface InitOptions {
   framework?: string;
   out?: string;
   serviceName?: string;
-  /** Asked when existing files would change and neither yes nor dryRun is set; undefined means nobody can answer. */
-  confirm?: (question: string) => Promise<boolean>;
+  /** Asked when existing files would change and neither yes nor dryRun is set; resolving undefined means nobody answered. */
+  confirm?: (question: string) => Promise<boolean | undefined>;
   /** Progress and the plan, line by line (default: stdout). */
   print?: (text: string) => void;
 }
@@ -91,13 +91,14 @@ async function decide(changes: FileChange[], options: InitOptions, print: (t: st
   const replaces = changes.some((c) => c.before !== null);
   if (options.yes || !replaces) return true;
   const question = `Apply these changes to ${changes.map((c) => c.path).join(', ')}? [y/N] `;
-  if (!options.confirm) {
+  const answer = options.confirm ? await options.confirm(question) : undefined;
+  if (answer === undefined) {
     throw new SightlineKitError(
       'SIGHTLINE_ERR_INIT_NOT_CONFIRMED',
       'existing files would change and there is no terminal to confirm; nothing was changed. Re-run with --yes to apply, or --dry-run to only print the plan',
     );
   }
-  if (await options.confirm(question)) return true;
+  if (answer) return true;
   throw new SightlineKitError('SIGHTLINE_ERR_INIT_NOT_CONFIRMED', 'not confirmed: nothing was changed', 1);
 }
 
