@@ -77,10 +77,21 @@ export function writeOutputs(outDir: string, files: OutputFile[], options: { for
     if (file.mode !== 'keep') manifest.files[file.path] = sha256(file.content);
     result.written.push(file.path);
   }
-  manifest.files = Object.fromEntries(Object.entries(manifest.files).sort(([a], [b]) => a.localeCompare(b)));
   mkdirSync(root, { recursive: true });
-  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(manifestPath, serializeManifest(manifest.files));
   return result;
+}
+
+/** The manifest a fresh output directory holds after writing `files` (`keep` files are never recorded). */
+export function manifestFor(files: OutputFile[]): string {
+  return serializeManifest(
+    Object.fromEntries(files.filter((f) => f.mode !== 'keep').map((f) => [f.path, sha256(f.content)])),
+  );
+}
+
+function serializeManifest(files: Record<string, string>): string {
+  const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
+  return `${JSON.stringify({ generator: 'sightline', files: sorted } satisfies Manifest, null, 2)}\n`;
 }
 
 function readManifest(path: string): Manifest {
