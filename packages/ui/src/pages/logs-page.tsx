@@ -1,5 +1,5 @@
 // Logs: filters in the URL, newest first, virtualized infinite scroll, live tail, JSON view, links to traces.
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { AttributeTable } from '../components/attribute-table';
 import { CopyButton } from '../components/copy-button';
 import { EmptyState, ErrorBanner } from '../components/empty-state';
@@ -17,7 +17,7 @@ import { useLogStream } from '../lib/use-log-stream';
 const ROW = 24;
 const FILTER_KEYS = ['service', 'severity', 'q', 'traceId', 'spanId'];
 
-function LogFilters({ params }: { params: URLSearchParams }) {
+function LogFilters({ params, seen }: { params: URLSearchParams; seen: string[] }) {
   const services = useApi<{ services: RedRow[] }>(apiUrl('/api/services', { ...rangeFromParams(params) }), {
     refresh: false,
   });
@@ -41,11 +41,13 @@ function LogFilters({ params }: { params: URLSearchParams }) {
         Service
         <select value={service} onChange={(e) => setParams({ service: (e.target as HTMLSelectElement).value })}>
           <option value="">All services</option>
-          {(services.data?.services.map((s) => s.name) ?? (service ? [service] : [])).map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
+          {[...new Set([...(services.data?.services.map((s) => s.name) ?? []), ...seen, ...(service ? [service] : [])])]
+            .sort()
+            .map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
         </select>
       </label>
       <label>
@@ -141,6 +143,11 @@ export function LogsPage() {
   }
   for (const [k, v] of Object.entries(attrsFromParams(params))) q.set(k, v);
   const stream = useLogStream(q.toString(), params.get('tail') === '1');
+  // Services that only send logs have no spans, so /api/services misses them: add those seen in the rows.
+  const seenServices = useMemo(
+    () => [...new Set(stream.rows.slice(0, 2000).map((r) => r.service))],
+    [stream.rows.length > 0 ? stream.rows[0]?.id : '', Math.min(stream.rows.length, 2000)],
+  );
   // Selection by id: live tail inserts rows above, which would shift an index.
   const [selectedId, setSelectedId] = useState<string | undefined>();
   const selectedIndex = selectedId ? stream.rows.findIndex((r) => r.id === selectedId) : -1;
@@ -173,7 +180,7 @@ export function LogsPage() {
   return (
     <section class="page logs-page">
       <h1>Logs</h1>
-      <LogFilters key={params.toString()} params={params} />
+      <LogFilters key={params.toString()} params={params} seen={seenServices} />
       <ErrorBanner error={stream.error} />
       <div class="log-status" aria-live="polite">
         {stream.rows.length.toLocaleString('en')} {stream.rows.length === 1 ? 'row' : 'rows'}
