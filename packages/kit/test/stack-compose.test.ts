@@ -219,6 +219,17 @@ describe('sightline stack compose', () => {
     expect(() => writeOutputs(out, composeStackFiles(parseConfig({})))).not.toThrow();
   });
 
+  it('refuses an --out that is an existing file', () => {
+    const file = join(tempDir(), 'deploy');
+    writeFileSync(file, 'not a directory\n');
+    expect(() => writeOutputs(file, composeStackFiles(parseConfig({})))).toThrow(
+      expect.objectContaining({
+        code: 'SIGHTLINE_ERR_OUTPUT_NOT_DIRECTORY',
+        message: expect.stringContaining('is not a directory'),
+      }),
+    );
+  });
+
   it('refuses to replace a file sightline did not write', () => {
     const out = tempDir();
     writeFileSync(join(out, 'README.md'), '# my project\n');
