@@ -101,7 +101,8 @@ const SAMPLERS: readonly SamplerName[] = [
 const LOG_LEVELS: readonly DiagLevelName[] = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'];
 const SIGNAL_PATHS: Record<Signal, string> = { traces: '/v1/traces', metrics: '/v1/metrics', logs: '/v1/logs' };
 
-export const DEFAULT_IGNORE_ROUTES = ['/health*', '/ready*', '/live*', '/metrics'];
+// OTLP ingestion paths too: a process that receives telemetry must not trace its own receiving of it (feedback loop).
+export const DEFAULT_IGNORE_ROUTES = ['/health*', '/ready*', '/live*', '/metrics', '/v1/traces', '/v1/metrics', '/v1/logs'];
 export const DEFAULT_REDACT_HEADERS = ['authorization', 'cookie', 'set-cookie', 'proxy-authorization', 'x-api-key'];
 export const DEFAULT_REDACT_QUERY_PARAMS = [
   'token',

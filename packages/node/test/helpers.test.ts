@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  context,
+  counter,
+  createLogger,
+  extractContext,
+  gauge,
+  histogram,
+  init,
+  injectContext,
+  recordError,
+  trace,
+  traced,
+  upDownCounter,
+  withSpan,
+} from '../src/index.js';
+import type { SightlineHandle } from '../src/index.js';
+import { OtlpReceiver } from './support/otlp-receiver.js';
+
+const ERROR = 2;
+const receiver = new OtlpReceiver();
+let sdk: SightlineHandle;
+const lines: Array<Record<string, unknown>> = [];
+
+beforeAll(async () => {
+  const port = await receiver.startHttp();
+  sdk = init({
+    serviceName: 'helpers-test',
+    endpoint: `http://127.0.0.1:${port}`,
+    protocol: 'http/json',
+    handleSignals: false,
+    metrics: { exportIntervalMillis: 60_000 },
+  });
+});
+afterAll(async () => {
+  await sdk.shutdown();
+  await receiver.stop();
+});
+
+// Applied by hand as the TypeScript compiler would (the test transformer does not lower decorators).
+class Orders {
+  async place(id: string): Promise<string> {
+    return `placed ${id} in ${trace.getActiveSpan() ? 'a span' : 'no span'}`;
+  }
+}
+// standard (TS 5) decorator call: (method, context)
+Orders.prototype.place = traced()(Orders.prototype.place, { kind: 'method', name: 'place' });
+class Legacy {
+  run(): string {
+    return trace.getActiveSpan() ? 'in span' : 'no span';
+  }
+}
+// legacy experimentalDecorators call: (prototype, key, descriptor)
+const descriptor = Object.getOwnPropertyDescriptor(Legacy.prototype, 'run') as PropertyDescriptor;
+Object.defineProperty(Legacy.prototype, 'run', traced('legacy.run')(Legacy.prototype, 'run', descriptor));
+
+describe('helpers in a process that called init()', () => {
+  it('a second init() warns and returns the same handle', () => {
+    expect(init({ serviceName: 'other' })).toBe(sdk);
+  });
+
+  it('withSpan runs sync and async work inside a child span and rethrows with status ERROR', async () => {
+    const logger = createLogger({ pretty: false }, { write: (s: string) => void lines.push(JSON.parse(s)) });
+    const out = await withSpan('outer', { 'job.kind': 'test' }, async () => {
+      logger.info('in outer');
+      const inner = withSpan('inner', () => 21 * 2);
+      await expect(
+        withSpan('failing', async () => {
+          throw new Error('nope');
+        }),
+      ).rejects.toThrow('nope');
+      expect(() => withSpan('failing-sync', () => JSON.parse('{'))).toThrow(SyntaxError);
+      return inner;
+    });
+    expect(out).toBe(42);
+    await sdk.forceFlush();
+    const outer = receiver.spans.find((s) => s.name === 'outer');
+    expect(outer?.attributes['job.kind']).toBe('test');
+    expect(receiver.spans.find((s) => s.name === 'inner')?.parentSpanId).toBe(outer?.spanId);
+    const failing = receiver.spans.find((s) => s.name === 'failing');
+    expect(failing?.status.code).toBe(ERROR);
+    expect(failing?.events[0]?.attributes['exception.message']).toBe('nope');
+    expect(receiver.spans.find((s) => s.name === 'failing-sync')?.status.code).toBe(ERROR);
+    expect(lines.find((l) => l.msg === 'in outer')?.span_id).toBe(outer?.spanId);
+  });
+
+  it('the traced decorator (standard and legacy) names the span Class.method or the given name', async () => {
+    expect(await new Orders().place('o1')).toBe('placed o1 in a span');
+    expect(new Legacy().run()).toBe('in span');
+    await sdk.forceFlush();
+    expect(receiver.spans.some((s) => s.name === 'Orders.place')).toBe(true);
+    expect(receiver.spans.some((s) => s.name === 'legacy.run')).toBe(true);
+  });
+
+  it('recordError marks the active span as failed', async () => {
+    withSpan('with-recorded-error', () => recordError(new Error('handled but notable')));
+    await sdk.forceFlush();
+    const span = receiver.spans.find((s) => s.name === 'with-recorded-error');
+    expect(span?.status.code).toBe(ERROR);
+    expect(span?.events.find((e) => e.name === 'exception')?.attributes['exception.message']).toBe('handled but notable');
+  });
+
+  it('injectContext / extractContext carry the trace through a message header object', async () => {
+    const headers = withSpan('producer', () => injectContext({} as Record<string, unknown>));
+    expect(String(headers.traceparent)).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    context.with(extractContext(headers), () => withSpan('consumer-work', () => undefined));
+    await sdk.forceFlush();
+    const producer = receiver.spans.find((s) => s.name === 'producer');
+    const consumer = receiver.spans.find((s) => s.name === 'consumer-work');
+    expect(consumer?.traceId).toBe(producer?.traceId);
+    expect(consumer?.parentSpanId).toBe(producer?.spanId);
+  });
+
+  it('meter helpers export counters, up-down counters, gauges and histograms', async () => {
+    counter('orders.created').add(2, { channel: 'web' });
+    counter('orders.created').add(1, { channel: 'web' });
+    upDownCounter('queue.depth').add(5);
+    gauge('cache.size', { unit: 'By' }).record(1024);
+    histogram('job.duration', { unit: 's' }).record(0.2);
+    await sdk.forceFlush();
+    const byName = (n: string) => receiver.metrics.findLast((m) => m.name === n);
+    expect(byName('orders.created')?.points[0]?.value).toBe(3);
+    expect(byName('queue.depth')?.points[0]?.value).toBe(5);
+    expect(byName('cache.size')?.unit).toBe('By');
+    expect(byName('job.duration')?.points[0]?.count).toBe(1);
+    expect(byName('nodejs.eventloop.delay.p99')).toBeDefined();
+  });
+});
