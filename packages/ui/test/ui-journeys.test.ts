@@ -56,6 +56,8 @@ describe.skipIf(reason !== '')('Sightline UI journeys', () => {
       .getByRole('table', { name: 'Traces' })
       .getByRole('link', { name: /GET \/orders\/:id/ })
       .first();
+    await link.waitFor();
+    await screenshot(page, 'traces');
     await link.click();
     await page.waitForURL((u) => u.pathname === `/traces/${sent.traceId}`);
     const rows = page.locator('.wf-row');
