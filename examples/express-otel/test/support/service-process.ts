@@ -57,7 +57,12 @@ export class ServiceProcess {
     return [...this.lines.map((l) => l.raw), ...this.stderr].slice(-40).join('\n');
   }
 
-  /** Resolves with the exit code once the process has ended on its own. */
+  /** Sends a signal without waiting for the exit (see `exited()`). */
+  kill(signal: NodeJS.Signals): void {
+    this.#child.kill(signal);
+  }
+
+  /** Resolves with the exit code once the process has ended. */
   async exited(): Promise<number | null> {
     await this.#exited;
     return this.exitCode;
