@@ -216,6 +216,14 @@ describe.skipIf(skipReason)('nestjs-otel: orders API on NestJS 11 + PostgreSQL +
     ).toEqual([]);
   });
 
+  // KNOWN BUG, expected to fail until @sightline/node is fixed: it skips the HTTP server span of /health* probes, but
+  // the @nestjs/core instrumentation still starts its handler spans (`HealthController.live`, `live`), which then
+  // become root spans of their own: two traces per probe. When fixed, this test fails: change `it.fails` to `it`.
+  it.fails('creates no span at all for health probes', () => {
+    console.warn('nestjs-otel: expected failure — Nest handler spans of health probes are exported as root spans');
+    expect(spans.filter((s) => s.name.startsWith('HealthController.'))).toEqual([]);
+  });
+
   it('exports orders.created ({order}) and orders.value (USD) next to the HTTP server duration metric', async () => {
     const metrics = await backend.metrics(SERVICE);
     const byName = new Map(metrics.map((m) => [m.name, m]));
