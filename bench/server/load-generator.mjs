@@ -32,10 +32,14 @@ const target = new URL(`/v1/${signal}`, url);
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 const post = (body) =>
   new Promise((resolve, reject) => {
-    const req = request(target, { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
+    const req = request(
+      target,
+      { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

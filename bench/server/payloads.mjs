@@ -1,8 +1,9 @@
 // Realistic OTLP payloads for the server benchmark: batches of 1,000 spans (~12 attributes, 1 event per 10 spans,
 // 10 spans per trace) and of 1,000 log records, timestamps spread over the last hour.
+
+import { fileURLToPath } from 'node:url';
 import { decodeOtlpJson } from '@sightline/server';
 import protobuf from 'protobufjs';
-import { fileURLToPath } from 'node:url';
 
 const root = protobuf.loadSync(fileURLToPath(new URL('../../packages/server/proto/otlp.proto', import.meta.url)));
 const TraceReq = root.lookupType('opentelemetry.proto.ExportTraceServiceRequest');
@@ -19,7 +20,14 @@ export const traceIdOf = (worker, b, t) => `${hex(worker + 1, 2)}${hex(b, 6)}${h
 
 export function spanBatch(worker, b, nowMs) {
   const resourceSpans = SERVICES.map((service) => ({
-    resource: { attributes: [s('service.name', service), s('service.version', '1.4.2'), s('host.name', 'bench-host'), s('deployment.environment.name', 'bench')] },
+    resource: {
+      attributes: [
+        s('service.name', service),
+        s('service.version', '1.4.2'),
+        s('host.name', 'bench-host'),
+        s('deployment.environment.name', 'bench'),
+      ],
+    },
     scopeSpans: [{ scope: { name: '@opentelemetry/instrumentation-http', version: '0.223.0' }, spans: [] }],
   }));
   for (let t = 0; t < 100; t++) {
@@ -39,12 +47,29 @@ export function spanBatch(worker, b, nowMs) {
         startTimeUnixNano: String(startNs),
         endTimeUnixNano: String(startNs + dur),
         attributes: [
-          s('http.request.method', 'GET'), s('http.route', route), i('http.response.status_code', t % 50 === 0 ? 500 : 200),
-          s('url.scheme', 'http'), s('url.path', route.replace(':id', String(t))), s('server.address', 'api.internal'),
-          i('server.port', 8080), s('network.protocol.version', '1.1'), s('user_agent.original', 'bench/1.0'),
-          s('db.system.name', 'postgresql'), s('db.query.text', 'SELECT * FROM orders WHERE id = $1'), i('thread.id', k),
+          s('http.request.method', 'GET'),
+          s('http.route', route),
+          i('http.response.status_code', t % 50 === 0 ? 500 : 200),
+          s('url.scheme', 'http'),
+          s('url.path', route.replace(':id', String(t))),
+          s('server.address', 'api.internal'),
+          i('server.port', 8080),
+          s('network.protocol.version', '1.1'),
+          s('user_agent.original', 'bench/1.0'),
+          s('db.system.name', 'postgresql'),
+          s('db.query.text', 'SELECT * FROM orders WHERE id = $1'),
+          i('thread.id', k),
         ],
-        events: k === 5 ? [{ timeUnixNano: String(startNs + 1000n), name: 'cache.miss', attributes: [s('cache.key', `order:${t}`)] }] : [],
+        events:
+          k === 5
+            ? [
+                {
+                  timeUnixNano: String(startNs + 1000n),
+                  name: 'cache.miss',
+                  attributes: [s('cache.key', `order:${t}`)],
+                },
+              ]
+            : [],
         status: t % 50 === 0 && k === 0 ? { code: 2, message: 'upstream failed' } : {},
       };
       resourceSpans.find((r) => r.resource.attributes[0].value.stringValue === service).scopeSpans[0].spans.push(span);
@@ -70,6 +95,11 @@ export function logBatch(worker, b, nowMs) {
       flags: 1,
     });
   }
-  const resourceLogs = [{ resource: { attributes: [s('service.name', SERVICES[b % 4]), s('host.name', 'bench-host')] }, scopeLogs: [{ scope: { name: 'pino' }, logRecords }] }];
+  const resourceLogs = [
+    {
+      resource: { attributes: [s('service.name', SERVICES[b % 4]), s('host.name', 'bench-host')] },
+      scopeLogs: [{ scope: { name: 'pino' }, logRecords }],
+    },
+  ];
   return LogsReq.encode(decodeOtlpJson('logs', JSON.stringify({ resourceLogs }))).finish();
 }

@@ -19,7 +19,9 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const results = [];
 const report = (name, value, unit, target, baseline) => {
   results.push({ name, value, unit, target, baseline });
-  console.log(`${name.padEnd(44)} ${fmt(value).padStart(12)} ${unit}${target ? `   target ${target}` : ''}${baseline ? `   (${(value / baseline.value).toFixed(2)}× ${baseline.name})` : ''}`);
+  console.log(
+    `${name.padEnd(44)} ${fmt(value).padStart(12)} ${unit}${target ? `   target ${target}` : ''}${baseline ? `   (${(value / baseline.value).toFixed(2)}× ${baseline.name})` : ''}`,
+  );
 };
 
 // ---- baselines (this process) ----
@@ -30,7 +32,7 @@ function rate(fn, items, minMs = 1500) {
   fn();
   let n = 0;
   const t = performance.now();
-  while (performance.now() - t < minMs) (fn(), n++);
+  while (performance.now() - t < minMs) fn(), n++;
   return (n * items) / ((performance.now() - t) / 1000);
 }
 const decodeSpans = rate(() => toRows('traces', decodeOtlpProtobuf('traces', spanPayload), RETENTION), 1000);
@@ -46,7 +48,11 @@ async function appendRate(kind) {
   const n = 100;
   const t = performance.now();
   for (let i = 0; i < n; i++) {
-    await writeRows(store.writer, kind === 'spans' ? spanRows : [], kind === 'logs' ? logRows : [], [], { spans: i * 1000, logs: i * 1000, points: 0 });
+    await writeRows(store.writer, kind === 'spans' ? spanRows : [], kind === 'logs' ? logRows : [], [], {
+      spans: i * 1000,
+      logs: i * 1000,
+      points: 0,
+    });
   }
   return (n * 1000) / ((performance.now() - t) / 1000);
 }
@@ -60,7 +66,24 @@ report('baseline: DuckDB appender, committed logs', appendLogs, 'rows/s');
 // ---- sightline up in its own process ----
 execFileSync('npx', ['tsc', '-b', 'packages/server'], { cwd: root, stdio: 'inherit' });
 const dataDir = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
-const server = spawn(process.execPath, [join(root, 'packages/cli/dist/bin.js'), 'up', '--data-dir', dataDir, '--port', '0', '--otlp-grpc-port', '0', '--otlp-http-port', '0', '--max-body', '64MiB'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(
+  process.execPath,
+  [
+    join(root, 'packages/cli/dist/bin.js'),
+    'up',
+    '--data-dir',
+    dataDir,
+    '--port',
+    '0',
+    '--otlp-grpc-port',
+    '0',
+    '--otlp-http-port',
+    '0',
+    '--max-body',
+    '64MiB',
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 let out = '';
 server.stdout.on('data', (d) => (out += d));
 while (!out.includes('Press Ctrl-C')) {
@@ -73,16 +96,35 @@ const peakRss = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${serv
 
 function generate(signal, items, worker) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(new URL('./load-generator.mjs', import.meta.url)), httpUrl, signal, String(Math.ceil(items / 1000)), String(CONCURRENCY), String(worker)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [
+        fileURLToPath(new URL('./load-generator.mjs', import.meta.url)),
+        httpUrl,
+        signal,
+        String(Math.ceil(items / 1000)),
+        String(CONCURRENCY),
+        String(worker),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let text = '';
     child.stdout.on('data', (d) => (text += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(text)) : reject(new Error(`load generator exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(text)) : reject(new Error(`load generator exited ${code}`)),
+    );
   });
 }
 const spansRun = await generate('traces', SPANS, 1);
-report(`sightline up: sustained span ingest (${fmt(spansRun.acked)})`, spansRun.perSecond, 'spans/s', '≥ 60,000', { name: 'decode baseline', value: decodeSpans });
+report(`sightline up: sustained span ingest (${fmt(spansRun.acked)})`, spansRun.perSecond, 'spans/s', '≥ 60,000', {
+  name: 'decode baseline',
+  value: decodeSpans,
+});
 const logsRun = await generate('logs', LOGS, 2);
-report(`sightline up: sustained log ingest (${fmt(logsRun.acked)})`, logsRun.perSecond, 'logs/s', '≥ 100,000', { name: 'decode baseline', value: decodeLogs });
+report(`sightline up: sustained log ingest (${fmt(logsRun.acked)})`, logsRun.perSecond, 'logs/s', '≥ 100,000', {
+  name: 'decode baseline',
+  value: decodeLogs,
+});
 report('sightline up: peak RSS during ingest', peakRss() / 1024 / 1024, 'MiB', '< 1024');
 
 // ---- queries on the stored data ----
@@ -101,8 +143,14 @@ async function latencies(n, makeUrl) {
 const spanBatches = Math.ceil(SPANS / 1000);
 const logBatches = Math.ceil(LOGS / 1000);
 const pick = (i, batches) => [(i * 7919) % batches, (i * 31) % 100];
-const byId = await latencies(200, (i) => { const [b, t] = pick(i, spanBatches); return `${apiUrl}/api/traces/${traceIdOf(1, b, t)}`; });
-const logsById = await latencies(200, (i) => { const [b, t] = pick(i, logBatches); return `${apiUrl}/api/logs?from=now-3h&traceId=${traceIdOf(2, b, t)}`; });
+const byId = await latencies(200, (i) => {
+  const [b, t] = pick(i, spanBatches);
+  return `${apiUrl}/api/traces/${traceIdOf(1, b, t)}`;
+});
+const logsById = await latencies(200, (i) => {
+  const [b, t] = pick(i, logBatches);
+  return `${apiUrl}/api/logs?from=now-3h&traceId=${traceIdOf(2, b, t)}`;
+});
 const red = await latencies(20, () => `${apiUrl}/api/services?from=now-1h`);
 const health = await (await fetch(`${apiUrl}/api/health`)).json();
 console.log(`stored: ${JSON.stringify(health.storage)}`);

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { bearerChecker } from './auth.js';
 import { SightlineError } from './errors.js';
 import type { IngestQueue } from './ingest-queue.js';
-import { metricSeries, listMetrics, metricLabels } from './query-metrics.js';
-import { exportLogs, liveLogApiRow, type LogFilters, logMatcher, searchLogs } from './query-logs.js';
+import { exportLogs, type LogFilters, liveLogApiRow, logMatcher, searchLogs } from './query-logs.js';
+import { listMetrics, metricLabels, metricSeries } from './query-metrics.js';
 import { parseAttrs, parseLimit, parseNumber, parseRange, parseSeverity, parseStepMs } from './query-params.js';
 import { listOperations, listServices, serviceSeries } from './query-services.js';
 import { exportSpans, getTrace, searchTraces } from './query-traces.js';
@@ -22,7 +22,11 @@ export interface ApiContext {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   res.end(text);
 }
 
@@ -42,7 +46,13 @@ function logFilters(p: URLSearchParams): LogFilters {
   };
 }
 
-type Handler = (p: URLSearchParams, m: RegExpExecArray, ctx: ApiContext, req: IncomingMessage, res: ServerResponse) => Promise<unknown>;
+type Handler = (
+  p: URLSearchParams,
+  m: RegExpExecArray,
+  ctx: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+) => Promise<unknown>;
 
 const ROUTES: [RegExp, Handler][] = [
   [/^\/api\/health$/, async (_p, _m, ctx) => ({ status: 'ok', version: VERSION, storage: await ctx.store.counts() })],
@@ -92,20 +102,49 @@ const ROUTES: [RegExp, Handler][] = [
     async (_p, m, ctx) => {
       const id = decodeURIComponent(m[1]!);
       const trace = await getTrace(ctx.store, id);
-      if (!trace) throw new SightlineError('SIGHTLINE_ERR_TRACE_NOT_FOUND', `no trace with id ${id} is stored (it may be outside retention)`, 404);
+      if (!trace)
+        throw new SightlineError(
+          'SIGHTLINE_ERR_TRACE_NOT_FOUND',
+          `no trace with id ${id} is stored (it may be outside retention)`,
+          404,
+        );
       return trace;
     },
   ],
-  [/^\/api\/logs$/, async (p, _m, ctx) => searchLogs(ctx.store, { ...logFilters(p), range: parseRange(p), limit: parseLimit(p, 100, 10_000), cursor: p.get('cursor') })],
+  [
+    /^\/api\/logs$/,
+    async (p, _m, ctx) =>
+      searchLogs(ctx.store, {
+        ...logFilters(p),
+        range: parseRange(p),
+        limit: parseLimit(p, 100, 10_000),
+        cursor: p.get('cursor'),
+      }),
+  ],
   [
     /^\/api\/logs\/export$/,
-    async (p, _m, ctx) => exportLogs(ctx.store, { range: parseRange(p), service: opt(p, 'service'), limit: parseLimit(p, 10_000, 100_000), cursor: p.get('cursor') }),
+    async (p, _m, ctx) =>
+      exportLogs(ctx.store, {
+        range: parseRange(p),
+        service: opt(p, 'service'),
+        limit: parseLimit(p, 10_000, 100_000),
+        cursor: p.get('cursor'),
+      }),
   ],
   [
     /^\/api\/spans$/,
-    async (p, _m, ctx) => exportSpans(ctx.store, { range: parseRange(p), service: opt(p, 'service'), limit: parseLimit(p, 10_000, 100_000), cursor: p.get('cursor') }),
+    async (p, _m, ctx) =>
+      exportSpans(ctx.store, {
+        range: parseRange(p),
+        service: opt(p, 'service'),
+        limit: parseLimit(p, 10_000, 100_000),
+        cursor: p.get('cursor'),
+      }),
   ],
-  [/^\/api\/metrics$/, async (p, _m, ctx) => ({ metrics: await listMetrics(ctx.store, parseRange(p), opt(p, 'service')) })],
+  [
+    /^\/api\/metrics$/,
+    async (p, _m, ctx) => ({ metrics: await listMetrics(ctx.store, parseRange(p), opt(p, 'service')) }),
+  ],
   [
     /^\/api\/metrics\/labels$/,
     async (p, _m, ctx) => ({ labels: await metricLabels(ctx.store, requireParam(p, 'name'), parseRange(p)) }),
@@ -118,7 +157,10 @@ const ROUTES: [RegExp, Handler][] = [
         name: requireParam(p, 'name'),
         range,
         stepMs: parseStepMs(p.get('step'), range),
-        groupBy: (opt(p, 'groupBy') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+        groupBy: (opt(p, 'groupBy') ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
         agg: opt(p, 'agg'),
         attrs: parseAttrs(p),
       });
@@ -135,7 +177,12 @@ function requireParam(p: URLSearchParams, name: string): string {
 /** SSE live tail of newly committed logs matching the filters. */
 function tail(p: URLSearchParams, ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {
   const match = logMatcher(logFilters(p));
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
   res.write(': connected\n\n');
   const onLogs = (rows: LogRow[], firstSeq: number) => {
     let out = '';
@@ -143,7 +190,8 @@ function tail(p: URLSearchParams, ctx: ApiContext, req: IncomingMessage, res: Se
       const row = rows[i]!;
       const attrs = JSON.parse(row.attributes);
       const resource = JSON.parse(row.resource);
-      if (match(row, attrs, resource)) out += `data: ${JSON.stringify(liveLogApiRow(row, firstSeq + i, attrs, resource))}\n\n`;
+      if (match(row, attrs, resource))
+        out += `data: ${JSON.stringify(liveLogApiRow(row, firstSeq + i, attrs, resource))}\n\n`;
     }
     if (out) res.write(out);
   };
@@ -167,14 +215,29 @@ export function createApiServer(ctx: ApiContext): Server {
     try {
       if (!authorized(req.headers.authorization)) {
         res.setHeader('www-authenticate', 'Bearer');
-        throw new SightlineError('SIGHTLINE_ERR_UNAUTHORIZED', 'missing or wrong Authorization: Bearer token (--token)', 401);
+        throw new SightlineError(
+          'SIGHTLINE_ERR_UNAUTHORIZED',
+          'missing or wrong Authorization: Bearer token (--token)',
+          401,
+        );
       }
       if (!isApi) {
-        if (path.startsWith('/v1/')) throw new SightlineError('SIGHTLINE_ERR_NOT_FOUND', `OTLP is served on the OTLP/HTTP port, not on --port (${path})`, 404);
-        if (req.method !== 'GET' && req.method !== 'HEAD') throw new SightlineError('SIGHTLINE_ERR_METHOD_NOT_ALLOWED', `${req.method} is not supported here`, 405);
+        if (path.startsWith('/v1/'))
+          throw new SightlineError(
+            'SIGHTLINE_ERR_NOT_FOUND',
+            `OTLP is served on the OTLP/HTTP port, not on --port (${path})`,
+            404,
+          );
+        if (req.method !== 'GET' && req.method !== 'HEAD')
+          throw new SightlineError('SIGHTLINE_ERR_METHOD_NOT_ALLOWED', `${req.method} is not supported here`, 405);
         return serveUi(ctx.uiDir, path, res);
       }
-      if (req.method !== 'GET') throw new SightlineError('SIGHTLINE_ERR_METHOD_NOT_ALLOWED', `${req.method} ${path}: the query API is read-only (GET)`, 405);
+      if (req.method !== 'GET')
+        throw new SightlineError(
+          'SIGHTLINE_ERR_METHOD_NOT_ALLOWED',
+          `${req.method} ${path}: the query API is read-only (GET)`,
+          405,
+        );
       if (path === '/api/logs/tail') return tail(url.searchParams, ctx, req, res);
       for (const [re, handler] of ROUTES) {
         const m = re.exec(path);
@@ -182,7 +245,8 @@ export function createApiServer(ctx: ApiContext): Server {
       }
       throw new SightlineError('SIGHTLINE_ERR_NOT_FOUND', `no API endpoint at ${path}; see docs/query-api.md`, 404);
     } catch (e) {
-      const err = e instanceof SightlineError ? e : new SightlineError('SIGHTLINE_ERR_INTERNAL', (e as Error).message, 500);
+      const err =
+        e instanceof SightlineError ? e : new SightlineError('SIGHTLINE_ERR_INTERNAL', (e as Error).message, 500);
       if (res.headersSent) return void res.destroy();
       sendJson(res, err.status, { error: { code: err.code, message: err.message } });
     }

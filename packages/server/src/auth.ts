@@ -9,7 +9,9 @@ export function bearerChecker(token: string | undefined): (header: string | unde
   const expected = createHash('sha256').update(token).digest();
   return (header) => {
     const m = header ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
-    const given = createHash('sha256').update(m?.[1] ?? '').digest();
+    const given = createHash('sha256')
+      .update(m?.[1] ?? '')
+      .digest();
     return timingSafeEqual(given, expected) && m !== null;
   };
 }

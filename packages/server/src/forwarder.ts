@@ -27,7 +27,12 @@ export class Forwarder {
 
   constructor(
     private readonly baseUrl: string,
-    private readonly options: { maxQueue?: number; maxAttempts?: number; headers?: Record<string, string>; onWarning?: (m: string) => void } = {},
+    private readonly options: {
+      maxQueue?: number;
+      maxAttempts?: number;
+      headers?: Record<string, string>;
+      onWarning?: (m: string) => void;
+    } = {},
   ) {}
 
   enqueue(signal: Signal, body: Uint8Array): void {

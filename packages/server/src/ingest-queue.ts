@@ -43,7 +43,13 @@ export class IngestQueue extends EventEmitter {
 
   submit(batch: RowBatch): Promise<void> {
     if (this.closing) {
-      return Promise.reject(new SightlineError('SIGHTLINE_ERR_SHUTTING_DOWN', 'server is shutting down; retry against the next instance', 503));
+      return Promise.reject(
+        new SightlineError(
+          'SIGHTLINE_ERR_SHUTTING_DOWN',
+          'server is shutting down; retry against the next instance',
+          503,
+        ),
+      );
     }
     const size = batchSize(batch);
     if (size === 0) return Promise.resolve();
@@ -90,7 +96,9 @@ export class IngestQueue extends EventEmitter {
     } catch (e) {
       if (group.length > 1) throw e;
       this.queuedRows -= rows;
-      group[0]!.reject(new SightlineError('SIGHTLINE_ERR_STORE_WRITE', `could not commit batch: ${(e as Error).message}`, 503));
+      group[0]!.reject(
+        new SightlineError('SIGHTLINE_ERR_STORE_WRITE', `could not commit batch: ${(e as Error).message}`, 503),
+      );
       return;
     }
     this.queuedRows -= rows;

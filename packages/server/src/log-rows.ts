@@ -52,6 +52,7 @@ export function logRows(req: LogsRequest, minNs: bigint, nowNs: bigint): RowBatc
       }
     }
   }
-  if (batch.rejected > 0) batch.rejectedReason = `${batch.rejected} log record(s) older than the retention window were not stored`;
+  if (batch.rejected > 0)
+    batch.rejectedReason = `${batch.rejected} log record(s) older than the retention window were not stored`;
   return batch;
 }

@@ -28,6 +28,16 @@ export interface Grid {
   fromMs: number;
 }
 
+/** The value under `key`, created with `make` when missing. */
+export function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = make();
+    map.set(key, v);
+  }
+  return v;
+}
+
 const stepOf = (g: Grid, t: number) => Math.floor((t - g.startMs) / g.stepMs);
 
 /** Per series: increase of a cumulative or delta value within each step (index → increase). */
@@ -65,7 +75,9 @@ const arrAdd = (a: number[], b: number[]) => (a.length === b.length ? a.map((x, 
 
 function expMap(e: ExpBuckets): Map<number, number> {
   const m = new Map<number, number>();
-  e.positive.counts.forEach((c, k) => c && m.set(e.positive.offset + k, c));
+  e.positive.counts.forEach((c, k) => {
+    if (c) m.set(e.positive.offset + k, c);
+  });
   m.set(Number.NEGATIVE_INFINITY, e.zeroCount);
   return m;
 }
@@ -142,22 +154,31 @@ export function expQuantile(q: number, acc: ExpAcc): number | null {
   return null;
 }
 
-export type Agg = 'rate' | 'increase' | 'last' | 'avg' | 'sum' | 'min' | 'max' | 'p50' | 'p90' | 'p95' | 'p99' | 'heatmap';
+export type Agg =
+  | 'rate'
+  | 'increase'
+  | 'last'
+  | 'avg'
+  | 'sum'
+  | 'min'
+  | 'max'
+  | 'p50'
+  | 'p90'
+  | 'p95'
+  | 'p99'
+  | 'heatmap';
 
 /** Per group: step index → value (or bucket counts for heatmap). Input points must be sorted by time. */
 export function aggregate(points: StoredPoint[], agg: Agg, g: Grid): Map<string, Map<number, number | number[]>> {
   const bySeries = new Map<string, StoredPoint[]>();
   for (const p of points) {
-    let list = bySeries.get(p.seriesKey);
-    if (!list) bySeries.set(p.seriesKey, (list = []));
-    list.push(p);
+    getOrCreate(bySeries, p.seriesKey, () => []).push(p);
   }
   const groups = new Map<string, Map<number, number | number[]>>();
   const counts = new Map<string, Map<number, number>>(); // for avg
   const expAcc = new Map<string, Map<number, ExpAcc>>();
   const merge = (group: string, i: number, v: number | number[], how: (a: never, b: never) => number | number[]) => {
-    let m = groups.get(group);
-    if (!m) groups.set(group, (m = new Map()));
+    const m = getOrCreate(groups, group, () => new Map<number, number | number[]>());
     const cur = m.get(i);
     m.set(i, cur === undefined ? v : how(cur as never, v as never));
   };
@@ -165,7 +186,13 @@ export function aggregate(points: StoredPoint[], agg: Agg, g: Grid): Map<string,
   for (const series of bySeries.values()) {
     const group = series[0]!.groupKey;
     if (agg === 'rate' || agg === 'increase') {
-      for (const [i, inc] of increases(series, g, (p) => p.value, numDiff, (a, b) => a + b)) {
+      for (const [i, inc] of increases(
+        series,
+        g,
+        (p) => p.value,
+        numDiff,
+        (a, b) => a + b,
+      )) {
         merge(group, i, agg === 'rate' ? inc / (g.stepMs / 1000) : inc, (a: number, b: number) => a + b);
       }
     } else if (agg === 'last' || agg === 'avg' || agg === 'sum' || agg === 'min' || agg === 'max') {
@@ -179,17 +206,21 @@ export function aggregate(points: StoredPoint[], agg: Agg, g: Grid): Map<string,
         else {
           merge(group, i, p.value, (a: number, b: number) => a + b);
           if (agg === 'avg') {
-            let c = counts.get(group);
-            if (!c) counts.set(group, (c = new Map()));
+            const c = getOrCreate(counts, group, () => new Map<number, number>());
             c.set(i, (c.get(i) ?? 0) + 1);
           }
         }
       }
       for (const [i, v] of last) merge(group, i, v, (a: number, b: number) => a + b);
     } else if (series[0]!.exp) {
-      const incs = increases<ExpAcc>(series, g, (p) => (p.exp ? { scale: p.exp.scale, buckets: expMap(p.exp) } : null), expDiff, expAdd);
-      let m = expAcc.get(group);
-      if (!m) expAcc.set(group, (m = new Map()));
+      const incs = increases<ExpAcc>(
+        series,
+        g,
+        (p) => (p.exp ? { scale: p.exp.scale, buckets: expMap(p.exp) } : null),
+        expDiff,
+        expAdd,
+      );
+      const m = getOrCreate(expAcc, group, () => new Map<number, ExpAcc>());
       for (const [i, acc] of incs) m.set(i, m.has(i) ? expAdd(m.get(i)!, acc) : acc);
     } else if (series[0]!.quantiles) {
       for (const p of series) {
@@ -198,7 +229,8 @@ export function aggregate(points: StoredPoint[], agg: Agg, g: Grid): Map<string,
         if (hit && i >= 0 && i < g.steps && p.timeMs >= g.fromMs) merge(group, i, hit[1], (_a: number, b: number) => b);
       }
     } else {
-      for (const [i, inc] of increases(series, g, (p) => p.counts, arrDiff, arrAdd)) merge(group, i, inc, arrAdd as never);
+      for (const [i, inc] of increases(series, g, (p) => p.counts, arrDiff, arrAdd))
+        merge(group, i, inc, arrAdd as never);
     }
   }
   if (agg === 'avg') {

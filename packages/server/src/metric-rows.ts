@@ -10,7 +10,10 @@ function exemplarsJson(ex: ExemplarMsg[] | undefined, path: string): string | nu
   return JSON.stringify(
     ex.map((e, i) => ({
       timeUnixNano: u64(e.timeUnixNano).toString(),
-      value: e.asInt !== undefined && e.asInt !== null && (e as { value?: string }).value === 'asInt' ? num64(e.asInt, true) : e.asDouble ?? 0,
+      value:
+        e.asInt !== undefined && e.asInt !== null && (e as { value?: string }).value === 'asInt'
+          ? num64(e.asInt, true)
+          : (e.asDouble ?? 0),
       traceId: idHex(e.traceId, 16, `${path}.exemplars[${i}].traceId`, false),
       spanId: idHex(e.spanId, 8, `${path}.exemplars[${i}].spanId`, false),
       filteredAttributes: kvToObject(e.filteredAttributes),
@@ -26,7 +29,11 @@ interface MetricContext {
 }
 
 function pointRow(m: MetricMsg, type: PointRow['type'], p: PointMsg, ctx: MetricContext, path: string): PointRow {
-  const temporalityCode = m.sum?.aggregationTemporality ?? m.histogram?.aggregationTemporality ?? m.exponentialHistogram?.aggregationTemporality ?? 0;
+  const temporalityCode =
+    m.sum?.aggregationTemporality ??
+    m.histogram?.aggregationTemporality ??
+    m.exponentialHistogram?.aggregationTemporality ??
+    0;
   const row: PointRow = {
     name: m.name ?? '',
     type,
@@ -107,13 +114,20 @@ export function metricRows(req: MetricsRequest, minNs: bigint): RowBatch {
         if (!kind) continue; // a metric without data carries nothing to store
         const [type, points] = kind;
         for (let j = 0; j < points.length; j++) {
-          const row = pointRow(m, type, points[j]!, ctx, `resourceMetrics[${r}].scopeMetrics[${s}].metrics[${i}].dataPoints[${j}]`);
+          const row = pointRow(
+            m,
+            type,
+            points[j]!,
+            ctx,
+            `resourceMetrics[${r}].scopeMetrics[${s}].metrics[${i}].dataPoints[${j}]`,
+          );
           if (row.timeNs < minNs) batch.rejected++;
           else batch.points.push(row);
         }
       }
     }
   }
-  if (batch.rejected > 0) batch.rejectedReason = `${batch.rejected} data point(s) older than the retention window were not stored`;
+  if (batch.rejected > 0)
+    batch.rejectedReason = `${batch.rejected} data point(s) older than the retention window were not stored`;
   return batch;
 }

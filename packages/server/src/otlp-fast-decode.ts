@@ -8,7 +8,8 @@ import type { AnyValue, KeyValue, LogMsg, LogsRequest, Scope, SpanMsg, TracesReq
  * are skipped; a known field with the wrong wire type, a truncated field or a length past its message is rejected.
  * bench/server measures it against protobufjs; test/fast-decode.test.ts checks both agree on random valid messages.
  */
-const decodeError = (msg: string) => new SightlineError('SIGHTLINE_ERR_OTLP_DECODE', `body is not a valid OTLP protobuf message: ${msg}`);
+const decodeError = (msg: string) =>
+  new SightlineError('SIGHTLINE_ERR_OTLP_DECODE', `body is not a valid OTLP protobuf message: ${msg}`);
 
 const EMPTY = Buffer.alloc(0);
 
@@ -113,14 +114,56 @@ function anyValue(r: Reader, end: number, depth: number): AnyValue {
   if (depth > 64) throw decodeError('AnyValue nested deeper than 64 levels');
   message(r, end, (r, f, w, end) => {
     switch (f) {
-      case 1: expect(w, 2, f); v.value = 'stringValue'; v.stringValue = r.string(end); break;
-      case 2: expect(w, 0, f); v.value = 'boolValue'; v.boolValue = r.varint(end) !== 0; break;
-      case 3: expect(w, 0, f); v.value = 'intValue'; v.intValue = r.int64(end); break;
-      case 4: expect(w, 1, f); v.value = 'doubleValue'; v.doubleValue = r.double(end); break;
-      case 5: { expect(w, 2, f); const e = r.len(end); const values: AnyValue[] = []; message(r, e, (r, f2, w2, e2) => { if (f2 === 1) { expect(w2, 2, f2); const e3 = r.len(e2); values.push(anyValue(r, e3, depth + 1)); r.pos = e3; } else r.skip(w2, e2); }); v.value = 'arrayValue'; v.arrayValue = { values }; break; }
-      case 6: { expect(w, 2, f); const e = r.len(end); v.value = 'kvlistValue'; v.kvlistValue = { values: keyValues(r, e, 1, depth + 1) }; break; }
-      case 7: expect(w, 2, f); v.value = 'bytesValue'; v.bytesValue = r.bytes(end); break;
-      default: r.skip(w, end);
+      case 1:
+        expect(w, 2, f);
+        v.value = 'stringValue';
+        v.stringValue = r.string(end);
+        break;
+      case 2:
+        expect(w, 0, f);
+        v.value = 'boolValue';
+        v.boolValue = r.varint(end) !== 0;
+        break;
+      case 3:
+        expect(w, 0, f);
+        v.value = 'intValue';
+        v.intValue = r.int64(end);
+        break;
+      case 4:
+        expect(w, 1, f);
+        v.value = 'doubleValue';
+        v.doubleValue = r.double(end);
+        break;
+      case 5: {
+        expect(w, 2, f);
+        const e = r.len(end);
+        const values: AnyValue[] = [];
+        message(r, e, (r, f2, w2, e2) => {
+          if (f2 === 1) {
+            expect(w2, 2, f2);
+            const e3 = r.len(e2);
+            values.push(anyValue(r, e3, depth + 1));
+            r.pos = e3;
+          } else r.skip(w2, e2);
+        });
+        v.value = 'arrayValue';
+        v.arrayValue = { values };
+        break;
+      }
+      case 6: {
+        expect(w, 2, f);
+        const e = r.len(end);
+        v.value = 'kvlistValue';
+        v.kvlistValue = { values: keyValues(r, e, 1, depth + 1) };
+        break;
+      }
+      case 7:
+        expect(w, 2, f);
+        v.value = 'bytesValue';
+        v.bytesValue = r.bytes(end);
+        break;
+      default:
+        r.skip(w, end);
     }
   });
   return v;
@@ -129,7 +172,7 @@ function anyValue(r: Reader, end: number, depth: number): AnyValue {
 function keyValue(r: Reader, end: number, depth: number): KeyValue {
   const kv: KeyValue = { key: '', value: null };
   message(r, end, (r, f, w, end) => {
-    if (f === 1) (expect(w, 2, f), (kv.key = r.string(end)));
+    if (f === 1) expect(w, 2, f), (kv.key = r.string(end));
     else if (f === 2) {
       expect(w, 2, f);
       const e = r.len(end);
@@ -165,7 +208,7 @@ function sub<T>(r: Reader, end: number, fn: (r: Reader, e: number) => T): T {
 function resource(r: Reader, end: number) {
   const attributes: KeyValue[] = [];
   message(r, end, (r, f, w, end) => {
-    if (f === 1) (expect(w, 2, f), attributes.push(sub(r, end, (r, e) => keyValue(r, e, 0))));
+    if (f === 1) expect(w, 2, f), attributes.push(sub(r, end, (r, e) => keyValue(r, e, 0)));
     else r.skip(w, end);
   });
   return { attributes };
@@ -174,32 +217,86 @@ function resource(r: Reader, end: number) {
 function scope(r: Reader, end: number): Scope {
   const s: Scope = { name: '', version: '', attributes: [] };
   message(r, end, (r, f, w, end) => {
-    if (f === 1) (expect(w, 2, f), (s.name = r.string(end)));
-    else if (f === 2) (expect(w, 2, f), (s.version = r.string(end)));
-    else if (f === 3) (expect(w, 2, f), s.attributes!.push(sub(r, end, (r, e) => keyValue(r, e, 0))));
+    if (f === 1) expect(w, 2, f), (s.name = r.string(end));
+    else if (f === 2) expect(w, 2, f), (s.version = r.string(end));
+    else if (f === 3) expect(w, 2, f), s.attributes!.push(sub(r, end, (r, e) => keyValue(r, e, 0)));
     else r.skip(w, end);
   });
   return s;
 }
 
 function span(r: Reader, end: number): SpanMsg {
-  const s: SpanMsg = { traceId: EMPTY, spanId: EMPTY, traceState: '', parentSpanId: EMPTY, flags: 0, name: '', kind: 0, startTimeUnixNano: 0n, endTimeUnixNano: 0n, attributes: [], events: [], links: [], status: null };
+  const s: SpanMsg = {
+    traceId: EMPTY,
+    spanId: EMPTY,
+    traceState: '',
+    parentSpanId: EMPTY,
+    flags: 0,
+    name: '',
+    kind: 0,
+    startTimeUnixNano: 0n,
+    endTimeUnixNano: 0n,
+    attributes: [],
+    events: [],
+    links: [],
+    status: null,
+  };
   message(r, end, (r, f, w, end) => {
     switch (f) {
-      case 1: expect(w, 2, f); s.traceId = r.bytes(end); break;
-      case 2: expect(w, 2, f); s.spanId = r.bytes(end); break;
-      case 3: expect(w, 2, f); s.traceState = r.string(end); break;
-      case 4: expect(w, 2, f); s.parentSpanId = r.bytes(end); break;
-      case 16: expect(w, 5, f); s.flags = r.fixed32(end); break;
-      case 5: expect(w, 2, f); s.name = r.string(end); break;
-      case 6: expect(w, 0, f); s.kind = r.varint(end) | 0; break;
-      case 7: expect(w, 1, f); s.startTimeUnixNano = r.fixed64(end); break;
-      case 8: expect(w, 1, f); s.endTimeUnixNano = r.fixed64(end); break;
-      case 9: expect(w, 2, f); s.attributes!.push(sub(r, end, (r, e) => keyValue(r, e, 0))); break;
-      case 11: expect(w, 2, f); s.events!.push(sub(r, end, event)); break;
-      case 13: expect(w, 2, f); s.links!.push(sub(r, end, link)); break;
-      case 15: expect(w, 2, f); s.status = sub(r, end, status); break;
-      default: r.skip(w, end);
+      case 1:
+        expect(w, 2, f);
+        s.traceId = r.bytes(end);
+        break;
+      case 2:
+        expect(w, 2, f);
+        s.spanId = r.bytes(end);
+        break;
+      case 3:
+        expect(w, 2, f);
+        s.traceState = r.string(end);
+        break;
+      case 4:
+        expect(w, 2, f);
+        s.parentSpanId = r.bytes(end);
+        break;
+      case 16:
+        expect(w, 5, f);
+        s.flags = r.fixed32(end);
+        break;
+      case 5:
+        expect(w, 2, f);
+        s.name = r.string(end);
+        break;
+      case 6:
+        expect(w, 0, f);
+        s.kind = r.varint(end) | 0;
+        break;
+      case 7:
+        expect(w, 1, f);
+        s.startTimeUnixNano = r.fixed64(end);
+        break;
+      case 8:
+        expect(w, 1, f);
+        s.endTimeUnixNano = r.fixed64(end);
+        break;
+      case 9:
+        expect(w, 2, f);
+        s.attributes!.push(sub(r, end, (r, e) => keyValue(r, e, 0)));
+        break;
+      case 11:
+        expect(w, 2, f);
+        s.events!.push(sub(r, end, event));
+        break;
+      case 13:
+        expect(w, 2, f);
+        s.links!.push(sub(r, end, link));
+        break;
+      case 15:
+        expect(w, 2, f);
+        s.status = sub(r, end, status);
+        break;
+      default:
+        r.skip(w, end);
     }
   });
   return s;
@@ -208,22 +305,28 @@ function span(r: Reader, end: number): SpanMsg {
 function event(r: Reader, end: number) {
   const e = { timeUnixNano: 0n as bigint, name: '', attributes: [] as KeyValue[] };
   message(r, end, (r, f, w, end) => {
-    if (f === 1) (expect(w, 1, f), (e.timeUnixNano = r.fixed64(end)));
-    else if (f === 2) (expect(w, 2, f), (e.name = r.string(end)));
-    else if (f === 3) (expect(w, 2, f), e.attributes.push(sub(r, end, (r, e2) => keyValue(r, e2, 0))));
+    if (f === 1) expect(w, 1, f), (e.timeUnixNano = r.fixed64(end));
+    else if (f === 2) expect(w, 2, f), (e.name = r.string(end));
+    else if (f === 3) expect(w, 2, f), e.attributes.push(sub(r, end, (r, e2) => keyValue(r, e2, 0)));
     else r.skip(w, end);
   });
   return e;
 }
 
 function link(r: Reader, end: number) {
-  const l = { traceId: EMPTY as Uint8Array, spanId: EMPTY as Uint8Array, traceState: '', attributes: [] as KeyValue[], flags: 0 };
+  const l = {
+    traceId: EMPTY as Uint8Array,
+    spanId: EMPTY as Uint8Array,
+    traceState: '',
+    attributes: [] as KeyValue[],
+    flags: 0,
+  };
   message(r, end, (r, f, w, end) => {
-    if (f === 1) (expect(w, 2, f), (l.traceId = r.bytes(end)));
-    else if (f === 2) (expect(w, 2, f), (l.spanId = r.bytes(end)));
-    else if (f === 3) (expect(w, 2, f), (l.traceState = r.string(end)));
-    else if (f === 4) (expect(w, 2, f), l.attributes.push(sub(r, end, (r, e) => keyValue(r, e, 0))));
-    else if (f === 6) (expect(w, 5, f), (l.flags = r.fixed32(end)));
+    if (f === 1) expect(w, 2, f), (l.traceId = r.bytes(end));
+    else if (f === 2) expect(w, 2, f), (l.spanId = r.bytes(end));
+    else if (f === 3) expect(w, 2, f), (l.traceState = r.string(end));
+    else if (f === 4) expect(w, 2, f), l.attributes.push(sub(r, end, (r, e) => keyValue(r, e, 0)));
+    else if (f === 6) expect(w, 5, f), (l.flags = r.fixed32(end));
     else r.skip(w, end);
   });
   return l;
@@ -232,28 +335,70 @@ function link(r: Reader, end: number) {
 function status(r: Reader, end: number) {
   const s = { message: '', code: 0 };
   message(r, end, (r, f, w, end) => {
-    if (f === 2) (expect(w, 2, f), (s.message = r.string(end)));
-    else if (f === 3) (expect(w, 0, f), (s.code = r.varint(end) | 0));
+    if (f === 2) expect(w, 2, f), (s.message = r.string(end));
+    else if (f === 3) expect(w, 0, f), (s.code = r.varint(end) | 0);
     else r.skip(w, end);
   });
   return s;
 }
 
 function logRecord(r: Reader, end: number): LogMsg {
-  const l: LogMsg = { timeUnixNano: 0n, observedTimeUnixNano: 0n, severityNumber: 0, severityText: '', body: null, attributes: [], flags: 0, traceId: EMPTY, spanId: EMPTY, eventName: '' };
+  const l: LogMsg = {
+    timeUnixNano: 0n,
+    observedTimeUnixNano: 0n,
+    severityNumber: 0,
+    severityText: '',
+    body: null,
+    attributes: [],
+    flags: 0,
+    traceId: EMPTY,
+    spanId: EMPTY,
+    eventName: '',
+  };
   message(r, end, (r, f, w, end) => {
     switch (f) {
-      case 1: expect(w, 1, f); l.timeUnixNano = r.fixed64(end); break;
-      case 11: expect(w, 1, f); l.observedTimeUnixNano = r.fixed64(end); break;
-      case 2: expect(w, 0, f); l.severityNumber = r.varint(end) | 0; break;
-      case 3: expect(w, 2, f); l.severityText = r.string(end); break;
-      case 5: expect(w, 2, f); l.body = sub(r, end, (r, e) => anyValue(r, e, 0)); break;
-      case 6: expect(w, 2, f); l.attributes!.push(sub(r, end, (r, e) => keyValue(r, e, 0))); break;
-      case 8: expect(w, 5, f); l.flags = r.fixed32(end); break;
-      case 9: expect(w, 2, f); l.traceId = r.bytes(end); break;
-      case 10: expect(w, 2, f); l.spanId = r.bytes(end); break;
-      case 12: expect(w, 2, f); l.eventName = r.string(end); break;
-      default: r.skip(w, end);
+      case 1:
+        expect(w, 1, f);
+        l.timeUnixNano = r.fixed64(end);
+        break;
+      case 11:
+        expect(w, 1, f);
+        l.observedTimeUnixNano = r.fixed64(end);
+        break;
+      case 2:
+        expect(w, 0, f);
+        l.severityNumber = r.varint(end) | 0;
+        break;
+      case 3:
+        expect(w, 2, f);
+        l.severityText = r.string(end);
+        break;
+      case 5:
+        expect(w, 2, f);
+        l.body = sub(r, end, (r, e) => anyValue(r, e, 0));
+        break;
+      case 6:
+        expect(w, 2, f);
+        l.attributes!.push(sub(r, end, (r, e) => keyValue(r, e, 0)));
+        break;
+      case 8:
+        expect(w, 5, f);
+        l.flags = r.fixed32(end);
+        break;
+      case 9:
+        expect(w, 2, f);
+        l.traceId = r.bytes(end);
+        break;
+      case 10:
+        expect(w, 2, f);
+        l.spanId = r.bytes(end);
+        break;
+      case 12:
+        expect(w, 2, f);
+        l.eventName = r.string(end);
+        break;
+      default:
+        r.skip(w, end);
     }
   });
   return l;
@@ -265,17 +410,20 @@ function resourceList<T>(r: Reader, end: number, itemField: number, item: (r: Re
   message(r, end, (r, f, w, end) => {
     if (f !== 1) return r.skip(w, end);
     expect(w, 2, f);
-    const rs = { resource: null as { attributes: KeyValue[] } | null, scopes: [] as { scope: Scope | null; items: T[] }[] };
+    const rs = {
+      resource: null as { attributes: KeyValue[] } | null,
+      scopes: [] as { scope: Scope | null; items: T[] }[],
+    };
     sub(r, end, (r, e) =>
       message(r, e, (r, f2, w2, e2) => {
-        if (f2 === 1) (expect(w2, 2, f2), (rs.resource = sub(r, e2, resource)));
+        if (f2 === 1) expect(w2, 2, f2), (rs.resource = sub(r, e2, resource));
         else if (f2 === 2) {
           expect(w2, 2, f2);
           const ss = { scope: null as Scope | null, items: [] as T[] };
           sub(r, e2, (r, e3) =>
             message(r, e3, (r, f3, w3, e4) => {
-              if (f3 === 1) (expect(w3, 2, f3), (ss.scope = sub(r, e4, scope)));
-              else if (f3 === itemField) (expect(w3, 2, f3), ss.items.push(sub(r, e4, item)));
+              if (f3 === 1) expect(w3, 2, f3), (ss.scope = sub(r, e4, scope));
+              else if (f3 === itemField) expect(w3, 2, f3), ss.items.push(sub(r, e4, item));
               else r.skip(w3, e4);
             }),
           );
@@ -291,11 +439,21 @@ function resourceList<T>(r: Reader, end: number, itemField: number, item: (r: Re
 export function fastDecodeTraces(body: Buffer): TracesRequest {
   const r = new Reader(body);
   const list = resourceList(r, body.length, 2, span);
-  return { resourceSpans: list.map((rs) => ({ resource: rs.resource, scopeSpans: rs.scopes.map((s) => ({ scope: s.scope, spans: s.items })) })) };
+  return {
+    resourceSpans: list.map((rs) => ({
+      resource: rs.resource,
+      scopeSpans: rs.scopes.map((s) => ({ scope: s.scope, spans: s.items })),
+    })),
+  };
 }
 
 export function fastDecodeLogs(body: Buffer): LogsRequest {
   const r = new Reader(body);
   const list = resourceList(r, body.length, 2, logRecord);
-  return { resourceLogs: list.map((rl) => ({ resource: rl.resource, scopeLogs: rl.scopes.map((s) => ({ scope: s.scope, logRecords: s.items })) })) };
+  return {
+    resourceLogs: list.map((rl) => ({
+      resource: rl.resource,
+      scopeLogs: rl.scopes.map((s) => ({ scope: s.scope, logRecords: s.items })),
+    })),
+  };
 }

@@ -2,8 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import { bearerChecker } from './auth.js';
 import { SightlineError } from './errors.js';
 import { OverloadedError } from './ingest-queue.js';
-import { decodeOtlpProtobuf } from './otlp-json.js';
 import { type Ingestor, responseProtobuf } from './otlp-ingest.js';
+import { decodeOtlpProtobuf } from './otlp-json.js';
 import { RetryInfo, RpcStatus, type Signal } from './otlp-proto.js';
 
 const SERVICES: [Signal, string][] = [
@@ -19,7 +19,11 @@ function retryDetails(message: string, seconds: number): grpc.Metadata {
   const md = new grpc.Metadata();
   const retry = RetryInfo.encode(RetryInfo.fromObject({ retryDelay: { seconds, nanos: 0 } })).finish();
   const status = RpcStatus.encode(
-    RpcStatus.fromObject({ code: grpc.status.RESOURCE_EXHAUSTED, message, details: [{ typeUrl: 'type.googleapis.com/google.rpc.RetryInfo', value: retry }] }),
+    RpcStatus.fromObject({
+      code: grpc.status.RESOURCE_EXHAUSTED,
+      message,
+      details: [{ typeUrl: 'type.googleapis.com/google.rpc.RetryInfo', value: retry }],
+    }),
   ).finish();
   md.set('grpc-status-details-bin', Buffer.from(status));
   return md;
@@ -32,14 +36,23 @@ function toServiceError(e: unknown): Partial<grpc.ServiceError> {
   }
   if (e instanceof SightlineError) {
     const code =
-      e.status === 401 ? grpc.status.UNAUTHENTICATED : e.status === 413 ? grpc.status.RESOURCE_EXHAUSTED : e.status >= 500 ? grpc.status.UNAVAILABLE : grpc.status.INVALID_ARGUMENT;
+      e.status === 401
+        ? grpc.status.UNAUTHENTICATED
+        : e.status === 413
+          ? grpc.status.RESOURCE_EXHAUSTED
+          : e.status >= 500
+            ? grpc.status.UNAVAILABLE
+            : grpc.status.INVALID_ARGUMENT;
     return { code, details: `${e.code}: ${e.message}` };
   }
   return { code: grpc.status.INTERNAL, details: `SIGHTLINE_ERR_INTERNAL: ${(e as Error).message}` };
 }
 
 /** OTLP/gRPC: TraceService, MetricsService, LogsService Export (gzip handled by grpc-js). */
-export function createOtlpGrpcServer(ingestor: Ingestor, options: { maxBodyBytes: number; token?: string }): grpc.Server {
+export function createOtlpGrpcServer(
+  ingestor: Ingestor,
+  options: { maxBodyBytes: number; token?: string },
+): grpc.Server {
   const authorized = bearerChecker(options.token);
   const server = new grpc.Server({
     'grpc.max_receive_message_length': options.maxBodyBytes,
@@ -60,7 +73,10 @@ export function createOtlpGrpcServer(ingestor: Ingestor, options: { maxBodyBytes
     const handler: grpc.handleUnaryCall<Buffer, Buffer> = (call, callback) => {
       const auth = call.metadata.get('authorization')[0];
       if (!authorized(typeof auth === 'string' ? auth : auth?.toString())) {
-        callback({ code: grpc.status.UNAUTHENTICATED, details: 'SIGHTLINE_ERR_UNAUTHORIZED: missing or wrong authorization: Bearer token (--token)' });
+        callback({
+          code: grpc.status.UNAUTHENTICATED,
+          details: 'SIGHTLINE_ERR_UNAUTHORIZED: missing or wrong authorization: Bearer token (--token)',
+        });
         return;
       }
       Promise.resolve()
@@ -79,6 +95,8 @@ export function createOtlpGrpcServer(ingestor: Ingestor, options: { maxBodyBytes
 export function bindGrpc(server: grpc.Server, host: string, port: number): Promise<number> {
   const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, bound) =>
+      err ? reject(err) : resolve(bound),
+    );
   });
 }

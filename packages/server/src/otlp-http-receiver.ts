@@ -3,8 +3,8 @@ import { bearerChecker } from './auth.js';
 import { SightlineError } from './errors.js';
 import { readBody } from './http-body.js';
 import { OverloadedError } from './ingest-queue.js';
-import { decodeOtlpJson, decodeOtlpProtobuf } from './otlp-json.js';
 import { type Ingestor, responseJson, responseProtobuf } from './otlp-ingest.js';
+import { decodeOtlpJson, decodeOtlpProtobuf } from './otlp-json.js';
 import { RpcStatus, type Signal } from './otlp-proto.js';
 
 const PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' };
@@ -30,18 +30,34 @@ function sendError(res: ServerResponse, json: boolean, err: SightlineError): voi
 export function createOtlpHttpServer(ingestor: Ingestor, options: { maxBodyBytes: number; token?: string }): Server {
   const authorized = bearerChecker(options.token);
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const contentType = String(req.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
     const json = contentType === 'application/json';
     try {
       const path = (req.url ?? '/').split('?')[0]!;
       const signal = PATHS[path];
       if (!authorized(req.headers.authorization)) {
-        throw new SightlineError('SIGHTLINE_ERR_UNAUTHORIZED', 'missing or wrong Authorization: Bearer token (--token)', 401);
+        throw new SightlineError(
+          'SIGHTLINE_ERR_UNAUTHORIZED',
+          'missing or wrong Authorization: Bearer token (--token)',
+          401,
+        );
       }
-      if (!signal) throw new SightlineError('SIGHTLINE_ERR_NOT_FOUND', `no OTLP endpoint at ${path}; use /v1/traces, /v1/metrics or /v1/logs`, 404);
+      if (!signal)
+        throw new SightlineError(
+          'SIGHTLINE_ERR_NOT_FOUND',
+          `no OTLP endpoint at ${path}; use /v1/traces, /v1/metrics or /v1/logs`,
+          404,
+        );
       if (req.method !== 'POST') {
         res.setHeader('allow', 'POST');
-        throw new SightlineError('SIGHTLINE_ERR_METHOD_NOT_ALLOWED', `${req.method} ${path} is not supported; OTLP/HTTP uses POST`, 405);
+        throw new SightlineError(
+          'SIGHTLINE_ERR_METHOD_NOT_ALLOWED',
+          `${req.method} ${path} is not supported; OTLP/HTTP uses POST`,
+          405,
+        );
       }
       if (!json && contentType !== 'application/x-protobuf') {
         throw new SightlineError(
@@ -61,7 +77,8 @@ export function createOtlpHttpServer(ingestor: Ingestor, options: { maxBodyBytes
         res.end(responseProtobuf(signal, result));
       }
     } catch (e) {
-      const err = e instanceof SightlineError ? e : new SightlineError('SIGHTLINE_ERR_INTERNAL', (e as Error).message, 500);
+      const err =
+        e instanceof SightlineError ? e : new SightlineError('SIGHTLINE_ERR_INTERNAL', (e as Error).message, 500);
       // Drain what the client still sends so the error reaches it (except for oversized bodies: close instead).
       if (err.status !== 413 && !req.readableEnded) req.resume();
       sendError(res, json, err);

@@ -2,7 +2,15 @@ import type { Forwarder } from './forwarder.js';
 import type { IngestQueue } from './ingest-queue.js';
 import { logRows } from './log-rows.js';
 import { metricRows } from './metric-rows.js';
-import { REJECTED_FIELD, REQUEST_TYPES, RESPONSE_TYPES, type LogsRequest, type MetricsRequest, type Signal, type TracesRequest } from './otlp-proto.js';
+import {
+  type LogsRequest,
+  type MetricsRequest,
+  REJECTED_FIELD,
+  REQUEST_TYPES,
+  RESPONSE_TYPES,
+  type Signal,
+  type TracesRequest,
+} from './otlp-proto.js';
 import type { RowBatch } from './rows.js';
 import { spanRows } from './span-rows.js';
 
@@ -29,7 +37,10 @@ export function createIngestor(queue: IngestQueue, retentionMs: number, forwarde
       const batch = toRows(signal, message, retentionMs);
       await queue.submit(batch);
       if (forwarder) {
-        forwarder.enqueue(signal, rawProtobuf ?? REQUEST_TYPES[signal].encode(REQUEST_TYPES[signal].fromObject(message as object)).finish());
+        forwarder.enqueue(
+          signal,
+          rawProtobuf ?? REQUEST_TYPES[signal].encode(REQUEST_TYPES[signal].fromObject(message as object)).finish(),
+        );
       }
       return { rejected: batch.rejected, errorMessage: batch.rejectedReason };
     },
@@ -50,5 +61,7 @@ export function responseProtobuf(signal: Signal, result: IngestResult): Uint8Arr
 /** OTLP/JSON response: int64 counters as strings per the JSON mapping. */
 export function responseJson(signal: Signal, result: IngestResult): string {
   if (result.rejected === 0) return '{}';
-  return JSON.stringify({ partialSuccess: { [REJECTED_FIELD[signal]]: String(result.rejected), errorMessage: result.errorMessage } });
+  return JSON.stringify({
+    partialSuccess: { [REJECTED_FIELD[signal]]: String(result.rejected), errorMessage: result.errorMessage },
+  });
 }

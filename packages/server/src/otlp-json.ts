@@ -1,6 +1,6 @@
-import { REQUEST_TYPES, type Signal } from './otlp-proto.js';
 import { SightlineError } from './errors.js';
 import { fastDecodeLogs, fastDecodeTraces } from './otlp-fast-decode.js';
+import { REQUEST_TYPES, type Signal } from './otlp-proto.js';
 
 /**
  * OTLP/JSON → the same message objects the protobuf decoder yields. The OTLP/JSON mapping differs from proto3 JSON
@@ -59,7 +59,10 @@ export function decodeOtlpJson(signal: Signal, text: string): unknown {
   try {
     return REQUEST_TYPES[signal].fromObject(normalized as Record<string, unknown>);
   } catch (e) {
-    throw new SightlineError('SIGHTLINE_ERR_OTLP_DECODE', `body is not an OTLP ${signal} request: ${(e as Error).message}`);
+    throw new SightlineError(
+      'SIGHTLINE_ERR_OTLP_DECODE',
+      `body is not an OTLP ${signal} request: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -70,7 +73,10 @@ export function decodeWithProtobufjs(signal: Signal, body: Uint8Array): unknown 
     const view = Buffer.isBuffer(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : body;
     return REQUEST_TYPES[signal].decode(view);
   } catch (e) {
-    throw new SightlineError('SIGHTLINE_ERR_OTLP_DECODE', `body is not a valid OTLP ${signal} protobuf message: ${(e as Error).message}`);
+    throw new SightlineError(
+      'SIGHTLINE_ERR_OTLP_DECODE',
+      `body is not a valid OTLP ${signal} protobuf message: ${(e as Error).message}`,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
-import type { AnyValue, Int64, KeyValue } from './otlp-proto.js';
 import { SightlineError } from './errors.js';
+import type { AnyValue, Int64, KeyValue } from './otlp-proto.js';
 
 /** Plain JSON value of an OTLP AnyValue (int64 → number when safe, else decimal string; bytes → base64). */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
@@ -19,7 +19,10 @@ const MAX_NS = (1n << 63n) - 1n;
 export function timeNs(v: Int64, path: string): bigint {
   const ns = u64(v);
   if (ns > MAX_NS) {
-    throw new SightlineError('SIGHTLINE_ERR_OTLP_INVALID_TIME', `${path} ${ns} is beyond year 2262; timestamps are ns since the epoch`);
+    throw new SightlineError(
+      'SIGHTLINE_ERR_OTLP_INVALID_TIME',
+      `${path} ${ns} is beyond year 2262; timestamps are ns since the epoch`,
+    );
   }
   return ns;
 }
@@ -37,7 +40,9 @@ function signedJson(v: Int64): number | string {
   if (typeof v === 'string') return v;
   if (v === null || v === undefined) return 0;
   const big = typeof v === 'bigint' ? v : BigInt.asIntN(64, u64(v));
-  return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big.toString();
+  return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(big)
+    : big.toString();
 }
 
 export function anyValueToJson(v: AnyValue | null | undefined, depth = 0): JsonValue {
@@ -99,7 +104,10 @@ const isAllZero = (b: Uint8Array) => {
 export function idHex(b: Uint8Array | undefined | null, size: 8 | 16, path: string, required: boolean): string {
   if (!b || b.length === 0) {
     if (!required) return '';
-    throw new SightlineError('SIGHTLINE_ERR_OTLP_INVALID_ID', `${path} is missing; it must be ${size} bytes (${size * 2} hex chars)`);
+    throw new SightlineError(
+      'SIGHTLINE_ERR_OTLP_INVALID_ID',
+      `${path} is missing; it must be ${size} bytes (${size * 2} hex chars)`,
+    );
   }
   if (b.length !== size) {
     throw new SightlineError(

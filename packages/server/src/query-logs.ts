@@ -1,5 +1,13 @@
 import type { JsonValue } from './otlp-values.js';
-import { type AttrFilters, attrSql, decodeCursor, encodeCursor, msToNs, nsToMs, type TimeRange } from './query-params.js';
+import {
+  type AttrFilters,
+  attrSql,
+  decodeCursor,
+  encodeCursor,
+  msToNs,
+  nsToMs,
+  type TimeRange,
+} from './query-params.js';
 import type { LogRow } from './rows.js';
 import type { Row, Store } from './store.js';
 
@@ -62,13 +70,20 @@ export async function searchLogs(
   const { where, params } = whereOf(q, q.range);
   const cursor = decodeCursor(q.cursor ?? null);
   let cursorSql = '';
-  if (cursor) (cursorSql = ' AND (time_ns < ? OR (time_ns = ? AND seq < ?))'), params.push(cursor.ns, cursor.ns, cursor.seq);
+  if (cursor)
+    (cursorSql = ' AND (time_ns < ? OR (time_ns = ? AND seq < ?))'), params.push(cursor.ns, cursor.ns, cursor.seq);
   params.push(q.limit + 1);
-  const rows = await store.query(`SELECT * FROM logs WHERE ${where}${cursorSql} ORDER BY time_ns DESC, seq DESC LIMIT ?`, params as never[]);
+  const rows = await store.query(
+    `SELECT * FROM logs WHERE ${where}${cursorSql} ORDER BY time_ns DESC, seq DESC LIMIT ?`,
+    params as never[],
+  );
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const last = page[page.length - 1];
-  return { logs: page.map(logApiRow), nextCursor: more && last ? encodeCursor(last.time_ns as bigint, last.seq as bigint) : null };
+  return {
+    logs: page.map(logApiRow),
+    nextCursor: more && last ? encodeCursor(last.time_ns as bigint, last.seq as bigint) : null,
+  };
 }
 
 /** Bulk read: logs oldest first, cursor-paged. */
@@ -79,19 +94,29 @@ export async function exportLogs(
   const { where, params } = whereOf({ service: q.service }, q.range);
   const cursor = decodeCursor(q.cursor ?? null);
   let cursorSql = '';
-  if (cursor) (cursorSql = ' AND (time_ns > ? OR (time_ns = ? AND seq > ?))'), params.push(cursor.ns, cursor.ns, cursor.seq);
+  if (cursor)
+    (cursorSql = ' AND (time_ns > ? OR (time_ns = ? AND seq > ?))'), params.push(cursor.ns, cursor.ns, cursor.seq);
   params.push(q.limit + 1);
-  const rows = await store.query(`SELECT * FROM logs WHERE ${where}${cursorSql} ORDER BY time_ns, seq LIMIT ?`, params as never[]);
+  const rows = await store.query(
+    `SELECT * FROM logs WHERE ${where}${cursorSql} ORDER BY time_ns, seq LIMIT ?`,
+    params as never[],
+  );
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const last = page[page.length - 1];
-  return { logs: page.map(logApiRow), nextCursor: more && last ? encodeCursor(last.time_ns as bigint, last.seq as bigint) : null };
+  return {
+    logs: page.map(logApiRow),
+    nextCursor: more && last ? encodeCursor(last.time_ns as bigint, last.seq as bigint) : null,
+  };
 }
 
-const text = (v: JsonValue | undefined) => (v === undefined ? undefined : typeof v === 'string' ? v : JSON.stringify(v));
+const text = (v: JsonValue | undefined) =>
+  v === undefined ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
 
 /** The same filters as searchLogs, for freshly committed rows (live tail). */
-export function logMatcher(f: LogFilters): (row: LogRow, attrs: Record<string, JsonValue>, resource: Record<string, JsonValue>) => boolean {
+export function logMatcher(
+  f: LogFilters,
+): (row: LogRow, attrs: Record<string, JsonValue>, resource: Record<string, JsonValue>) => boolean {
   const q = f.q?.toLowerCase();
   const traceId = f.traceId?.toLowerCase();
   const spanId = f.spanId?.toLowerCase();
@@ -105,7 +130,12 @@ export function logMatcher(f: LogFilters): (row: LogRow, attrs: Record<string, J
 }
 
 /** API row of a freshly committed log (live tail). */
-export function liveLogApiRow(row: LogRow, seq: number, attrs: Record<string, JsonValue>, resource: Record<string, JsonValue>): LogApiRow {
+export function liveLogApiRow(
+  row: LogRow,
+  seq: number,
+  attrs: Record<string, JsonValue>,
+  resource: Record<string, JsonValue>,
+): LogApiRow {
   return {
     timeMs: nsToMs(row.timeNs),
     service: row.service,

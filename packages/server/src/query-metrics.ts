@@ -1,5 +1,5 @@
 import { SightlineError } from './errors.js';
-import { type Agg, aggregate, type Grid, type StoredPoint } from './metric-aggregation.js';
+import { type Agg, aggregate, type Grid, getOrCreate, type StoredPoint } from './metric-aggregation.js';
 import type { JsonValue } from './otlp-values.js';
 import { type AttrFilters, attrSql, msToNs, nsToMs, type TimeRange } from './query-params.js';
 import type { Store } from './store.js';
@@ -35,7 +35,8 @@ export async function listMetrics(store: Store, range: TimeRange, service?: stri
   }));
 }
 
-const str = (v: JsonValue | undefined) => (v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v));
+const str = (v: JsonValue | undefined) =>
+  v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
 
 /** Label keys and their values for one metric: data point attributes plus the resource's service.name. */
 export async function metricLabels(store: Store, name: string, range: TimeRange): Promise<Record<string, string[]>> {
@@ -45,9 +46,7 @@ export async function metricLabels(store: Store, name: string, range: TimeRange)
   );
   const labels = new Map<string, Set<string>>();
   const add = (k: string, v: string) => {
-    let s = labels.get(k);
-    if (!s) labels.set(k, (s = new Set()));
-    s.add(v);
+    getOrCreate(labels, k, () => new Set<string>()).add(v);
   };
   for (const r of rows) {
     for (const [k, v] of Object.entries(JSON.parse(String(r.attributes)) as Record<string, JsonValue>)) {
@@ -97,7 +96,10 @@ export async function metricSeries(store: Store, q: SeriesQuery): Promise<Series
   const agg = (q.agg || (type === 'sum' ? (monotonic ? 'rate' : 'last') : type === 'gauge' ? 'last' : 'p95')) as Agg;
   const allowed = AGGS[type] ?? [];
   if (!allowed.includes(agg)) {
-    throw new SightlineError('SIGHTLINE_ERR_BAD_AGG', `agg="${q.agg}" does not apply to ${type} metric ${q.name}; use one of ${allowed.join(', ')}`);
+    throw new SightlineError(
+      'SIGHTLINE_ERR_BAD_AGG',
+      `agg="${q.agg}" does not apply to ${type} metric ${q.name}; use one of ${allowed.join(', ')}`,
+    );
   }
   const groupBy = q.groupBy ?? [];
   const points: StoredPoint[] = rows.map((r) => {
@@ -119,13 +121,20 @@ export async function metricSeries(store: Store, q: SeriesQuery): Promise<Series
       quantiles: r.quantiles === null ? null : JSON.parse(String(r.quantiles)),
     };
   });
-  const grid: Grid = { startMs, stepMs: q.stepMs, steps: Math.ceil((q.range.toMs - startMs) / q.stepMs), fromMs: q.range.fromMs };
+  const grid: Grid = {
+    startMs,
+    stepMs: q.stepMs,
+    steps: Math.ceil((q.range.toMs - startMs) / q.stepMs),
+    fromMs: q.range.fromMs,
+  };
   const groups = aggregate(points, agg, grid);
   const series = [...groups]
     .map(([key, m]) => {
       const values = JSON.parse(key) as string[];
       const labels = Object.fromEntries(groupBy.map((k, i) => [k, values[i] ?? '']));
-      const pts = [...m].sort(([a], [b]) => a - b).map(([i, v]) => [startMs + i * q.stepMs, v] as [number, number | number[]]);
+      const pts = [...m]
+        .sort(([a], [b]) => a - b)
+        .map(([i, v]) => [startMs + i * q.stepMs, v] as [number, number | number[]]);
       return { labels, points: pts };
     })
     .sort((a, b) => JSON.stringify(a.labels).localeCompare(JSON.stringify(b.labels)));

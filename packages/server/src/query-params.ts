@@ -37,14 +37,24 @@ export function parseRange(params: URLSearchParams, nowMs = Date.now()): TimeRan
 export function parseStepMs(value: string | null, range: TimeRange): number {
   if (value === null || value === '') {
     const raw = (range.toMs - range.fromMs) / 60;
-    const nice = [1000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000];
+    const nice = [
+      1000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 10_800_000,
+      21_600_000, 43_200_000, 86_400_000,
+    ];
     return nice.find((n) => n >= raw) ?? 86_400_000;
   }
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value.trim());
   const ms = m ? Number(m[1]) * (m[2] ? (UNIT_MS[m[2]] ?? 1) : 1) : Number.NaN;
-  if (!(ms >= 1000)) throw new SightlineError('SIGHTLINE_ERR_BAD_PARAM', `step="${value}" is not a step of at least 1s; use e.g. 60s, 5m or 60000`);
+  if (!(ms >= 1000))
+    throw new SightlineError(
+      'SIGHTLINE_ERR_BAD_PARAM',
+      `step="${value}" is not a step of at least 1s; use e.g. 60s, 5m or 60000`,
+    );
   if ((range.toMs - range.fromMs) / ms > 11_000) {
-    throw new SightlineError('SIGHTLINE_ERR_BAD_PARAM', `step="${value}" gives more than 11,000 points over the range; use a larger step`);
+    throw new SightlineError(
+      'SIGHTLINE_ERR_BAD_PARAM',
+      `step="${value}" gives more than 11,000 points over the range; use a larger step`,
+    );
   }
   return ms;
 }
@@ -69,7 +79,8 @@ export function parseNumber(params: URLSearchParams, name: string): number | und
   const raw = params.get(name);
   if (raw === null || raw === '') return undefined;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new SightlineError('SIGHTLINE_ERR_BAD_PARAM', `${name}="${raw}" is not a non-negative number`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new SightlineError('SIGHTLINE_ERR_BAD_PARAM', `${name}="${raw}" is not a non-negative number`);
   return n;
 }
 
@@ -93,15 +104,28 @@ export function attrSql(filters: AttrFilters): { sql: string; params: string[] }
 }
 
 /** Opaque cursor = base64url of "ns:seq". */
-export const encodeCursor = (ns: bigint | number, seq: bigint | number) => Buffer.from(`${ns}:${seq}`).toString('base64url');
+export const encodeCursor = (ns: bigint | number, seq: bigint | number) =>
+  Buffer.from(`${ns}:${seq}`).toString('base64url');
 export function decodeCursor(raw: string | null): { ns: bigint; seq: bigint } | undefined {
   if (!raw) return undefined;
   const m = /^(-?\d+):(\d+)$/.exec(Buffer.from(raw, 'base64url').toString('utf8'));
-  if (!m) throw new SightlineError('SIGHTLINE_ERR_BAD_CURSOR', `cursor="${raw.slice(0, 40)}" is not a cursor returned by this API`);
+  if (!m)
+    throw new SightlineError(
+      'SIGHTLINE_ERR_BAD_CURSOR',
+      `cursor="${raw.slice(0, 40)}" is not a cursor returned by this API`,
+    );
   return { ns: BigInt(m[1]!), seq: BigInt(m[2]!) };
 }
 
-export const SEVERITY_MIN: Record<string, number> = { trace: 1, debug: 5, info: 9, warn: 13, warning: 13, error: 17, fatal: 21 };
+export const SEVERITY_MIN: Record<string, number> = {
+  trace: 1,
+  debug: 5,
+  info: 9,
+  warn: 13,
+  warning: 13,
+  error: 17,
+  fatal: 21,
+};
 
 export function parseSeverity(raw: string | null): number | undefined {
   if (raw === null || raw === '') return undefined;
@@ -109,7 +133,10 @@ export function parseSeverity(raw: string | null): number | undefined {
   if (named !== undefined) return named;
   const n = Number(raw);
   if (Number.isInteger(n) && n >= 1 && n <= 24) return n;
-  throw new SightlineError('SIGHTLINE_ERR_BAD_PARAM', `severity="${raw}" is not trace|debug|info|warn|error|fatal or a number 1-24`);
+  throw new SightlineError(
+    'SIGHTLINE_ERR_BAD_PARAM',
+    `severity="${raw}" is not trace|debug|info|warn|error|fatal or a number 1-24`,
+  );
 }
 
 export const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];

@@ -58,14 +58,21 @@ export async function listServices(store: Store, range: TimeRange): Promise<RedR
 }
 
 /** RED per operation (`METHOD route` for HTTP server spans, else span name) of one service's entry spans. */
-export async function listOperations(store: Store, service: string, range: TimeRange): Promise<(RedRow & { spanKind: string })[]> {
+export async function listOperations(
+  store: Store,
+  service: string,
+  range: TimeRange,
+): Promise<(RedRow & { spanKind: string })[]> {
   const rows = await store.query(
     `${ENTRY_CTE.replace('SERVICE_FILTER', 'AND service = ?')}
      SELECT operation AS name, kind, ${RED_COLUMNS} FROM entry GROUP BY operation, kind ORDER BY requests DESC, name`,
     [msToNs(range.fromMs), msToNs(range.toMs), service],
   );
   const seconds = (range.toMs - range.fromMs) / 1000;
-  return rows.map((r) => ({ ...red(String(r.name), r, seconds), spanKind: KIND_NAMES[Number(r.kind)] ?? 'unspecified' }));
+  return rows.map((r) => ({
+    ...red(String(r.name), r, seconds),
+    spanKind: KIND_NAMES[Number(r.kind)] ?? 'unspecified',
+  }));
 }
 
 export interface RedPoint {
@@ -78,13 +85,20 @@ export interface RedPoint {
 }
 
 /** RED per step for one service (or all services when `service` is undefined); empty steps have rate 0. */
-export async function serviceSeries(store: Store, service: string | undefined, range: TimeRange, stepMs: number): Promise<RedPoint[]> {
+export async function serviceSeries(
+  store: Store,
+  service: string | undefined,
+  range: TimeRange,
+  stepMs: number,
+): Promise<RedPoint[]> {
   const startMs = Math.floor(range.fromMs / stepMs) * stepMs;
   const stepNs = msToNs(stepMs);
   const params: unknown[] = [msToNs(startMs), stepNs, msToNs(range.fromMs), msToNs(range.toMs)];
   if (service !== undefined) params.push(service);
   const rows = await store.query(
-    `${ENTRY_CTE.replace('start_ns >= ? AND', 'start_ns >= ? AND').replace('SELECT service, operation', 'SELECT (start_ns - ?) // ? AS bucket, service, operation').replace('SERVICE_FILTER', service !== undefined ? 'AND service = ?' : '')}
+    `${ENTRY_CTE.replace('start_ns >= ? AND', 'start_ns >= ? AND')
+      .replace('SELECT service, operation', 'SELECT (start_ns - ?) // ? AS bucket, service, operation')
+      .replace('SERVICE_FILTER', service !== undefined ? 'AND service = ?' : '')}
      SELECT bucket, ${RED_COLUMNS} FROM entry GROUP BY bucket ORDER BY bucket`,
     params as never[],
   );

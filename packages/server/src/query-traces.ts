@@ -1,6 +1,17 @@
 import { SightlineError } from './errors.js';
+import { getOrCreate } from './metric-aggregation.js';
 import { objectToKv } from './otlp-values.js';
-import { type AttrFilters, attrSql, decodeCursor, encodeCursor, KIND_NAMES, msToNs, nsToMs, STATUS_NAMES, type TimeRange } from './query-params.js';
+import {
+  type AttrFilters,
+  attrSql,
+  decodeCursor,
+  encodeCursor,
+  KIND_NAMES,
+  msToNs,
+  nsToMs,
+  STATUS_NAMES,
+  type TimeRange,
+} from './query-params.js';
 import type { Row, Store } from './store.js';
 
 export interface TraceSearch {
@@ -68,18 +79,26 @@ export const TRACE_ID_RE = /^[0-9a-f]{32}$/;
 export async function getTrace(store: Store, traceId: string): Promise<{ resourceSpans: unknown[] } | undefined> {
   const id = traceId.toLowerCase();
   if (!TRACE_ID_RE.test(id) || /^0+$/.test(id)) {
-    throw new SightlineError('SIGHTLINE_ERR_BAD_TRACE_ID', `trace id "${traceId.slice(0, 64)}" is not 32 hex characters (and not all zeros)`);
+    throw new SightlineError(
+      'SIGHTLINE_ERR_BAD_TRACE_ID',
+      `trace id "${traceId.slice(0, 64)}" is not 32 hex characters (and not all zeros)`,
+    );
   }
   const rows = await store.query('SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns, seq', [id]);
   if (rows.length === 0) return undefined;
   const resources = new Map<string, Map<string, { scope: { name: string; version: string }; spans: unknown[] }>>();
   for (const r of rows) {
     const res = String(r.resource);
-    let scopes = resources.get(res);
-    if (!scopes) resources.set(res, (scopes = new Map()));
+    const scopes = getOrCreate(
+      resources,
+      res,
+      () => new Map<string, { scope: { name: string; version: string }; spans: unknown[] }>(),
+    );
     const scopeKey = `${r.scope_name}\u0000${r.scope_version}`;
-    let scope = scopes.get(scopeKey);
-    if (!scope) scopes.set(scopeKey, (scope = { scope: { name: String(r.scope_name), version: String(r.scope_version) }, spans: [] }));
+    const scope = getOrCreate(scopes, scopeKey, () => ({
+      scope: { name: String(r.scope_name), version: String(r.scope_version) },
+      spans: [] as unknown[],
+    }));
     scope.spans.push(otlpSpan(r));
   }
   return {
@@ -91,8 +110,17 @@ export async function getTrace(store: Store, traceId: string): Promise<{ resourc
 }
 
 function otlpSpan(r: Row): Record<string, unknown> {
-  const events = JSON.parse(String(r.events)) as { timeUnixNano: string; name: string; attributes: Record<string, unknown> }[];
-  const links = JSON.parse(String(r.links)) as { traceId: string; spanId: string; traceState: string; attributes: Record<string, unknown> }[];
+  const events = JSON.parse(String(r.events)) as {
+    timeUnixNano: string;
+    name: string;
+    attributes: Record<string, unknown>;
+  }[];
+  const links = JSON.parse(String(r.links)) as {
+    traceId: string;
+    spanId: string;
+    traceState: string;
+    attributes: Record<string, unknown>;
+  }[];
   const span: Record<string, unknown> = {
     traceId: r.trace_id,
     spanId: r.span_id,
@@ -103,8 +131,15 @@ function otlpSpan(r: Row): Record<string, unknown> {
     endTimeUnixNano: String(r.end_ns),
     attributes: objectToKv(JSON.parse(String(r.attributes))),
     events: events.map((e) => ({ timeUnixNano: e.timeUnixNano, name: e.name, attributes: objectToKv(e.attributes) })),
-    links: links.map((l) => ({ traceId: l.traceId, spanId: l.spanId, traceState: l.traceState, attributes: objectToKv(l.attributes) })),
-    status: r.status_message ? { code: Number(r.status_code), message: r.status_message } : { code: Number(r.status_code) },
+    links: links.map((l) => ({
+      traceId: l.traceId,
+      spanId: l.spanId,
+      traceState: l.traceState,
+      attributes: objectToKv(l.attributes),
+    })),
+    status: r.status_message
+      ? { code: Number(r.status_code), message: r.status_message }
+      : { code: Number(r.status_code) },
   };
   if (r.trace_state) span.traceState = r.trace_state;
   if (Number(r.flags)) span.flags = Number(r.flags);
@@ -113,7 +148,11 @@ function otlpSpan(r: Row): Record<string, unknown> {
 
 /** Flat span row of the bulk read (`GET /api/spans`). */
 export function spanApiRow(r: Row): Record<string, unknown> {
-  const events = JSON.parse(String(r.events)) as { timeUnixNano: string; name: string; attributes: Record<string, unknown> }[];
+  const events = JSON.parse(String(r.events)) as {
+    timeUnixNano: string;
+    name: string;
+    attributes: Record<string, unknown>;
+  }[];
   return {
     traceId: r.trace_id,
     spanId: r.span_id,
@@ -142,11 +181,18 @@ export async function exportSpans(
   const params: unknown[] = [msToNs(q.range.fromMs), msToNs(q.range.toMs)];
   if (q.service) (where += ' AND service = ?'), params.push(q.service);
   const cursor = decodeCursor(q.cursor ?? null);
-  if (cursor) (where += ' AND (start_ns > ? OR (start_ns = ? AND seq > ?))'), params.push(cursor.ns, cursor.ns, cursor.seq);
+  if (cursor)
+    (where += ' AND (start_ns > ? OR (start_ns = ? AND seq > ?))'), params.push(cursor.ns, cursor.ns, cursor.seq);
   params.push(q.limit + 1);
-  const rows = await store.query(`SELECT * FROM spans WHERE ${where} ORDER BY start_ns, seq LIMIT ?`, params as never[]);
+  const rows = await store.query(
+    `SELECT * FROM spans WHERE ${where} ORDER BY start_ns, seq LIMIT ?`,
+    params as never[],
+  );
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const last = page[page.length - 1];
-  return { spans: page.map(spanApiRow), nextCursor: more && last ? encodeCursor(last.start_ns as bigint, last.seq as bigint) : null };
+  return {
+    spans: page.map(spanApiRow),
+    nextCursor: more && last ? encodeCursor(last.start_ns as bigint, last.seq as bigint) : null,
+  };
 }

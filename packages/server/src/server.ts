@@ -37,7 +37,11 @@ function portInUse(port: number, host: string, flag: string): SightlineError {
 function listen(server: HttpServer, host: string, port: number, flag: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
-      reject(err.code === 'EADDRINUSE' ? portInUse(port, host, flag) : new SightlineError('SIGHTLINE_ERR_LISTEN', `cannot listen on ${host}:${port} (${flag}): ${err.message}`));
+      reject(
+        err.code === 'EADDRINUSE'
+          ? portInUse(port, host, flag)
+          : new SightlineError('SIGHTLINE_ERR_LISTEN', `cannot listen on ${host}:${port} (${flag}): ${err.message}`),
+      );
     };
     server.once('error', onError);
     server.listen(port, host, () => {
@@ -93,7 +97,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const grpcPort = await bindGrpc(grpcServer, o.host, o.otlpGrpcPort).catch((e: Error) => {
       throw /EADDRINUSE|in use|No address added/i.test(e.message)
         ? portInUse(o.otlpGrpcPort, o.host, '--otlp-grpc-port')
-        : new SightlineError('SIGHTLINE_ERR_LISTEN', `cannot listen on ${o.host}:${o.otlpGrpcPort} (--otlp-grpc-port): ${e.message}`);
+        : new SightlineError(
+            'SIGHTLINE_ERR_LISTEN',
+            `cannot listen on ${o.host}:${o.otlpGrpcPort} (--otlp-grpc-port): ${e.message}`,
+          );
     });
     const httpPort = await listen(otlpHttp, o.host, o.otlpHttpPort, '--otlp-http-port');
     const apiPort = await listen(api, o.host, o.port, '--port');

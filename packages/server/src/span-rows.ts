@@ -26,7 +26,10 @@ export function spanRows(req: TracesRequest, minNs: bigint): RowBatch {
         const traceId = idHex(sp.traceId, 16, `${path}.traceId`, true);
         const spanId = idHex(sp.spanId, 8, `${path}.spanId`, true);
         const parent = sp.parentSpanId;
-        const parentSpanId = parent && parent.length === 8 && parent.every((b) => b === 0) ? '' : idHex(parent, 8, `${path}.parentSpanId`, false);
+        const parentSpanId =
+          parent && parent.length === 8 && parent.every((b) => b === 0)
+            ? ''
+            : idHex(parent, 8, `${path}.parentSpanId`, false);
         const startNs = timeNs(sp.startTimeUnixNano, `${path}.startTimeUnixNano`);
         let endNs = timeNs(sp.endTimeUnixNano, `${path}.endTimeUnixNano`);
         if (endNs < startNs) endNs = startNs;
@@ -45,7 +48,9 @@ export function spanRows(req: TracesRequest, minNs: bigint): RowBatch {
         const method = attrs['http.request.method'] ?? attrs['http.method'];
         const kind = sp.kind ?? 0;
         const operation =
-          kind === 2 && typeof route === 'string' && typeof method === 'string' && route !== '' ? `${method} ${route}` : sp.name ?? '';
+          kind === 2 && typeof route === 'string' && typeof method === 'string' && route !== ''
+            ? `${method} ${route}`
+            : (sp.name ?? '');
         const events = sp.events ?? [];
         const row: SpanRow = {
           traceId,
@@ -69,7 +74,11 @@ export function spanRows(req: TracesRequest, minNs: bigint): RowBatch {
             events.length === 0
               ? '[]'
               : JSON.stringify(
-                  events.map((e, ei) => ({ timeUnixNano: timeNs(e.timeUnixNano, `${path}.events[${ei}].timeUnixNano`).toString(), name: e.name ?? '', attributes: kvToObject(e.attributes) })),
+                  events.map((e, ei) => ({
+                    timeUnixNano: timeNs(e.timeUnixNano, `${path}.events[${ei}].timeUnixNano`).toString(),
+                    name: e.name ?? '',
+                    attributes: kvToObject(e.attributes),
+                  })),
                 ),
           links: links.length === 0 ? '[]' : JSON.stringify(links),
         };
@@ -77,6 +86,7 @@ export function spanRows(req: TracesRequest, minNs: bigint): RowBatch {
       }
     }
   }
-  if (batch.rejected > 0) batch.rejectedReason = `${batch.rejected} span(s) ended before the retention window and were not stored`;
+  if (batch.rejected > 0)
+    batch.rejectedReason = `${batch.rejected} span(s) ended before the retention window and were not stored`;
   return batch;
 }

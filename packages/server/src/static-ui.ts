@@ -37,7 +37,8 @@ export function serveUi(dir: string | undefined, pathname: string, res: ServerRe
     // keep the raw path; it will not match a file
   }
   const candidate = normalize(join(dir, decoded));
-  if (candidate.startsWith(normalize(dir) + sep) && existsSync(candidate) && statSync(candidate).isFile()) file = candidate;
+  if (candidate.startsWith(normalize(dir) + sep) && existsSync(candidate) && statSync(candidate).isFile())
+    file = candidate;
   const type = TYPES[extname(file)] ?? 'application/octet-stream';
   const immutable = file !== index && /\/assets\//.test(file);
   res.writeHead(200, {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { SightlineError } from './errors.js';
 import type { LogRow } from './rows.js';
 import { SCHEMA_SQL, TIME_COLUMN } from './store-schema.js';

@@ -23,15 +23,22 @@ const span = (n: number, overrides: Record<string, unknown> = {}) => ({
   durationMs: 5,
   ...overrides,
 });
-const protobuf = (json: object) => REQUEST_TYPES.traces.encode(decodeOtlpJson('traces', JSON.stringify(json)) as never).finish();
+const protobuf = (json: object) =>
+  REQUEST_TYPES.traces.encode(decodeOtlpJson('traces', JSON.stringify(json)) as never).finish();
 const post = (body: BodyInit, headers: Record<string, string>, path = '/v1/traces') =>
-  fetch(`${server.otlpHttpUrl}${path}`, { method: 'POST', headers, body }).then(async (r) => ({ status: r.status, text: await r.text(), headers: r.headers }));
+  fetch(`${server.otlpHttpUrl}${path}`, { method: 'POST', headers, body }).then(async (r) => ({
+    status: r.status,
+    text: await r.text(),
+    headers: r.headers,
+  }));
 const storedSpans = async () => (await getJson(`${server.apiUrl}/api/health`)).body.storage.spans as number;
 
 describe('OTLP/HTTP bad input', () => {
   it('answers 400 for malformed protobuf and JSON, naming the problem, and stores nothing', async () => {
     const before = await storedSpans();
-    const garbage = await post(new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]), { 'content-type': 'application/x-protobuf' });
+    const garbage = await post(new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]), {
+      'content-type': 'application/x-protobuf',
+    });
     expect(garbage.status).toBe(400);
     const notJson = await post('{"resourceSpans": [', { 'content-type': 'application/json' });
     expect(notJson.status).toBe(400);
@@ -47,15 +54,27 @@ describe('OTLP/HTTP bad input', () => {
 
   it('rejects a whole request with an invalid id (wrong length or all zeros), naming the field', async () => {
     const before = await storedSpans();
-    const shortId = await postJson(server.otlpHttpUrl, '/v1/traces', tracesRequest('bad', [span(1), span(2, { traceId: 'ab'.repeat(15) })]));
+    const shortId = await postJson(
+      server.otlpHttpUrl,
+      '/v1/traces',
+      tracesRequest('bad', [span(1), span(2, { traceId: 'ab'.repeat(15) })]),
+    );
     expect(shortId.status).toBe(400);
     expect(JSON.parse(shortId.body).error.message).toBe(
       'resourceSpans[0].scopeSpans[0].spans[1].traceId is 15 bytes; it must be 16 bytes (32 hex chars)',
     );
-    const zeros = await postJson(server.otlpHttpUrl, '/v1/traces', tracesRequest('bad', [span(3, { spanId: '0'.repeat(16) })]));
+    const zeros = await postJson(
+      server.otlpHttpUrl,
+      '/v1/traces',
+      tracesRequest('bad', [span(3, { spanId: '0'.repeat(16) })]),
+    );
     expect(zeros.status).toBe(400);
     expect(JSON.parse(zeros.body).error.message).toContain('spanId is all zeros');
-    const notHex = await postJson(server.otlpHttpUrl, '/v1/traces', tracesRequest('bad', [span(4, { traceId: 'zz'.repeat(16) })]));
+    const notHex = await postJson(
+      server.otlpHttpUrl,
+      '/v1/traces',
+      tracesRequest('bad', [span(4, { traceId: 'zz'.repeat(16) })]),
+    );
     expect(notHex.status).toBe(400);
     const valid = await post(protobuf(tracesRequest('ok', [span(5)])), { 'content-type': 'application/x-protobuf' });
     expect(valid.status).toBe(200); // control: the same request, valid, is accepted
@@ -66,7 +85,17 @@ describe('OTLP/HTTP bad input', () => {
     const text = await post('hello', { 'content-type': 'text/plain' });
     expect(text.status).toBe(415);
     // non-JSON requests get a protobuf google.rpc.Status, as OTLP/HTTP specifies
-    const status = RpcStatus.decode(new Uint8Array(await (await fetch(`${server.otlpHttpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' })).arrayBuffer())) as unknown as { code: number; message: string };
+    const status = RpcStatus.decode(
+      new Uint8Array(
+        await (
+          await fetch(`${server.otlpHttpUrl}/v1/traces`, {
+            method: 'POST',
+            headers: { 'content-type': 'text/plain' },
+            body: 'x',
+          })
+        ).arrayBuffer(),
+      ),
+    ) as unknown as { code: number; message: string };
     expect(status.code).toBe(3);
     expect(status.message).toContain('Content-Type "text/plain" is not supported');
     const br = await post('{}', { 'content-type': 'application/json', 'content-encoding': 'br' });
@@ -90,10 +119,16 @@ describe('OTLP/HTTP bad input', () => {
 
   it('accepts gzip-compressed protobuf and JSON and keeps serving after every rejection', async () => {
     const before = await storedSpans();
-    const pb = await post(gzipSync(protobuf(tracesRequest('gz', [span(6)]))), { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' });
+    const pb = await post(gzipSync(protobuf(tracesRequest('gz', [span(6)]))), {
+      'content-type': 'application/x-protobuf',
+      'content-encoding': 'gzip',
+    });
     expect(pb.status).toBe(200);
     expect(pb.headers.get('content-type')).toBe('application/x-protobuf');
-    const js = await post(gzipSync(JSON.stringify(tracesRequest('gz', [span(7)]))), { 'content-type': 'application/json; charset=utf-8', 'content-encoding': 'gzip' });
+    const js = await post(gzipSync(JSON.stringify(tracesRequest('gz', [span(7)]))), {
+      'content-type': 'application/json; charset=utf-8',
+      'content-encoding': 'gzip',
+    });
     expect(js.status).toBe(200);
     expect(js.text).toBe('{}');
     expect(await storedSpans()).toBe(before + 2);
@@ -108,8 +143,12 @@ describe('OTLP/gRPC bad input', () => {
   afterAll(() => client?.close());
   const call = (path: string, body: Uint8Array) =>
     new Promise<{ code: number; details: string }>((resolve) => {
-      client.makeUnaryRequest(path, (b: Buffer) => b, (b: Buffer) => b, Buffer.from(body), (err) =>
-        resolve(err ? { code: err.code, details: err.details } : { code: 0, details: '' }),
+      client.makeUnaryRequest(
+        path,
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        Buffer.from(body),
+        (err) => resolve(err ? { code: err.code, details: err.details } : { code: 0, details: '' }),
       );
     });
   const TRACES = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
@@ -129,7 +168,10 @@ describe('OTLP/gRPC bad input', () => {
   it('answers RESOURCE_EXHAUSTED for a message over --max-body and UNIMPLEMENTED for unknown methods', async () => {
     const huge = await call(TRACES, new Uint8Array(MAX + 100));
     expect(huge.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
-    const unknown = await call('/opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export', new Uint8Array());
+    const unknown = await call(
+      '/opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export',
+      new Uint8Array(),
+    );
     expect(unknown.code).toBe(grpc.status.UNIMPLEMENTED);
   });
 });

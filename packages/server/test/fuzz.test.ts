@@ -27,24 +27,85 @@ function validPayloads(): { signal: Signal; json: object }[] {
     out.push({
       signal: 'traces',
       json: tracesRequest(`fuzz-${k}`, [
-        { traceId: traceId(k + 1), spanId: spanId(k * 3 + 1), name: 'GET /a', kind: 2, startMs: now - 5000, durationMs: 12, attributes: { 'http.route': '/a', n: k, ok: true, r: 0.5 }, events: [{ timeMs: now - 4990, name: 'e', attributes: { x: 1 } }] },
-        { traceId: traceId(k + 1), spanId: spanId(k * 3 + 2), parentSpanId: spanId(k * 3 + 1), name: 'db', kind: 3, startMs: now - 4995, durationMs: 3, links: [{ traceId: traceId(9), spanId: spanId(9) }], status: { code: 2, message: 'x' } },
+        {
+          traceId: traceId(k + 1),
+          spanId: spanId(k * 3 + 1),
+          name: 'GET /a',
+          kind: 2,
+          startMs: now - 5000,
+          durationMs: 12,
+          attributes: { 'http.route': '/a', n: k, ok: true, r: 0.5 },
+          events: [{ timeMs: now - 4990, name: 'e', attributes: { x: 1 } }],
+        },
+        {
+          traceId: traceId(k + 1),
+          spanId: spanId(k * 3 + 2),
+          parentSpanId: spanId(k * 3 + 1),
+          name: 'db',
+          kind: 3,
+          startMs: now - 4995,
+          durationMs: 3,
+          links: [{ traceId: traceId(9), spanId: spanId(9) }],
+          status: { code: 2, message: 'x' },
+        },
       ]),
     });
     out.push({
       signal: 'logs',
       json: logsRequest(`fuzz-${k}`, [
-        { timeMs: now - 1000, severityNumber: 9, severityText: 'info', body: 'hello', traceId: traceId(k + 1), spanId: spanId(k * 3 + 1), attributes: { a: 'b' } },
+        {
+          timeMs: now - 1000,
+          severityNumber: 9,
+          severityText: 'info',
+          body: 'hello',
+          traceId: traceId(k + 1),
+          spanId: spanId(k * 3 + 1),
+          attributes: { a: 'b' },
+        },
         { timeMs: now - 999, severityNumber: 17, severityText: 'error', body: { msg: 'structured', code: 7 } },
       ]),
     });
     out.push({
       signal: 'metrics',
       json: metricsRequest(`fuzz-${k}`, [
-        { name: 'c', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ startTimeUnixNano: ns(now - 60_000), timeUnixNano: ns(now), asInt: '5' }] } },
-        { name: 'h', histogram: { aggregationTemporality: 1, dataPoints: [{ timeUnixNano: ns(now), count: '3', bucketCounts: ['1', '2'], explicitBounds: [1], exemplars: [{ timeUnixNano: ns(now), asDouble: 1, traceId: traceId(1), spanId: spanId(1) }] }] } },
-        { name: 'e', exponentialHistogram: { aggregationTemporality: 1, dataPoints: [{ timeUnixNano: ns(now), count: '2', scale: 2, positive: { offset: -1, bucketCounts: ['1', '1'] } }] } },
-        { name: 's', summary: { dataPoints: [{ timeUnixNano: ns(now), count: '1', sum: 2, quantileValues: [{ quantile: 0.5, value: 2 }] }] } },
+        {
+          name: 'c',
+          sum: {
+            aggregationTemporality: 2,
+            isMonotonic: true,
+            dataPoints: [{ startTimeUnixNano: ns(now - 60_000), timeUnixNano: ns(now), asInt: '5' }],
+          },
+        },
+        {
+          name: 'h',
+          histogram: {
+            aggregationTemporality: 1,
+            dataPoints: [
+              {
+                timeUnixNano: ns(now),
+                count: '3',
+                bucketCounts: ['1', '2'],
+                explicitBounds: [1],
+                exemplars: [{ timeUnixNano: ns(now), asDouble: 1, traceId: traceId(1), spanId: spanId(1) }],
+              },
+            ],
+          },
+        },
+        {
+          name: 'e',
+          exponentialHistogram: {
+            aggregationTemporality: 1,
+            dataPoints: [
+              { timeUnixNano: ns(now), count: '2', scale: 2, positive: { offset: -1, bucketCounts: ['1', '1'] } },
+            ],
+          },
+        },
+        {
+          name: 's',
+          summary: {
+            dataPoints: [{ timeUnixNano: ns(now), count: '1', sum: 2, quantileValues: [{ quantile: 0.5, value: 2 }] }],
+          },
+        },
         { name: 'g', gauge: { dataPoints: [{ timeUnixNano: ns(now), asDouble: 1.5 }] } },
       ]),
     });
@@ -52,7 +113,26 @@ function validPayloads(): { signal: Signal; json: object }[] {
   return out;
 }
 
-const WEIRD: unknown[] = ['', 'zz', '0', '-1', '18446744073709551616', 'NaN', -1, 0, 1e308, 3.5, true, null, [], {}, [1, 'a'], { a: 1 }, 'ABCDEF0123456789ABCDEF0123456789', 'a'.repeat(300)];
+const WEIRD: unknown[] = [
+  '',
+  'zz',
+  '0',
+  '-1',
+  '18446744073709551616',
+  'NaN',
+  -1,
+  0,
+  1e308,
+  3.5,
+  true,
+  null,
+  [],
+  {},
+  [1, 'a'],
+  { a: 1 },
+  'ABCDEF0123456789ABCDEF0123456789',
+  'a'.repeat(300),
+];
 
 function mutateJson(value: unknown, rnd: () => number): unknown {
   const root = structuredClone(value) as Record<string, unknown>;
@@ -106,14 +186,36 @@ function makeCase(rnd: () => number, pool: { signal: Signal; json: object; proto
   if (r < 0.2) {
     const signals: Signal[] = ['traces', 'logs', 'metrics'];
     const bytes = new Uint8Array(Math.floor(rnd() * 600)).map(() => Math.floor(rnd() * 256));
-    return { signal: signals[Math.floor(rnd() * 3)]!, contentType: 'application/x-protobuf', body: bytes, mustAccept: false };
+    return {
+      signal: signals[Math.floor(rnd() * 3)]!,
+      contentType: 'application/x-protobuf',
+      body: bytes,
+      mustAccept: false,
+    };
   }
-  if (r < 0.6) return { signal: base.signal, contentType: 'application/x-protobuf', body: mutateBytes(base.proto, rnd), mustAccept: false };
-  if (r < 0.85) return { signal: base.signal, contentType: 'application/json', body: JSON.stringify(mutateJson(base.json, rnd)), mustAccept: false };
+  if (r < 0.6)
+    return {
+      signal: base.signal,
+      contentType: 'application/x-protobuf',
+      body: mutateBytes(base.proto, rnd),
+      mustAccept: false,
+    };
+  if (r < 0.85)
+    return {
+      signal: base.signal,
+      contentType: 'application/json',
+      body: JSON.stringify(mutateJson(base.json, rnd)),
+      mustAccept: false,
+    };
   if (r < 0.9) {
     const text = JSON.stringify(base.json);
     const i = Math.floor(rnd() * text.length);
-    return { signal: base.signal, contentType: 'application/json', body: text.slice(0, i) + text.slice(i + 1 + Math.floor(rnd() * 5)), mustAccept: false };
+    return {
+      signal: base.signal,
+      contentType: 'application/json',
+      body: text.slice(0, i) + text.slice(i + 1 + Math.floor(rnd() * 5)),
+      mustAccept: false,
+    };
   }
   return rnd() < 0.5
     ? { signal: base.signal, contentType: 'application/x-protobuf', body: base.proto, mustAccept: true }
@@ -136,7 +238,10 @@ afterAll(async () => server?.cleanup());
 describe('fuzzing the OTLP/HTTP receiver', () => {
   it(`survives ${CASES} random and mutated payloads: only 200/400 answers, rejected requests store nothing (seed ${SEED})`, async () => {
     const rnd = prng(SEED);
-    const pool = validPayloads().map((p) => ({ ...p, proto: REQUEST_TYPES[p.signal].encode(decodeOtlpJson(p.signal, JSON.stringify(p.json)) as never).finish() }));
+    const pool = validPayloads().map((p) => ({
+      ...p,
+      proto: REQUEST_TYPES[p.signal].encode(decodeOtlpJson(p.signal, JSON.stringify(p.json)) as never).finish(),
+    }));
     const expected = { spans: 0, logs: 0, points: 0 };
     const statuses = new Map<number, number>();
     const failures: string[] = [];
@@ -145,7 +250,11 @@ describe('fuzzing the OTLP/HTTP receiver', () => {
       while (next < CASES) {
         const index = next++;
         const c = makeCase(rnd, pool);
-        const res = await fetch(`${server.otlpHttpUrl}/v1/${c.signal}`, { method: 'POST', headers: { 'content-type': c.contentType }, body: c.body });
+        const res = await fetch(`${server.otlpHttpUrl}/v1/${c.signal}`, {
+          method: 'POST',
+          headers: { 'content-type': c.contentType },
+          body: c.body,
+        });
         const text = await res.text();
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         if (res.status === 200) {
@@ -174,5 +283,5 @@ describe('fuzzing the OTLP/HTTP receiver', () => {
     expect(spans.status).toBe(200);
     const logs = await getJson(`${server.apiUrl}/api/logs/export?from=0&limit=100000`);
     expect(logs.status).toBe(200);
-  });
+  }, 240_000); // 10,000 HTTP requests: allow for a busy 2-core machine
 });

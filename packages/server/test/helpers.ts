@@ -10,9 +10,18 @@ export function tempDir(prefix = 'sightline-server-'): { dir: string; cleanup: (
 }
 
 /** startServer on ephemeral ports with a fresh data dir. */
-export async function startTestServer(options: ServerOptions = {}): Promise<RunningServer & { cleanup: () => Promise<void> }> {
+export async function startTestServer(
+  options: ServerOptions = {},
+): Promise<RunningServer & { cleanup: () => Promise<void> }> {
   const tmp = options.dataDir ? undefined : tempDir();
-  const server = await startServer({ otlpGrpcPort: 0, otlpHttpPort: 0, port: 0, dataDir: tmp?.dir, onWarning: () => {}, ...options });
+  const server = await startServer({
+    otlpGrpcPort: 0,
+    otlpHttpPort: 0,
+    port: 0,
+    dataDir: tmp?.dir,
+    onWarning: () => {},
+    ...options,
+  });
   return Object.assign(server, {
     cleanup: async () => {
       await server.close();

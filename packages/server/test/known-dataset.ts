@@ -1,4 +1,13 @@
-import { logsRequest, metricsRequest, ns, postJson, type SpanSpec, spanId, traceId, tracesRequest } from './otlp-fixtures.js';
+import {
+  logsRequest,
+  metricsRequest,
+  ns,
+  postJson,
+  type SpanSpec,
+  spanId,
+  traceId,
+  tracesRequest,
+} from './otlp-fixtures.js';
 
 /**
  * A small dataset with exactly known RED numbers, logs and metrics, 30 minutes ago (aligned to a minute):
@@ -23,7 +32,12 @@ export async function loadKnownDataset(otlpHttpUrl: string): Promise<void> {
       kind: 2,
       startMs: start,
       durationMs: i * 10,
-      attributes: { 'http.request.method': 'GET', 'http.route': '/orders/:id', 'http.response.status_code': error ? 500 : 200, 'customer.tier': i <= 3 ? 'gold' : 'free' },
+      attributes: {
+        'http.request.method': 'GET',
+        'http.route': '/orders/:id',
+        'http.response.status_code': error ? 500 : 200,
+        'customer.tier': i <= 3 ? 'gold' : 'free',
+      },
       status: error ? { code: 2, message: 'order store unavailable' } : { code: 0 },
       events: error ? [{ timeMs: start + 5, name: 'exception', attributes: { 'exception.message': 'boom' } }] : [],
     });
@@ -57,7 +71,11 @@ export async function loadKnownDataset(otlpHttpUrl: string): Promise<void> {
     startMs: T0 + 20_000 + n * 1000,
     durationMs: 5,
   }));
-  for (const [service, spans] of [['api', api], ['inventory', inventory], ['worker', worker]] as const) {
+  for (const [service, spans] of [
+    ['api', api],
+    ['inventory', inventory],
+    ['worker', worker],
+  ] as const) {
     const res = await postJson(otlpHttpUrl, '/v1/traces', tracesRequest(service, spans));
     if (res.status !== 200) throw new Error(`traces ${res.status} ${res.body}`);
   }
@@ -72,8 +90,16 @@ export async function loadKnownDataset(otlpHttpUrl: string): Promise<void> {
       spanId: s.spanId,
       attributes: { 'order.id': i + 1 },
     }));
-  const workerLogs = [1, 2, 3, 4].map((n) => ({ timeMs: T0 + 20_000 + n * 1000 + 1, severityNumber: 5, severityText: 'debug', body: { event: 'job done', n } }));
-  for (const [service, logs] of [['api', apiLogs], ['worker', workerLogs]] as const) {
+  const workerLogs = [1, 2, 3, 4].map((n) => ({
+    timeMs: T0 + 20_000 + n * 1000 + 1,
+    severityNumber: 5,
+    severityText: 'debug',
+    body: { event: 'job done', n },
+  }));
+  for (const [service, logs] of [
+    ['api', apiLogs],
+    ['worker', workerLogs],
+  ] as const) {
     const res = await postJson(otlpHttpUrl, '/v1/logs', logsRequest(service, logs));
     if (res.status !== 200) throw new Error(`logs ${res.status} ${res.body}`);
   }
@@ -86,7 +112,11 @@ export async function loadKnownDataset(otlpHttpUrl: string): Promise<void> {
       sum: {
         aggregationTemporality: 2,
         isMonotonic: true,
-        dataPoints: steps.map((k) => ({ startTimeUnixNano: ns(T0 - 60_000), timeUnixNano: ns(T0 + k * 60_000 + 30_000), asInt: String(60 * k) })),
+        dataPoints: steps.map((k) => ({
+          startTimeUnixNano: ns(T0 - 60_000),
+          timeUnixNano: ns(T0 + k * 60_000 + 30_000),
+          asInt: String(60 * k),
+        })),
       },
     },
     {
@@ -94,8 +124,16 @@ export async function loadKnownDataset(otlpHttpUrl: string): Promise<void> {
       unit: '{message}',
       gauge: {
         dataPoints: steps.flatMap((k) => [
-          { timeUnixNano: ns(T0 + k * 60_000 + 10_000), asDouble: 3 + k, attributes: [{ key: 'queue', value: { stringValue: 'a' } }] },
-          { timeUnixNano: ns(T0 + k * 60_000 + 10_000), asDouble: 7, attributes: [{ key: 'queue', value: { stringValue: 'b' } }] },
+          {
+            timeUnixNano: ns(T0 + k * 60_000 + 10_000),
+            asDouble: 3 + k,
+            attributes: [{ key: 'queue', value: { stringValue: 'a' } }],
+          },
+          {
+            timeUnixNano: ns(T0 + k * 60_000 + 10_000),
+            asDouble: 7,
+            attributes: [{ key: 'queue', value: { stringValue: 'b' } }],
+          },
         ]),
       },
     },
@@ -112,7 +150,9 @@ export async function loadKnownDataset(otlpHttpUrl: string): Promise<void> {
           bucketCounts: ['0', '10', '0', '0'],
           explicitBounds: [0.01, 0.05, 0.1],
           attributes: [{ key: 'http.route', value: { stringValue: '/orders/:id' } }],
-          exemplars: [{ timeUnixNano: ns(T0 + k * 60_000 + 1000), asDouble: 0.03, traceId: traceId(1), spanId: spanId(10) }],
+          exemplars: [
+            { timeUnixNano: ns(T0 + k * 60_000 + 1000), asDouble: 0.03, traceId: traceId(1), spanId: spanId(10) },
+          ],
         })),
       },
     },
@@ -121,13 +161,35 @@ export async function loadKnownDataset(otlpHttpUrl: string): Promise<void> {
       unit: 'By',
       exponentialHistogram: {
         aggregationTemporality: 1,
-        dataPoints: [{ startTimeUnixNano: ns(T0), timeUnixNano: ns(T0 + 50_000), count: '8', sum: 20, scale: 0, zeroCount: '0', positive: { offset: 0, bucketCounts: ['4', '4'] } }],
+        dataPoints: [
+          {
+            startTimeUnixNano: ns(T0),
+            timeUnixNano: ns(T0 + 50_000),
+            count: '8',
+            sum: 20,
+            scale: 0,
+            zeroCount: '0',
+            positive: { offset: 0, bucketCounts: ['4', '4'] },
+          },
+        ],
       },
     },
     {
       name: 'rpc.latency',
       unit: 's',
-      summary: { dataPoints: [{ timeUnixNano: ns(T0 + 40_000), count: '5', sum: 1, quantileValues: [{ quantile: 0.5, value: 0.1 }, { quantile: 0.99, value: 0.5 }] }] },
+      summary: {
+        dataPoints: [
+          {
+            timeUnixNano: ns(T0 + 40_000),
+            count: '5',
+            sum: 1,
+            quantileValues: [
+              { quantile: 0.5, value: 0.1 },
+              { quantile: 0.99, value: 0.5 },
+            ],
+          },
+        ],
+      },
     },
   ];
   const res = await postJson(otlpHttpUrl, '/v1/metrics', metricsRequest('api', metrics));

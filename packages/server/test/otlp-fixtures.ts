@@ -15,8 +15,11 @@ export const kv = (key: string, v: string | number | boolean | object) => ({
             : { doubleValue: v }
           : { kvlistValue: { values: Object.entries(v).map(([k, x]) => kv(k, x)) } },
 });
-export const attrs = (o: Record<string, string | number | boolean | object>) => Object.entries(o).map(([k, v]) => kv(k, v));
-export const resource = (service: string, extra: Record<string, string> = {}) => ({ attributes: attrs({ 'service.name': service, ...extra }) });
+export const attrs = (o: Record<string, string | number | boolean | object>) =>
+  Object.entries(o).map(([k, v]) => kv(k, v));
+export const resource = (service: string, extra: Record<string, string> = {}) => ({
+  attributes: attrs({ 'service.name': service, ...extra }),
+});
 
 export interface SpanSpec {
   traceId: string;
@@ -49,7 +52,11 @@ export function tracesRequest(service: string, spans: SpanSpec[], scope = { name
               startTimeUnixNano: ns(s.startMs),
               endTimeUnixNano: ns(s.startMs + s.durationMs),
               attributes: attrs(s.attributes ?? {}),
-              events: (s.events ?? []).map((e) => ({ timeUnixNano: ns(e.timeMs), name: e.name, attributes: attrs(e.attributes ?? {}) })),
+              events: (s.events ?? []).map((e) => ({
+                timeUnixNano: ns(e.timeMs),
+                name: e.name,
+                attributes: attrs(e.attributes ?? {}),
+              })),
               links: s.links ?? [],
               status: s.status ?? {},
             })),
@@ -104,6 +111,10 @@ export const traceId = (n: number) => `${hex(0xabc, 4)}${hex(n, 12)}`;
 export const spanId = (n: number) => hex(0x1000 + n, 8);
 
 export async function postJson(url: string, path: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, headers: res.headers, body: await res.text() };
 }

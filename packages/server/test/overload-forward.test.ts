@@ -6,7 +6,14 @@ import { getJson, startTestServer } from './helpers.js';
 import { logsRequest, postJson, spanId, traceId, tracesRequest } from './otlp-fixtures.js';
 
 const spans = (base: number, n: number) =>
-  Array.from({ length: n }, (_, i) => ({ traceId: traceId(base + i), spanId: spanId(base + i), name: 'load', kind: 2, startMs: Date.now(), durationMs: 1 }));
+  Array.from({ length: n }, (_, i) => ({
+    traceId: traceId(base + i),
+    spanId: spanId(base + i),
+    name: 'load',
+    kind: 2,
+    startMs: Date.now(),
+    durationMs: 1,
+  }));
 
 describe('overload', () => {
   const servers: Awaited<ReturnType<typeof startTestServer>>[] = [];
@@ -15,7 +22,11 @@ describe('overload', () => {
   it('answers 429 with Retry-After instead of queueing without bound, and stores exactly what it acknowledged', async () => {
     const server = await startTestServer({ maxQueuedRows: 10 });
     servers.push(server);
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => postJson(server.otlpHttpUrl, '/v1/traces', tracesRequest('load', spans(i * 100, 8)))));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        postJson(server.otlpHttpUrl, '/v1/traces', tracesRequest('load', spans(i * 100, 8))),
+      ),
+    );
     const ok = results.filter((r) => r.status === 200);
     const limited = results.filter((r) => r.status === 429);
     expect(ok.length + limited.length).toBe(40);
@@ -30,9 +41,19 @@ describe('overload', () => {
     servers.push(server);
     const client = new grpc.Client(server.otlpGrpcUrl.replace('http://', ''), grpc.credentials.createInsecure());
     const calls = Array.from({ length: 40 }, (_, i) => {
-      const payload = Buffer.from(REQUEST_TYPES.traces.encode(decodeOtlpJson('traces', JSON.stringify(tracesRequest('g', spans(i * 100, 8)))) as never).finish());
+      const payload = Buffer.from(
+        REQUEST_TYPES.traces
+          .encode(decodeOtlpJson('traces', JSON.stringify(tracesRequest('g', spans(i * 100, 8)))) as never)
+          .finish(),
+      );
       return new Promise<grpc.ServiceError | null>((resolve) =>
-        client.makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', (b: Buffer) => b, (b: Buffer) => b, payload, (err) => resolve(err)),
+        client.makeUnaryRequest(
+          '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          payload,
+          (err) => resolve(err),
+        ),
       );
     });
     const errors = (await Promise.all(calls)).filter((e): e is grpc.ServiceError => e !== null);
@@ -40,10 +61,15 @@ describe('overload', () => {
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.every((e) => e.code === grpc.status.RESOURCE_EXHAUSTED)).toBe(true);
     const details = errors[0]!.metadata.get('grpc-status-details-bin')[0] as Buffer;
-    const status = RpcStatus.decode(details) as unknown as { code: number; details: { typeUrl: string; value: Uint8Array }[] };
+    const status = RpcStatus.decode(details) as unknown as {
+      code: number;
+      details: { typeUrl: string; value: Uint8Array }[];
+    };
     expect(status.code).toBe(8);
     expect(status.details[0]!.typeUrl).toBe('type.googleapis.com/google.rpc.RetryInfo');
-    const retry = RetryInfo.toObject(RetryInfo.decode(status.details[0]!.value), { longs: Number }) as { retryDelay: { seconds: number } };
+    const retry = RetryInfo.toObject(RetryInfo.decode(status.details[0]!.value), { longs: Number }) as {
+      retryDelay: { seconds: number };
+    };
     expect(retry.retryDelay.seconds).toBe(1);
     expect((await getJson(`${server.apiUrl}/api/health`)).body.storage.spans).toBe((40 - errors.length) * 8);
   });
@@ -61,7 +87,15 @@ describe('--forward', () => {
     const local = await startTestServer({ forward: upstream.otlpHttpUrl });
     servers.push(local);
     expect((await postJson(local.otlpHttpUrl, '/v1/traces', tracesRequest('fwd', spans(1, 3)))).status).toBe(200);
-    expect((await postJson(local.otlpHttpUrl, '/v1/logs', logsRequest('fwd', [{ timeMs: Date.now(), severityNumber: 9, severityText: 'info', body: 'teed' }]))).status).toBe(200);
+    expect(
+      (
+        await postJson(
+          local.otlpHttpUrl,
+          '/v1/logs',
+          logsRequest('fwd', [{ timeMs: Date.now(), severityNumber: 9, severityText: 'info', body: 'teed' }]),
+        )
+      ).status,
+    ).toBe(200);
     let storage: { spans: number; logs: number } = { spans: 0, logs: 0 };
     for (let i = 0; i < 100 && (storage.spans < 3 || storage.logs < 1); i++) {
       await new Promise((r) => setTimeout(r, 50));

@@ -76,7 +76,9 @@ describe('logs', () => {
 
   it('streams newly committed matching logs over Server-Sent Events', async () => {
     const controller = new AbortController();
-    const res = await fetch(`${server.apiUrl}/api/logs/tail?severity=error&service=tailer`, { signal: controller.signal });
+    const res = await fetch(`${server.apiUrl}/api/logs/tail?severity=error&service=tailer`, {
+      signal: controller.signal,
+    });
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
@@ -88,15 +90,33 @@ describe('logs', () => {
       '/v1/logs',
       logsRequest('tailer', [
         { timeMs: now, severityNumber: 9, severityText: 'info', body: 'not for the tail' },
-        { timeMs: now + 1, severityNumber: 18, severityText: 'error', body: 'disk <full> & "quoted"', traceId: traceId(5) },
+        {
+          timeMs: now + 1,
+          severityNumber: 18,
+          severityText: 'error',
+          body: 'disk <full> & "quoted"',
+          traceId: traceId(5),
+        },
       ]),
     );
-    await postJson(server.otlpHttpUrl, '/v1/logs', logsRequest('other', [{ timeMs: now, severityNumber: 20, severityText: 'error', body: 'other service' }]));
+    await postJson(
+      server.otlpHttpUrl,
+      '/v1/logs',
+      logsRequest('other', [{ timeMs: now, severityNumber: 20, severityText: 'error', body: 'other service' }]),
+    );
     while (!text.includes('data: ')) text += decoder.decode((await reader.read()).value);
     controller.abort();
-    const events = text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)));
+    const events = text
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => JSON.parse(l.slice(6)));
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ service: 'tailer', severityNumber: 18, body: 'disk <full> & "quoted"', traceId: traceId(5) });
+    expect(events[0]).toMatchObject({
+      service: 'tailer',
+      severityNumber: 18,
+      body: 'disk <full> & "quoted"',
+      traceId: traceId(5),
+    });
   });
 });
 
@@ -110,7 +130,15 @@ describe('metrics', () => {
       'queue.depth',
       'rpc.latency',
     ]);
-    expect(body.metrics[1]).toEqual({ name: 'jobs.processed', type: 'sum', unit: '{job}', description: 'jobs done', monotonic: true, temporality: 'cumulative', services: ['api'] });
+    expect(body.metrics[1]).toEqual({
+      name: 'jobs.processed',
+      type: 'sum',
+      unit: '{job}',
+      description: 'jobs done',
+      monotonic: true,
+      temporality: 'cumulative',
+      services: ['api'],
+    });
     expect(body.metrics[0]).toMatchObject({ type: 'histogram', unit: 's', temporality: 'delta' });
     expect(body.metrics[2].type).toBe('exponential_histogram');
     expect(body.metrics[3]).toMatchObject({ type: 'gauge', temporality: '' });
@@ -127,7 +155,11 @@ describe('metrics', () => {
     expect(body.series).toHaveLength(1);
     expect(body.series[0].points).toEqual([1, 2, 3, 4, 5].map((k) => [T0 + k * 60_000, 1]));
     const inc = await api(`/api/metrics/series?name=jobs.processed&${RANGE}&step=120s&agg=increase`);
-    expect(inc.body.series[0].points).toEqual([[T0, 60], [T0 + 120_000, 120], [T0 + 240_000, 120]]);
+    expect(inc.body.series[0].points).toEqual([
+      [T0, 60],
+      [T0 + 120_000, 120],
+      [T0 + 240_000, 120],
+    ]);
   });
 
   it('groups a gauge by attribute with last, max and avg', async () => {
@@ -143,7 +175,9 @@ describe('metrics', () => {
   });
 
   it('computes histogram quantiles and heatmap bucket counts', async () => {
-    const p50 = await api(`/api/metrics/series?name=http.server.request.duration&${RANGE}&step=60s&agg=p50&groupBy=http.route`);
+    const p50 = await api(
+      `/api/metrics/series?name=http.server.request.duration&${RANGE}&step=60s&agg=p50&groupBy=http.route`,
+    );
     expect(p50.body.series[0].labels).toEqual({ 'http.route': '/orders/:id' });
     expect(p50.body.series[0].points).toHaveLength(6);
     expect(p50.body.series[0].points[0][1]).toBeCloseTo(0.03, 9);

@@ -58,7 +58,13 @@ describe('trace search', () => {
   it('finds traces newest first with root, duration, span and error counts', async () => {
     const { body } = await api(`/api/traces?${RANGE}&service=api&limit=3`);
     expect(body.traces.map((t: { traceId: string }) => t.traceId)).toEqual([traceId(10), traceId(9), traceId(8)]);
-    expect(body.traces[0]).toMatchObject({ rootService: 'api', rootName: 'GET /orders/:id', spanCount: 3, errorCount: 1, services: ['api', 'inventory'] });
+    expect(body.traces[0]).toMatchObject({
+      rootService: 'api',
+      rootName: 'GET /orders/:id',
+      spanCount: 3,
+      errorCount: 1,
+      services: ['api', 'inventory'],
+    });
     expect(body.traces[0].startMs).toBe(T0 + 10_000);
     expect(body.traces[0].durationMs).toBeCloseTo(100, 6);
   });
@@ -66,7 +72,9 @@ describe('trace search', () => {
   it('filters by status, duration, name and attributes', async () => {
     const errors = await api(`/api/traces?${RANGE}&status=error`);
     expect(errors.body.traces.map((t: { traceId: string }) => t.traceId)).toEqual([traceId(10)]);
-    const slow = await api(`/api/traces?${RANGE}&service=api&name=GET%20%2Forders%2F%3Aid&minDurationMs=70&maxDurationMs=90`);
+    const slow = await api(
+      `/api/traces?${RANGE}&service=api&name=GET%20%2Forders%2F%3Aid&minDurationMs=70&maxDurationMs=90`,
+    );
     expect(slow.body.traces.map((t: { traceId: string }) => t.traceId)).toEqual([traceId(9), traceId(8), traceId(7)]);
     const gold = await api(`/api/traces?${RANGE}&attr.customer.tier=gold&attr.http.response.status_code=200`);
     expect(gold.body.traces.map((t: { traceId: string }) => t.traceId)).toEqual([traceId(3), traceId(2), traceId(1)]);
@@ -94,7 +102,13 @@ describe('trace search', () => {
       status: { code: 2, message: 'order store unavailable' },
     });
     expect(root.attributes).toContainEqual({ key: 'http.response.status_code', value: { intValue: '500' } });
-    expect(root.events).toEqual([{ timeUnixNano: `${BigInt(T0 + 10_005) * 1_000_000n}`, name: 'exception', attributes: [{ key: 'exception.message', value: { stringValue: 'boom' } }] }]);
+    expect(root.events).toEqual([
+      {
+        timeUnixNano: `${BigInt(T0 + 10_005) * 1_000_000n}`,
+        name: 'exception',
+        attributes: [{ key: 'exception.message', value: { stringValue: 'boom' } }],
+      },
+    ]);
     const linked = await api(`/api/traces/${traceId(1)}`);
     const client = linked.body.resourceSpans.flatMap((r: any) => r.scopeSpans[0].spans).find((s: any) => s.kind === 3);
     expect(client.links).toEqual([{ traceId: traceId(99), spanId: spanId(99), traceState: '', attributes: [] }]);

@@ -27,12 +27,21 @@ type Protocol = 'grpc' | 'http/protobuf' | 'http/json';
 function exporters(protocol: Protocol) {
   const http = (signal: string) => ({ url: `${server.otlpHttpUrl}/v1/${signal}` });
   const grpc = { url: server.otlpGrpcUrl, compression: 'gzip' as never };
-  if (protocol === 'grpc') return { traces: new TracesGrpc(grpc), logs: new LogsGrpc(grpc), metrics: new MetricsGrpc(grpc) };
+  if (protocol === 'grpc')
+    return { traces: new TracesGrpc(grpc), logs: new LogsGrpc(grpc), metrics: new MetricsGrpc(grpc) };
   if (protocol === 'http/protobuf') {
     const gz = (signal: string) => ({ ...http(signal), compression: 'gzip' as never });
-    return { traces: new TracesProto(gz('traces')), logs: new LogsProto(gz('logs')), metrics: new MetricsProto(gz('metrics')) };
+    return {
+      traces: new TracesProto(gz('traces')),
+      logs: new LogsProto(gz('logs')),
+      metrics: new MetricsProto(gz('metrics')),
+    };
   }
-  return { traces: new TracesJson(http('traces')), logs: new LogsJson(http('logs')), metrics: new MetricsJson(http('metrics')) };
+  return {
+    traces: new TracesJson(http('traces')),
+    logs: new LogsJson(http('logs')),
+    metrics: new MetricsJson(http('metrics')),
+  };
 }
 
 describe.each<Protocol>(['grpc', 'http/protobuf', 'http/json'])('the OpenTelemetry JS %s exporters', (protocol) => {
@@ -42,7 +51,10 @@ describe.each<Protocol>(['grpc', 'http/protobuf', 'http/json'])('the OpenTelemet
     const ex = exporters(protocol);
     const resource = resourceFromAttributes({ 'service.name': service, 'deployment.environment.name': 'test' });
     const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(ex.traces)] });
-    const loggerProvider = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor({ exporter: ex.logs })] });
+    const loggerProvider = new LoggerProvider({
+      resource,
+      processors: [new SimpleLogRecordProcessor({ exporter: ex.logs })],
+    });
     const reader = new PeriodicExportingMetricReader({ exporter: ex.metrics, exportIntervalMillis: 60_000 });
     const meterProvider = new MeterProvider({ resource, readers: [reader] });
 
@@ -52,7 +64,11 @@ describe.each<Protocol>(['grpc', 'http/protobuf', 'http/json'])('the OpenTelemet
       attributes: { 'http.request.method': 'GET', 'http.route': '/items/:id', 'http.response.status_code': 200 },
     });
     const ctx = trace.setSpan(context.active(), parent);
-    const child = tracer.startSpan('SELECT items', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql' } }, ctx);
+    const child = tracer.startSpan(
+      'SELECT items',
+      { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql' } },
+      ctx,
+    );
     child.addEvent('rows', { count: 3 });
     child.end();
     loggerProvider.getLogger('pino').emit({
@@ -84,7 +100,9 @@ describe.each<Protocol>(['grpc', 'http/protobuf', 'http/json'])('the OpenTelemet
     expect(dbSpan.events[0]).toMatchObject({ name: 'rows', attributes: [{ key: 'count', value: { intValue: '3' } }] });
 
     const ops = await getJson(`${server.apiUrl}/api/services/${service}/operations`);
-    expect(ops.body.operations).toEqual([expect.objectContaining({ name: 'GET /items/:id', spanKind: 'server', requests: 1, errors: 0 })]);
+    expect(ops.body.operations).toEqual([
+      expect.objectContaining({ name: 'GET /items/:id', spanKind: 'server', requests: 1, errors: 0 }),
+    ]);
 
     const logs = await getJson(`${server.apiUrl}/api/logs?traceId=${traceId}`);
     expect(logs.body.logs).toEqual([
@@ -100,11 +118,18 @@ describe.each<Protocol>(['grpc', 'http/protobuf', 'http/json'])('the OpenTelemet
 
     const metrics = await getJson(`${server.apiUrl}/api/metrics?service=${service}`);
     const byName = Object.fromEntries(metrics.body.metrics.map((m: { name: string; type: string }) => [m.name, m]));
-    expect(byName['items.sold']).toMatchObject({ type: 'sum', monotonic: true, temporality: 'cumulative', unit: '{item}' });
+    expect(byName['items.sold']).toMatchObject({
+      type: 'sum',
+      monotonic: true,
+      temporality: 'cumulative',
+      unit: '{item}',
+    });
     expect(byName['http.server.request.duration']).toMatchObject({ type: 'histogram', unit: 's' });
     expect(byName['stock.level']).toMatchObject({ type: 'gauge' });
     expect(byName['carts.open']).toMatchObject({ type: 'sum', monotonic: false });
-    const last = await getJson(`${server.apiUrl}/api/metrics/series?name=stock.level&agg=last&attr.service.name=${service}`);
+    const last = await getJson(
+      `${server.apiUrl}/api/metrics/series?name=stock.level&agg=last&attr.service.name=${service}`,
+    );
     expect(last.body.series[0].points.at(-1)[1]).toBe(42);
 
     await Promise.all([tracerProvider.shutdown(), loggerProvider.shutdown(), meterProvider.shutdown()]);

@@ -16,9 +16,11 @@ const bin = `${root}packages/cli/dist/bin.js`;
 function ensureBuilt(): string | undefined {
   try {
     execFileSync('npx', ['tsc', '-b', 'packages/server'], { cwd: root, stdio: 'pipe' });
-    if (!existsSync(`${root}packages/cli/dist/commands/up.js`)) execFileSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: root, stdio: 'pipe' });
+    if (!existsSync(`${root}packages/cli/dist/commands/up.js`))
+      execFileSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: root, stdio: 'pipe' });
   } catch (e) {
-    if (!existsSync(`${root}packages/cli/dist/commands/up.js`)) return `cannot build packages/cli: ${(e as Error).message.slice(0, 200)}`;
+    if (!existsSync(`${root}packages/cli/dist/commands/up.js`))
+      return `cannot build packages/cli: ${(e as Error).message.slice(0, 200)}`;
   }
   return existsSync(`${root}packages/cli/dist/commands/up.js`) ? undefined : 'packages/cli/dist/commands/up.js missing';
 }
@@ -48,11 +50,18 @@ async function up(args: string[], expectStart = true): Promise<Up> {
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   if (expectStart) {
     const started = Date.now();
-    while (!out.includes('Press Ctrl-C') && child.exitCode === null && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 25));
+    while (!out.includes('Press Ctrl-C') && child.exitCode === null && Date.now() - started < 30_000)
+      await new Promise((r) => setTimeout(r, 25));
     if (!out.includes('Press Ctrl-C')) throw new Error(`sightline up did not start: ${out}\n${err}`);
   }
   const url = (label: string) => new RegExp(`${label}\\s+(http://\\S+)`).exec(out)?.[1] ?? '';
-  return { child, stdout: () => out, stderr: () => err, urls: { grpc: url('OTLP gRPC'), http: url('OTLP HTTP'), api: url('UI \\+ API') }, exit };
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    urls: { grpc: url('OTLP gRPC'), http: url('OTLP HTTP'), api: url('UI \\+ API') },
+    exit,
+  };
 }
 
 const EPHEMERAL = ['--port', '0', '--otlp-grpc-port', '0', '--otlp-http-port', '0'];
@@ -91,7 +100,10 @@ describe.skipIf(buildProblem !== undefined)('sightline up as a process', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const proc = await up(['--data-dir', `${tmp.dir}/busy`, '--port', '0', '--otlp-grpc-port', '0', '--otlp-http-port', String(port)], false);
+      const proc = await up(
+        ['--data-dir', `${tmp.dir}/busy`, '--port', '0', '--otlp-grpc-port', '0', '--otlp-http-port', String(port)],
+        false,
+      );
       expect(await proc.exit).toBe(2);
       expect(proc.stderr()).toContain(`error SIGHTLINE_ERR_PORT_IN_USE: port ${port} on 127.0.0.1 is already in use`);
       expect(proc.stderr()).toContain('--otlp-http-port');
@@ -110,7 +122,14 @@ describe.skipIf(buildProblem !== undefined)('sightline up as a process', () => {
       while (!stop) {
         const b = batch++;
         const now = Date.now();
-        const spans = Array.from({ length: 100 }, (_, i) => ({ traceId: traceId(b * 1000 + i + 1), spanId: spanId(b * 1000 + i + 1), name: `b${b}`, kind: 2, startMs: now, durationMs: 1 }));
+        const spans = Array.from({ length: 100 }, (_, i) => ({
+          traceId: traceId(b * 1000 + i + 1),
+          spanId: spanId(b * 1000 + i + 1),
+          name: `b${b}`,
+          kind: 2,
+          startMs: now,
+          durationMs: 1,
+        }));
         try {
           const res = await postJson(proc.urls.http, '/v1/traces', tracesRequest('durable', spans));
           if (res.status === 200) acked.push(...spans.map((s) => s.spanId));
@@ -130,7 +149,9 @@ describe.skipIf(buildProblem !== undefined)('sightline up as a process', () => {
     const stored = new Set<string>();
     let cursor: string | null = null;
     do {
-      const { body }: { body: any } = await getJson(`${again.urls.api}/api/spans?from=now-1h&limit=100000${cursor ? `&cursor=${cursor}` : ''}`);
+      const { body }: { body: any } = await getJson(
+        `${again.urls.api}/api/spans?from=now-1h&limit=100000${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       for (const s of body.spans) stored.add(s.spanId);
       cursor = body.nextCursor;
     } while (cursor);
@@ -146,7 +167,21 @@ describe.skipIf(buildProblem !== undefined)('sightline up as a process', () => {
     const proc = await up(['--data-dir', dataDir, ...EPHEMERAL]);
     const now = Date.now();
     const requests = Array.from({ length: 20 }, (_, b) =>
-      postJson(proc.urls.http, '/v1/traces', tracesRequest('graceful', Array.from({ length: 200 }, (_, i) => ({ traceId: traceId(b * 1000 + i + 1), spanId: spanId(b * 1000 + i + 1), name: 'g', kind: 2, startMs: now, durationMs: 1 })))).then(
+      postJson(
+        proc.urls.http,
+        '/v1/traces',
+        tracesRequest(
+          'graceful',
+          Array.from({ length: 200 }, (_, i) => ({
+            traceId: traceId(b * 1000 + i + 1),
+            spanId: spanId(b * 1000 + i + 1),
+            name: 'g',
+            kind: 2,
+            startMs: now,
+            durationMs: 1,
+          })),
+        ),
+      ).then(
         (r) => r.status,
         () => 0,
       ),

@@ -16,7 +16,11 @@ const TRACE_EXAMPLE = {
       resource: { attributes: [{ key: 'service.name', value: { stringValue: 'my.service' } }] },
       scopeSpans: [
         {
-          scope: { name: 'my.library', version: '1.0.0', attributes: [{ key: 'my.scope.attribute', value: { stringValue: 'some scope attribute' } }] },
+          scope: {
+            name: 'my.library',
+            version: '1.0.0',
+            attributes: [{ key: 'my.scope.attribute', value: { stringValue: 'some scope attribute' } }],
+          },
           spans: [
             {
               traceId: '5B8EFFF798038103D269B633813FC60C',
@@ -55,8 +59,14 @@ const LOGS_EXAMPLE = {
                 { key: 'boolean.attribute', value: { boolValue: true } },
                 { key: 'int.attribute', value: { intValue: '10' } },
                 { key: 'double.attribute', value: { doubleValue: 637.704 } },
-                { key: 'array.attribute', value: { arrayValue: { values: [{ stringValue: 'many' }, { stringValue: 'values' }] } } },
-                { key: 'map.attribute', value: { kvlistValue: { values: [{ key: 'some.map.key', value: { stringValue: 'some value' } }] } } },
+                {
+                  key: 'array.attribute',
+                  value: { arrayValue: { values: [{ stringValue: 'many' }, { stringValue: 'values' }] } },
+                },
+                {
+                  key: 'map.attribute',
+                  value: { kvlistValue: { values: [{ key: 'some.map.key', value: { stringValue: 'some value' } }] } },
+                },
               ],
             },
           ],
@@ -67,7 +77,18 @@ const LOGS_EXAMPLE = {
 };
 
 const curl = async (url: string, body: object) => {
-  const { stdout } = await run('curl', ['-sS', '-X', 'POST', '-H', 'Content-Type: application/json', '-d', JSON.stringify(body), '-w', '\n%{http_code}', url]);
+  const { stdout } = await run('curl', [
+    '-sS',
+    '-X',
+    'POST',
+    '-H',
+    'Content-Type: application/json',
+    '-d',
+    JSON.stringify(body),
+    '-w',
+    '\n%{http_code}',
+    url,
+  ]);
   const lines = stdout.trim().split('\n');
   return { status: Number(lines.pop()), body: lines.join('\n') };
 };
@@ -76,7 +97,10 @@ describe.skipIf(!hasCurl)('the OTLP specification JSON examples sent with curl',
   let longRetention: Awaited<ReturnType<typeof startTestServer>>;
   let defaultRetention: Awaited<ReturnType<typeof startTestServer>>;
   beforeAll(async () => {
-    [longRetention, defaultRetention] = await Promise.all([startTestServer({ retention: '10000d' }), startTestServer()]);
+    [longRetention, defaultRetention] = await Promise.all([
+      startTestServer({ retention: '10000d' }),
+      startTestServer(),
+    ]);
   });
   afterAll(async () => {
     await longRetention?.cleanup();
@@ -88,8 +112,15 @@ describe.skipIf(!hasCurl)('the OTLP specification JSON examples sent with curl',
     expect(await curl(`${longRetention.otlpHttpUrl}/v1/logs`, LOGS_EXAMPLE)).toEqual({ status: 200, body: '{}' });
     const trace = await getJson(`${longRetention.apiUrl}/api/traces/5b8efff798038103d269b633813fc60c`);
     const span = trace.body.resourceSpans[0].scopeSpans[0].spans[0];
-    expect(span).toMatchObject({ spanId: 'eee19b7ec3c1b174', parentSpanId: 'eee19b7ec3c1b173', startTimeUnixNano: '1544712660000000000', endTimeUnixNano: '1544712661000000000' });
-    const logs = await getJson(`${longRetention.apiUrl}/api/logs?from=2018-12-13T00:00:00Z&to=2018-12-14T00:00:00Z&traceId=5b8efff798038103d269b633813fc60c`);
+    expect(span).toMatchObject({
+      spanId: 'eee19b7ec3c1b174',
+      parentSpanId: 'eee19b7ec3c1b173',
+      startTimeUnixNano: '1544712660000000000',
+      endTimeUnixNano: '1544712661000000000',
+    });
+    const logs = await getJson(
+      `${longRetention.apiUrl}/api/logs?from=2018-12-13T00:00:00Z&to=2018-12-14T00:00:00Z&traceId=5b8efff798038103d269b633813fc60c`,
+    );
     expect(logs.body.logs[0]).toMatchObject({
       timeMs: 1544712660300,
       severityNumber: 10,
@@ -109,7 +140,10 @@ describe.skipIf(!hasCurl)('the OTLP specification JSON examples sent with curl',
     const res = await curl(`${defaultRetention.otlpHttpUrl}/v1/traces`, TRACE_EXAMPLE);
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toEqual({
-      partialSuccess: { rejectedSpans: '1', errorMessage: '1 span(s) ended before the retention window and were not stored' },
+      partialSuccess: {
+        rejectedSpans: '1',
+        errorMessage: '1 span(s) ended before the retention window and were not stored',
+      },
     });
     expect((await getJson(`${defaultRetention.apiUrl}/api/health`)).body.storage.spans).toBe(0);
   });
