@@ -80,7 +80,26 @@ describe.skipIf(reason !== '')('Sightline UI journeys', () => {
     await screenshot(page, 'trace');
   });
 
+  it('searches traces by status and attribute, keeping the search in the URL', async () => {
+    await page.goto(`${backend.url}/traces`);
+    const form = page.getByRole('form', { name: 'Trace search' });
+    await form.getByLabel('Attributes').fill('http.route=/orders/:id');
+    await form.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL((u) => u.searchParams.get('attr.http.route') === '/orders/:id');
+    await expect.poll(() => page.getByRole('table', { name: 'Traces' }).locator('tbody tr').count()).toBe(1);
+    await form.getByLabel('Attributes').fill('http.route=/nope');
+    await form.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.locator('p.none').textContent()).toContain('No traces match');
+    await form.getByLabel('Attributes').fill('not a filter');
+    await form.getByRole('button', { name: 'Search' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('"not a filter" is not key=value');
+    await page.goto(`${backend.url}/traces?status=error`);
+    await expect.poll(() => page.getByRole('table', { name: 'Traces' }).locator('tbody tr').count()).toBe(1);
+    expect(await page.getByRole('form', { name: 'Trace search' }).getByLabel('Status').inputValue()).toBe('error');
+  });
+
   it('shows a span’s attributes, resource and exception stack in the detail panel', async () => {
+    await page.goto(`${backend.url}/traces/${sent.traceId}`);
     await page.locator('.wf-row', { hasText: 'reserve stock' }).click();
     const panel = page.getByRole('complementary', { name: 'Span detail' });
     await expect.poll(() => panel.textContent()).toContain('stock service timed out');
