@@ -72,7 +72,7 @@ export function Waterfall({
           <div
             class={n.critical ? 'wf-bar critical' : 'wf-bar'}
             style={{ left: `${left}%`, width: `${width}%`, background: color }}
-            title={n.critical ? 'On the critical path' : undefined}
+            title={`${n.service} ${n.span.name}: starts at +${formatDurationMs(n.startMs - tree.startMs)}, takes ${formatDurationMs(n.durationMs)}${n.critical ? ' (critical path)' : ''}`}
           />
           <span class="wf-dur" style={{ left: `${left + width}%` }}>
             {formatDurationMs(n.durationMs)}
