@@ -4,8 +4,8 @@
 // http/protobuf to a local sink. autocannon runs in its own process; several rounds; medians; ratios vs uninstrumented.
 // Env: BENCH_DURATION (s, default 10), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 50), BENCH_STARTS (default 5).
 import { execFile, spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -117,7 +117,8 @@ const median = (xs) => {
 const results = {};
 for (const framework of ['express', 'fastify']) {
   results[framework] = {};
-  for (const v of Object.keys(VARIANTS)) results[framework][v] = { rps: [], p99: [], startup: [], rss: [], rssAfterLoad: [] };
+  for (const v of Object.keys(VARIANTS))
+    results[framework][v] = { rps: [], p99: [], startup: [], rss: [], rssAfterLoad: [] };
   // start-up and RSS
   for (let i = 0; i < STARTS; i++) {
     for (const v of Object.keys(VARIANTS)) {
@@ -149,7 +150,9 @@ const micro = JSON.parse((await run(process.execPath, [join(here, 'log-correlati
 sink.close();
 
 const out = [];
-out.push(`@sightline/node benchmark — Node ${process.version}, ${DURATION}s x ${ROUNDS} rounds, ${CONNECTIONS} connections, medians`);
+out.push(
+  `@sightline/node benchmark — Node ${process.version}, ${DURATION}s x ${ROUNDS} rounds, ${CONNECTIONS} connections, medians`,
+);
 for (const framework of Object.keys(results)) {
   const base = results[framework].none;
   const b = { rps: median(base.rps), p99: median(base.p99), startup: median(base.startup), rss: median(base.rss) };

@@ -1,6 +1,7 @@
 // The one place where options and environment variables are read. Precedence: options > env > defaults.
-import { SightlineConfigError, warn } from './diagnostics.js';
+
 import type { Signal } from './diagnostics.js';
+import { SightlineConfigError, warn } from './diagnostics.js';
 
 export type Protocol = 'grpc' | 'http/protobuf' | 'http/json';
 export type ExporterKind = 'otlp' | 'console' | 'none' | 'prometheus';
@@ -102,7 +103,15 @@ const LOG_LEVELS: readonly DiagLevelName[] = ['none', 'error', 'warn', 'info', '
 const SIGNAL_PATHS: Record<Signal, string> = { traces: '/v1/traces', metrics: '/v1/metrics', logs: '/v1/logs' };
 
 // OTLP ingestion paths too: a process that receives telemetry must not trace its own receiving of it (feedback loop).
-export const DEFAULT_IGNORE_ROUTES = ['/health*', '/ready*', '/live*', '/metrics', '/v1/traces', '/v1/metrics', '/v1/logs'];
+export const DEFAULT_IGNORE_ROUTES = [
+  '/health*',
+  '/ready*',
+  '/live*',
+  '/metrics',
+  '/v1/traces',
+  '/v1/metrics',
+  '/v1/logs',
+];
 export const DEFAULT_REDACT_HEADERS = ['authorization', 'cookie', 'set-cookie', 'proxy-authorization', 'x-api-key'];
 export const DEFAULT_REDACT_QUERY_PARAMS = [
   'token',
@@ -226,7 +235,8 @@ function validUrl(reader: Reader, name: string, value: string, fallback: string)
 function signalConfig(r: Reader, opts: SightlineOptions, signal: Signal): SignalConfig {
   const up = signal.toUpperCase();
   const so: SignalOptions = opts[signal] ?? {};
-  const accepted: ExporterKind[] = signal === 'metrics' ? ['otlp', 'prometheus', 'console', 'none'] : ['otlp', 'console', 'none'];
+  const accepted: ExporterKind[] =
+    signal === 'metrics' ? ['otlp', 'prometheus', 'console', 'none'] : ['otlp', 'console', 'none'];
   const envExporter = r.list(`OTEL_${up}_EXPORTER`)?.[0];
   let exporter: ExporterKind = so.exporter ?? 'otlp';
   if (!so.exporter && envExporter) {
@@ -272,7 +282,12 @@ function signalConfig(r: Reader, opts: SightlineOptions, signal: Signal): Signal
   const compression =
     so.compression ??
     opts.compression ??
-    r.oneOf(`OTEL_EXPORTER_OTLP_${up}_COMPRESSION`, ['gzip', 'none'] as const, 'none', 'SIGHTLINE_ERR_SDK_COMPRESSION') ??
+    r.oneOf(
+      `OTEL_EXPORTER_OTLP_${up}_COMPRESSION`,
+      ['gzip', 'none'] as const,
+      'none',
+      'SIGHTLINE_ERR_SDK_COMPRESSION',
+    ) ??
     r.oneOf('OTEL_EXPORTER_OTLP_COMPRESSION', ['gzip', 'none'] as const, 'none', 'SIGHTLINE_ERR_SDK_COMPRESSION') ??
     'none';
   return { exporter, protocol, url, headers, timeoutMillis, compression };
@@ -291,15 +306,21 @@ export function resolveConfig(opts: SightlineOptions = {}, env: Env = process.en
     maxExportBatchSize: r.num(`${prefix}_MAX_EXPORT_BATCH_SIZE`, 512, 1) ?? 512,
     exportTimeoutMillis: r.num(`${prefix}_EXPORT_TIMEOUT`, 30_000, 1) ?? 30_000,
   });
-  const logLevel = opts.logLevel ?? r.oneOf('OTEL_LOG_LEVEL', LOG_LEVELS, 'warn', 'SIGHTLINE_ERR_SDK_LOG_LEVEL') ?? 'warn';
+  const logLevel =
+    opts.logLevel ?? r.oneOf('OTEL_LOG_LEVEL', LOG_LEVELS, 'warn', 'SIGHTLINE_ERR_SDK_LOG_LEVEL') ?? 'warn';
   const resourceAttributes: Record<string, string | number | boolean> = {
     ...(r.pairs('OTEL_RESOURCE_ATTRIBUTES') ?? {}),
     ...(opts.resourceAttributes ?? {}),
   };
   let sampler: SamplerName =
-    opts.sampler ?? r.oneOf('OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on', 'SIGHTLINE_ERR_SDK_SAMPLER') ?? 'parentbased_always_on';
+    opts.sampler ??
+    r.oneOf('OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on', 'SIGHTLINE_ERR_SDK_SAMPLER') ??
+    'parentbased_always_on';
   if (!SAMPLERS.includes(sampler)) {
-    r.problem('SIGHTLINE_ERR_SDK_SAMPLER', `sampler="${sampler}" is not accepted; use one of ${SAMPLERS.join(', ')}. Using "parentbased_always_on".`);
+    r.problem(
+      'SIGHTLINE_ERR_SDK_SAMPLER',
+      `sampler="${sampler}" is not accepted; use one of ${SAMPLERS.join(', ')}. Using "parentbased_always_on".`,
+    );
     sampler = 'parentbased_always_on';
   }
   let samplerArg = opts.samplerArg ?? r.num('OTEL_TRACES_SAMPLER_ARG', 1, 0) ?? 1;
@@ -313,7 +334,8 @@ export function resolveConfig(opts: SightlineOptions = {}, env: Env = process.en
     spanBatch: batch('OTEL_BSP'),
     logBatch: batch('OTEL_BLRP'),
     strict,
-    serviceName: opts.serviceName ?? r.str('OTEL_SERVICE_NAME') ?? (resourceAttributes['service.name'] as string | undefined),
+    serviceName:
+      opts.serviceName ?? r.str('OTEL_SERVICE_NAME') ?? (resourceAttributes['service.name'] as string | undefined),
     serviceVersion: opts.serviceVersion ?? (resourceAttributes['service.version'] as string | undefined),
     environment:
       opts.environment ??
@@ -324,7 +346,8 @@ export function resolveConfig(opts: SightlineOptions = {}, env: Env = process.en
     traces: signalConfig(r, opts, 'traces'),
     metrics: {
       ...metrics,
-      exportIntervalMillis: opts.metrics?.exportIntervalMillis ?? r.num('OTEL_METRIC_EXPORT_INTERVAL', 60_000, 100) ?? 60_000,
+      exportIntervalMillis:
+        opts.metrics?.exportIntervalMillis ?? r.num('OTEL_METRIC_EXPORT_INTERVAL', 60_000, 100) ?? 60_000,
       prometheusPort: r.num('OTEL_EXPORTER_PROMETHEUS_PORT', 9464, 0) ?? 9464,
       prometheusHost: r.str('OTEL_EXPORTER_PROMETHEUS_HOST') ?? '127.0.0.1',
     },
@@ -334,10 +357,14 @@ export function resolveConfig(opts: SightlineOptions = {}, env: Env = process.en
     enabledInstrumentations: opts.instrumentations?.enabled ?? r.list('OTEL_NODE_ENABLED_INSTRUMENTATIONS'),
     disabledInstrumentations: opts.instrumentations?.disabled ?? r.list('OTEL_NODE_DISABLED_INSTRUMENTATIONS') ?? [],
     ignoreRoutes: opts.ignoreRoutes ?? r.list('SIGHTLINE_IGNORE_ROUTES') ?? DEFAULT_IGNORE_ROUTES,
-    redactHeaders: (opts.redact?.headers ?? r.list('SIGHTLINE_REDACT_HEADERS') ?? DEFAULT_REDACT_HEADERS).map((h) => h.toLowerCase()),
-    redactQueryParams: (opts.redact?.queryParams ?? r.list('SIGHTLINE_REDACT_QUERY_PARAMS') ?? DEFAULT_REDACT_QUERY_PARAMS).map((h) =>
+    redactHeaders: (opts.redact?.headers ?? r.list('SIGHTLINE_REDACT_HEADERS') ?? DEFAULT_REDACT_HEADERS).map((h) =>
       h.toLowerCase(),
     ),
+    redactQueryParams: (
+      opts.redact?.queryParams ??
+      r.list('SIGHTLINE_REDACT_QUERY_PARAMS') ??
+      DEFAULT_REDACT_QUERY_PARAMS
+    ).map((h) => h.toLowerCase()),
     shutdownTimeoutMillis: opts.shutdownTimeoutMillis ?? r.num('SIGHTLINE_SHUTDOWN_TIMEOUT', 5000, 0) ?? 5000,
     logLevel,
     handleSignals: opts.handleSignals ?? true,

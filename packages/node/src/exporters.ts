@@ -1,8 +1,8 @@
 // Exporters are created on their first export, so loading gRPC/protobuf code never delays the app's start-up.
 import { context } from '@opentelemetry/api';
-import { suppressTracing } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
-import type { ReadableLogRecord, LogRecordExporter } from '@opentelemetry/sdk-logs';
+import { suppressTracing } from '@opentelemetry/core';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { SignalConfig } from './config.js';
@@ -17,7 +17,11 @@ interface AnyExporter<T> {
 type OtlpModule = { [name: string]: new (cfg: Record<string, unknown>) => AnyExporter<never> };
 
 function otlpOptions(cfg: SignalConfig): Record<string, unknown> {
-  const base: Record<string, unknown> = { url: cfg.url, timeoutMillis: cfg.timeoutMillis, compression: cfg.compression };
+  const base: Record<string, unknown> = {
+    url: cfg.url,
+    timeoutMillis: cfg.timeoutMillis,
+    compression: cfg.compression,
+  };
   if (cfg.protocol === 'grpc') {
     if (Object.keys(cfg.headers).length) {
       const { Metadata } = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
@@ -60,14 +64,16 @@ function loadOtlp(signal: keyof typeof MODULES, cfg: SignalConfig): AnyExporter<
 
 function loadConsole(signal: keyof typeof MODULES): AnyExporter<never> {
   if (signal === 'traces') {
-    const { ConsoleSpanExporter } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+    const { ConsoleSpanExporter } =
+      require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
     return new ConsoleSpanExporter() as unknown as AnyExporter<never>;
   }
   if (signal === 'logs') {
     const { ConsoleLogRecordExporter } = require('@opentelemetry/sdk-logs') as typeof import('@opentelemetry/sdk-logs');
     return new ConsoleLogRecordExporter() as unknown as AnyExporter<never>;
   }
-  const { ConsoleMetricExporter } = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
+  const { ConsoleMetricExporter } =
+    require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
   return new ConsoleMetricExporter() as unknown as AnyExporter<never>;
 }
 
@@ -99,11 +105,11 @@ class LazyExporter<T> {
       // Exports must not trace themselves (the HTTP client instrumentation would see the OTLP request).
       context.with(suppressTracing(context.active()), () =>
         inner.export(items, (result) => {
-        if (result.code !== 0) {
-          recordDropped(this.signal, this.count(items), `export failed: ${result.error?.message ?? 'unknown error'}`);
-        }
-        done(result);
-      }),
+          if (result.code !== 0) {
+            recordDropped(this.signal, this.count(items), `export failed: ${result.error?.message ?? 'unknown error'}`);
+          }
+          done(result);
+        }),
       );
     } catch (err) {
       recordDropped(this.signal, this.count(items), `export threw: ${(err as Error).message}`);

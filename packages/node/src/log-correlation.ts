@@ -2,8 +2,8 @@
 // log call: everything that can be is computed once at module load.
 import { format } from 'node:util';
 import { context, trace } from '@opentelemetry/api';
-import { SeverityNumber, logs } from '@opentelemetry/api-logs';
-import type { AnyValue, LogAttributes, Logger as OtelLogger, LoggerProvider } from '@opentelemetry/api-logs';
+import type { AnyValue, LogAttributes, LoggerProvider, Logger as OtelLogger } from '@opentelemetry/api-logs';
+import { logs, SeverityNumber } from '@opentelemetry/api-logs';
 
 const FLAGS: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const INVALID_TRACE_ID = '00000000000000000000000000000000';

@@ -1,8 +1,8 @@
 // The ready pino logger and createLogger(): JSON lines on stdout (pretty on a dev TTY) carrying trace_id/span_id/
 // trace_flags of the active span, and the same record as OTLP.
 import type { Writable } from 'node:stream';
-import pino from 'pino';
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
+import pino from 'pino';
 import { emitPinoCall, injectCorrelation } from './log-correlation.js';
 
 export type { Logger } from 'pino';
@@ -36,7 +36,14 @@ export function correlatedPinoOptions<T extends LoggerOptions>(options: T, otlp 
   return { ...options, hooks: { ...options.hooks, streamWrite, ...(logMethod ? { logMethod } : {}) } };
 }
 
-const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' };
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO ',
+  40: 'WARN ',
+  50: 'ERROR',
+  60: 'FATAL',
+};
 const SKIP = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'trace_id', 'span_id', 'trace_flags']);
 
 /** Minimal dev formatter: `12:00:01 INFO  message key=value [trace 4bf92f35…]`. */
@@ -51,7 +58,9 @@ function prettyStream(out: Writable): DestinationStream {
           .map((k) => `${k}=${typeof rec[k] === 'string' ? rec[k] : JSON.stringify(rec[k])}`)
           .join(' ');
         const traceTag = rec.trace_id ? ` [trace ${String(rec.trace_id).slice(0, 8)}…]` : '';
-        out.write(`${time} ${LEVEL_NAMES[Number(rec.level)] ?? rec.level} ${rec.msg ?? ''}${extra ? ` ${extra}` : ''}${traceTag}\n`);
+        out.write(
+          `${time} ${LEVEL_NAMES[Number(rec.level)] ?? rec.level} ${rec.msg ?? ''}${extra ? ` ${extra}` : ''}${traceTag}\n`,
+        );
       } catch {
         out.write(line);
       }

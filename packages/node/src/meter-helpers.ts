@@ -1,6 +1,7 @@
 // Meter helpers: instruments from the app's own meter, created once per name and reused.
-import { metrics } from '@opentelemetry/api';
+
 import type { Counter, Gauge, Histogram, MetricOptions, UpDownCounter } from '@opentelemetry/api';
+import { metrics } from '@opentelemetry/api';
 
 const METER_NAME = 'app';
 const cache = new Map<string, unknown>();

@@ -4,7 +4,8 @@ import { createRequire, register } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { resolveConfig } = require('./config.js') as typeof import('./config.js');
-const { plannedOfficial, isEnabled } = require('./instrumentations/loader.js') as typeof import('./instrumentations/loader.js');
+const { plannedOfficial, isEnabled } =
+  require('./instrumentations/loader.js') as typeof import('./instrumentations/loader.js');
 
 const cfg = resolveConfig();
 if (!cfg.disabled) {

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { arch, hostname, type } from 'node:os';
 import { join } from 'node:path';
-import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Resource } from '@opentelemetry/resources';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ResolvedConfig } from './config.js';
 
 export const DEFAULT_SERVICE_NAME = 'unknown_service:node';
@@ -26,7 +26,10 @@ function readSmall(path: string): string | undefined {
 }
 
 /** Container id from cgroup v1 paths or the v2 mountinfo of /etc/hostname. */
-export function containerId(cgroup = readSmall('/proc/self/cgroup'), mountinfo = readSmall('/proc/self/mountinfo')): string | undefined {
+export function containerId(
+  cgroup = readSmall('/proc/self/cgroup'),
+  mountinfo = readSmall('/proc/self/mountinfo'),
+): string | undefined {
   const re = /([0-9a-f]{64})/;
   for (const line of cgroup?.split('\n') ?? []) {
     const m = re.exec(line);

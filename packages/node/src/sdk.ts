@@ -1,14 +1,16 @@
 // init(): composes the SDK from its individual packages (no @opentelemetry/sdk-node), registers it globally and
 // installs only the instrumentations whose target packages the app has.
-import { DiagLogLevel, context, diag, metrics, propagation, trace } from '@opentelemetry/api';
+
 import type { Context } from '@opentelemetry/api';
+import { context, DiagLogLevel, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
-import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { IMetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import type { ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
@@ -16,15 +18,14 @@ import {
   ParentBasedSampler,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
-import type { ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { BoundedBatcher } from './batch-processor.js';
-import { resolveConfig } from './config.js';
 import type { ResolvedConfig, SightlineOptions } from './config.js';
+import { resolveConfig } from './config.js';
 import { droppedTotals, setQuiet, warn } from './diagnostics.js';
 import { createLogExporter, createMetricExporter, createSpanExporter } from './exporters.js';
 import { installInstrumentations, isEnabled } from './instrumentations/loader.js';
-import { clearInstrumentCache } from './meter-helpers.js';
 import { startRuntimeMetrics } from './instrumentations/runtime-metrics.js';
+import { clearInstrumentCache } from './meter-helpers.js';
 import { buildResource } from './resource.js';
 import { installSignalHandlers, withDeadline } from './shutdown.js';
 
@@ -99,10 +100,15 @@ function metricReaders(cfg: ResolvedConfig): IMetricReader[] {
   const m = cfg.metrics;
   if (m.exporter === 'none') return [];
   if (m.exporter === 'prometheus') {
-    const { PrometheusExporter } = require('@opentelemetry/exporter-prometheus') as typeof import('@opentelemetry/exporter-prometheus');
+    const { PrometheusExporter } =
+      require('@opentelemetry/exporter-prometheus') as typeof import('@opentelemetry/exporter-prometheus');
     return [
       new PrometheusExporter({ port: m.prometheusPort, host: m.prometheusHost }, (err) => {
-        if (err) warn('SIGHTLINE_ERR_SDK_PROMETHEUS', `could not serve /metrics on ${m.prometheusHost}:${m.prometheusPort}: ${err.message}`);
+        if (err)
+          warn(
+            'SIGHTLINE_ERR_SDK_PROMETHEUS',
+            `could not serve /metrics on ${m.prometheusHost}:${m.prometheusPort}: ${err.message}`,
+          );
       }),
     ];
   }
@@ -118,7 +124,10 @@ function metricReaders(cfg: ResolvedConfig): IMetricReader[] {
 /** Starts traces, metrics and logs. Idempotent: a second call warns and returns the first handle. */
 export function init(options: SightlineOptions = {}): SightlineHandle {
   if (current) {
-    warn('SIGHTLINE_ERR_SDK_ALREADY_STARTED', 'init() was called again; the first configuration stays in effect and this call changes nothing.');
+    warn(
+      'SIGHTLINE_ERR_SDK_ALREADY_STARTED',
+      'init() was called again; the first configuration stays in effect and this call changes nothing.',
+    );
     return current;
   }
   const cfg = resolveConfig(options);
@@ -129,7 +138,11 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
   }
   currentConfig = cfg;
   const diagLevel = DIAG_LEVELS[cfg.logLevel];
-  if (diagLevel !== undefined) diag.setLogger({ error: console.error, warn: console.warn, info: console.info, debug: console.debug, verbose: console.debug }, diagLevel);
+  if (diagLevel !== undefined)
+    diag.setLogger(
+      { error: console.error, warn: console.warn, info: console.info, debug: console.debug, verbose: console.debug },
+      diagLevel,
+    );
 
   const resource = buildResource(cfg);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -139,7 +152,9 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
 
   const spanProcessors: SpanProcessor[] = [];
   if (cfg.traces.exporter !== 'none') {
-    spanProcessors.push(new SpanBatchProcessor(new BoundedBatcher(createSpanExporter(cfg.traces), 'traces', cfg.spanBatch)));
+    spanProcessors.push(
+      new SpanBatchProcessor(new BoundedBatcher(createSpanExporter(cfg.traces), 'traces', cfg.spanBatch)),
+    );
   }
   const tracerProvider = new BasicTracerProvider({ resource, sampler: sampler(cfg), spanProcessors });
   trace.setGlobalTracerProvider(tracerProvider);
@@ -165,7 +180,9 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
   logs.setGlobalLoggerProvider(loggerProvider);
 
   clearInstrumentCache();
-  const stopRuntime = isEnabled(cfg, 'runtime-node') ? startRuntimeMetrics(meterProvider.getMeter('@sightline/node/runtime')) : () => {};
+  const stopRuntime = isEnabled(cfg, 'runtime-node')
+    ? startRuntimeMetrics(meterProvider.getMeter('@sightline/node/runtime'))
+    : () => {};
   const uninstrument = installInstrumentations(cfg);
 
   const flushAll = async (): Promise<void> => {

@@ -1,6 +1,7 @@
 // withSpan / traced / recordError: manual spans that behave like the automatic ones.
-import { SpanStatusCode, context, trace } from '@opentelemetry/api';
+
 import type { Attributes, Span } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 
 const TRACER_NAME = '@sightline/node';
 
@@ -11,7 +12,11 @@ function fail(span: Span, err: unknown): void {
 }
 
 function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as PromiseLike<unknown>).then === 'function';
+  return (
+    v !== null &&
+    (typeof v === 'object' || typeof v === 'function') &&
+    typeof (v as PromiseLike<unknown>).then === 'function'
+  );
 }
 
 export function withSpan<T>(name: string, fn: (span: Span) => T): T;

@@ -23,18 +23,29 @@ describe('bad configuration in the environment', () => {
     const res = await fetch(app.base);
     expect(res.status).toBe(200);
     const err = app.stderr();
-    expect(err).toContain('SIGHTLINE_ERR_SDK_SAMPLER: OTEL_TRACES_SAMPLER="sometimes" is not accepted; use one of always_on');
+    expect(err).toContain(
+      'SIGHTLINE_ERR_SDK_SAMPLER: OTEL_TRACES_SAMPLER="sometimes" is not accepted; use one of always_on',
+    );
     expect(err).toContain('SIGHTLINE_ERR_SDK_KEY_VALUE_LIST: OTEL_RESOURCE_ATTRIBUTES entry "novalue" is malformed');
-    expect(err).toContain('SIGHTLINE_ERR_SDK_ENDPOINT: OTEL_EXPORTER_OTLP_ENDPOINT="not a url" is not a valid http(s) URL');
-    expect(err).toContain('SIGHTLINE_ERR_SDK_PROTOCOL: OTEL_EXPORTER_OTLP_PROTOCOL="carrier-pigeon" is not accepted; use one of grpc, http/protobuf, http/json');
+    expect(err).toContain(
+      'SIGHTLINE_ERR_SDK_ENDPOINT: OTEL_EXPORTER_OTLP_ENDPOINT="not a url" is not a valid http(s) URL',
+    );
+    expect(err).toContain(
+      'SIGHTLINE_ERR_SDK_PROTOCOL: OTEL_EXPORTER_OTLP_PROTOCOL="carrier-pigeon" is not accepted; use one of grpc, http/protobuf, http/json',
+    );
     expect(err).toContain('SIGHTLINE_ERR_SDK_NUMBER: OTEL_METRIC_EXPORT_INTERVAL="soon"');
     expect(err).toContain('SIGHTLINE_ERR_SDK_EXPORTER: OTEL_TRACES_EXPORTER="zipkin"');
-    expect(err).toContain('SIGHTLINE_ERR_SDK_INSTRUMENTATION: OTEL_NODE_DISABLED_INSTRUMENTATIONS names "no-such-thing"');
+    expect(err).toContain(
+      'SIGHTLINE_ERR_SDK_INSTRUMENTATION: OTEL_NODE_DISABLED_INSTRUMENTATIONS names "no-such-thing"',
+    );
   });
 
   it('with SIGHTLINE_STRICT=1 refuses to start instead', async () => {
     await expect(
-      startApp('bad-env-app.cjs', { flag: '--require', env: { OTEL_TRACES_SAMPLER: 'sometimes', SIGHTLINE_STRICT: '1' } }),
+      startApp('bad-env-app.cjs', {
+        flag: '--require',
+        env: { OTEL_TRACES_SAMPLER: 'sometimes', SIGHTLINE_STRICT: '1' },
+      }),
     ).rejects.toThrow(/SightlineConfigError: SIGHTLINE_ERR_SDK_SAMPLER: OTEL_TRACES_SAMPLER="sometimes"/);
   });
 

@@ -8,7 +8,11 @@ const opts = { maxQueueSize: 10, maxExportBatchSize: 4, scheduledDelayMillis: 20
 describe('the bounded batcher', () => {
   it('exports everything queued on flush, also with an exporter that answers synchronously', async () => {
     const exported: number[] = [];
-    const b = new BoundedBatcher<number>({ export: (items, done) => (exported.push(...items), done({ code: 0 })), shutdown: async () => {} }, 'traces', opts);
+    const b = new BoundedBatcher<number>(
+      { export: (items, done) => (exported.push(...items), done({ code: 0 })), shutdown: async () => {} },
+      'traces',
+      opts,
+    );
     for (let i = 0; i < 9; i++) b.add(i);
     await b.flush();
     expect(exported).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);

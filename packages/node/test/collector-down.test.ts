@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type AppProcess, otlpEnv, startApp } from './support/app-process.js';
 import { OtlpReceiver } from './support/otlp-receiver.js';
@@ -14,7 +14,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+const rssMiB = (pid: number): number =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 
 describe('the collector is down for the first 10 s', () => {
   const receiver = new OtlpReceiver();
@@ -27,7 +28,12 @@ describe('the collector is down for the first 10 s', () => {
   it('keeps serving with bounded memory, counts drops, and resumes exporting when the collector returns', async () => {
     const port = await freePort();
     app = await startApp('express-app.mjs', {
-      env: { ...otlpEnv('http/protobuf', port), OTEL_BSP_SCHEDULE_DELAY: '200', OTEL_BLRP_SCHEDULE_DELAY: '200', OTEL_EXPORTER_OTLP_TIMEOUT: '1000' },
+      env: {
+        ...otlpEnv('http/protobuf', port),
+        OTEL_BSP_SCHEDULE_DELAY: '200',
+        OTEL_BLRP_SCHEDULE_DELAY: '200',
+        OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
+      },
     });
     const pid = app.child.pid as number;
     const rssStart = rssMiB(pid);
@@ -69,7 +75,8 @@ describe('the collector is down for the first 10 s', () => {
       'the span of a request made after the collector came back',
     );
     await receiver.waitFor(
-      () => receiver.metrics.some((m) => m.name === 'sightline.sdk.dropped' && m.points.some((p) => (p.value ?? 0) > 0)),
+      () =>
+        receiver.metrics.some((m) => m.name === 'sightline.sdk.dropped' && m.points.some((p) => (p.value ?? 0) > 0)),
       20_000,
       'sightline.sdk.dropped > 0',
     );

@@ -7,7 +7,15 @@ describe('configuration: options > environment > defaults', () => {
     expect(cfg.traces).toMatchObject({ exporter: 'otlp', protocol: 'grpc', url: 'http://localhost:4317' });
     expect(cfg.sampler).toBe('parentbased_always_on');
     expect(cfg.shutdownTimeoutMillis).toBe(5000);
-    expect(cfg.ignoreRoutes).toEqual(['/health*', '/ready*', '/live*', '/metrics', '/v1/traces', '/v1/metrics', '/v1/logs']);
+    expect(cfg.ignoreRoutes).toEqual([
+      '/health*',
+      '/ready*',
+      '/live*',
+      '/metrics',
+      '/v1/traces',
+      '/v1/metrics',
+      '/v1/logs',
+    ]);
   });
 
   it('appends the signal path to the generic HTTP endpoint but uses per-signal endpoints as given', () => {
@@ -64,7 +72,11 @@ describe('configuration: options > environment > defaults', () => {
     const cfg = resolveConfig({ logLevel: 'none' }, env);
     expect(cfg.sampler).toBe('parentbased_always_on');
     expect(cfg.traces.url).toBe('http://localhost:4317');
-    expect(() => resolveConfig({ strict: true }, env)).toThrow(/SIGHTLINE_ERR_SDK_SAMPLER: OTEL_TRACES_SAMPLER="sometimes"/);
-    expect(() => resolveConfig({}, { ...env, SIGHTLINE_STRICT: '1' })).toThrowError(expect.objectContaining({ code: 'SIGHTLINE_ERR_SDK_SAMPLER' }));
+    expect(() => resolveConfig({ strict: true }, env)).toThrow(
+      /SIGHTLINE_ERR_SDK_SAMPLER: OTEL_TRACES_SAMPLER="sometimes"/,
+    );
+    expect(() => resolveConfig({}, { ...env, SIGHTLINE_STRICT: '1' })).toThrowError(
+      expect.objectContaining({ code: 'SIGHTLINE_ERR_SDK_SAMPLER' }),
+    );
   });
 });

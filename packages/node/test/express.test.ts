@@ -79,7 +79,9 @@ describe('an Express 5 ESM app started with --import @sightline/node/register, e
 
   it('writes every log line inside a request with exactly the active span ids, and none outside', () => {
     const spanById = new Map(receiver.spans.map((s) => [s.spanId, s]));
-    const inRequest = app.lines.filter((l) => ['loading order', 'inside compute-total', 'app-created pino line'].includes(String(l.msg)));
+    const inRequest = app.lines.filter((l) =>
+      ['loading order', 'inside compute-total', 'app-created pino line'].includes(String(l.msg)),
+    );
     expect(inRequest).toHaveLength(60);
     for (const line of inRequest) {
       const span = spanById.get(String(line.span_id));
@@ -98,7 +100,9 @@ describe('an Express 5 ESM app started with --import @sightline/node/register, e
 
   it('exports the same log records over OTLP with the same trace context', () => {
     const spanById = new Map(receiver.spans.map((s) => [s.spanId, s]));
-    const inRequest = receiver.logs.filter((l) => ['loading order', 'inside compute-total', 'app-created pino line'].includes(String(l.body)));
+    const inRequest = receiver.logs.filter((l) =>
+      ['loading order', 'inside compute-total', 'app-created pino line'].includes(String(l.body)),
+    );
     expect(inRequest).toHaveLength(60);
     for (const log of inRequest) {
       expect(spanById.get(log.spanId)?.traceId).toBe(log.traceId);

@@ -13,11 +13,15 @@ describe('a Fastify 5 CommonJS app started with --require @sightline/node/regist
     const port = await receiver.startHttp();
     app = await startApp('fastify-app.cjs', { flag: '--require', env: otlpEnv('http/protobuf', port) });
     await Promise.all(
-      Array.from({ length: 10 }, (_, i) => fetch(`${app.base}/api/items/${i}`, { headers: { authorization: 'Bearer top-secret-token' } })),
+      Array.from({ length: 10 }, (_, i) =>
+        fetch(`${app.base}/api/items/${i}`, { headers: { authorization: 'Bearer top-secret-token' } }),
+      ),
     );
     await fetch(`${app.base}/boom`);
     await fetch(`${app.base}/healthz`);
-    await receiver.waitFor(() => receiver.spans.filter((s) => s.kind === SERVER).length >= 11 && receiver.logs.length >= 21);
+    await receiver.waitFor(
+      () => receiver.spans.filter((s) => s.kind === SERVER).length >= 11 && receiver.logs.length >= 21,
+    );
   });
   afterAll(async () => {
     await app?.stop();
@@ -25,7 +29,9 @@ describe('a Fastify 5 CommonJS app started with --require @sightline/node/regist
   });
 
   it('uses the protobuf content type', () => {
-    expect(receiver.requests.some((r) => r.contentType === 'application/x-protobuf' && r.signal === 'traces')).toBe(true);
+    expect(receiver.requests.some((r) => r.contentType === 'application/x-protobuf' && r.signal === 'traces')).toBe(
+      true,
+    );
   });
 
   it('names the server span after the prefixed route template', () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SightlineHandle } from '../src/index.js';
 import {
   context,
   counter,
@@ -14,7 +15,6 @@ import {
   upDownCounter,
   withSpan,
 } from '../src/index.js';
-import type { SightlineHandle } from '../src/index.js';
 import { OtlpReceiver } from './support/otlp-receiver.js';
 
 const ERROR = 2;
@@ -97,7 +97,9 @@ describe('helpers in a process that called init()', () => {
     await sdk.forceFlush();
     const span = receiver.spans.find((s) => s.name === 'with-recorded-error');
     expect(span?.status.code).toBe(ERROR);
-    expect(span?.events.find((e) => e.name === 'exception')?.attributes['exception.message']).toBe('handled but notable');
+    expect(span?.events.find((e) => e.name === 'exception')?.attributes['exception.message']).toBe(
+      'handled but notable',
+    );
   });
 
   it('injectContext / extractContext carry the trace through a message header object', async () => {

@@ -15,7 +15,11 @@ describe('redaction', () => {
 
   it('replaces secret headers and keeps the others', () => {
     expect(
-      redactHeaders({ Authorization: 'Bearer x', cookie: 'a=b', 'x-api-key': 'k', accept: 'text/html' }, ['authorization', 'cookie', 'x-api-key']),
+      redactHeaders({ Authorization: 'Bearer x', cookie: 'a=b', 'x-api-key': 'k', accept: 'text/html' }, [
+        'authorization',
+        'cookie',
+        'x-api-key',
+      ]),
     ).toEqual({ Authorization: 'REDACTED', cookie: 'REDACTED', 'x-api-key': 'REDACTED', accept: 'text/html' });
   });
 

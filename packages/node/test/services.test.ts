@@ -45,7 +45,9 @@ describe.skipIf(missing.length > 0)('an app using pg, ioredis and amqplib agains
     expect((await fetch(`${app.base}/cache/k1`)).status).toBe(200);
     expect((await fetch(`${app.base}/publish/o-42`)).status).toBe(200);
     await receiver.waitFor(
-      () => receiver.spans.some((s) => s.name === 'process-order') && receiver.spans.some((s) => s.attributes['url.path'] === '/cache/k1'),
+      () =>
+        receiver.spans.some((s) => s.name === 'process-order') &&
+        receiver.spans.some((s) => s.attributes['url.path'] === '/cache/k1'),
       20_000,
       'db, cache and consumer spans',
     );
@@ -58,7 +60,10 @@ describe.skipIf(missing.length > 0)('an app using pg, ioredis and amqplib agains
   it('makes the PostgreSQL query a descendant of the request span, without literal values', () => {
     const server = receiver.spans.find((s) => s.kind === SERVER && s.attributes['url.path'] === '/db/7');
     const db = receiver.spans.find(
-      (s) => s.kind === CLIENT && s.traceId === server?.traceId && /SELECT/.test(String(s.attributes['db.statement'] ?? s.attributes['db.query.text'])),
+      (s) =>
+        s.kind === CLIENT &&
+        s.traceId === server?.traceId &&
+        /SELECT/.test(String(s.attributes['db.statement'] ?? s.attributes['db.query.text'])),
     );
     expect(db).toBeDefined();
     // The query span sits under the request span (directly, or under the pool's connect span).
@@ -73,7 +78,9 @@ describe.skipIf(missing.length > 0)('an app using pg, ioredis and amqplib agains
 
   it('makes the Redis commands children of the request span', () => {
     const server = receiver.spans.find((s) => s.kind === SERVER && s.attributes['url.path'] === '/cache/k1');
-    const redis = receiver.spans.filter((s) => s.traceId === server?.traceId && s.kind === CLIENT && /^(set|get)$/i.test(s.name));
+    const redis = receiver.spans.filter(
+      (s) => s.traceId === server?.traceId && s.kind === CLIENT && /^(set|get)$/i.test(s.name),
+    );
     expect(redis.map((s) => s.name.toLowerCase()).sort()).toEqual(['get', 'set']);
     for (const s of redis) expect(s.parentSpanId).toBe(server?.spanId);
   });

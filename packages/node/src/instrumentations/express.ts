@@ -2,8 +2,8 @@
 // app's router stack and wrap Route#dispatch once. It records `http.route` (mount path + route template) and
 // reports errors passed to next(err) on the server span.
 import type { EventEmitter } from 'node:events';
-import { SpanStatusCode } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { kRoute, kServerSpan } from './http-semconv.js';
 
 interface Layer {

@@ -1,8 +1,8 @@
 // Fastify 5 through its own 'fastify.initialization' diagnostics channel: an onRoute hook wraps each handler to
 // record the route template, and an onError hook reports errors on the server span. No module patching.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { SpanStatusCode } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { kRoute, kServerSpan } from './http-semconv.js';
 
 type RawReq = { [kRoute]?: string; [kServerSpan]?: Span };

@@ -2,8 +2,8 @@
 // W3C trace context injected into its headers. OTLP exports run with tracing suppressed and are skipped.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import type { Span, Tracer } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { createQueryRedactor } from '../redaction.js';
 import { kClientSpan, normalizeMethod } from './http-semconv.js';

@@ -7,7 +7,18 @@ export const kRoute = Symbol.for('sightline.http.route');
 export const kStart = Symbol.for('sightline.http.start');
 export const kClientSpan = Symbol.for('sightline.http.clientSpan');
 
-const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY']);
+const KNOWN_METHODS = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'PATCH',
+  'QUERY',
+]);
 
 /** Semconv: known methods as-is, anything else `_OTHER`. */
 export function normalizeMethod(method: string | undefined): string {

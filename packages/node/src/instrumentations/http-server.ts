@@ -1,16 +1,16 @@
 // Lean HTTP server instrumentation: one patch of Server#emit('request') makes the span active for the handler;
 // the span ends on Node's 'http.server.response.finish' diagnostics channel (no per-request listeners).
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import type { Attributes, Histogram, Meter, Span, Tracer } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { createQueryRedactor } from '../redaction.js';
 import { patchExpressFromListeners } from './express.js';
-import { DURATION_BUCKETS, createRouteIgnorer, kRoute, kServerSpan, kStart, normalizeMethod } from './http-semconv.js';
+import { createRouteIgnorer, DURATION_BUCKETS, kRoute, kServerSpan, kStart, normalizeMethod } from './http-semconv.js';
 
 export interface HttpServerInstrumentationConfig {
   ignoreRoutes: readonly string[];

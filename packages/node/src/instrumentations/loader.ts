@@ -2,8 +2,8 @@
 // the official ones for the rest — each loaded only when its target package resolves from the app directory.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { metrics, trace } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
+import { metrics, trace } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config.js';
 import { SightlineConfigError, warn } from '../diagnostics.js';
 import { redactSql } from '../redaction.js';
@@ -33,7 +33,12 @@ function sanitizeStatementHook(span: Span): void {
 export const OFFICIAL: OfficialSpec[] = [
   { name: 'undici', targets: [], module: '@opentelemetry/instrumentation-undici', cls: 'UndiciInstrumentation' },
   { name: 'koa', targets: ['koa'], module: '@opentelemetry/instrumentation-koa', cls: 'KoaInstrumentation' },
-  { name: 'nestjs-core', targets: ['@nestjs/core'], module: '@opentelemetry/instrumentation-nestjs-core', cls: 'NestInstrumentation' },
+  {
+    name: 'nestjs-core',
+    targets: ['@nestjs/core'],
+    module: '@opentelemetry/instrumentation-nestjs-core',
+    cls: 'NestInstrumentation',
+  },
   {
     name: 'pg',
     targets: ['pg'],
@@ -48,13 +53,48 @@ export const OFFICIAL: OfficialSpec[] = [
     cls: 'MySQL2Instrumentation',
     config: { maskStatement: true, maskStatementHook: redactSql },
   },
-  { name: 'ioredis', targets: ['ioredis'], module: '@opentelemetry/instrumentation-ioredis', cls: 'IORedisInstrumentation' },
-  { name: 'redis', targets: ['redis', '@redis/client'], module: '@opentelemetry/instrumentation-redis', cls: 'RedisInstrumentation' },
-  { name: 'mongodb', targets: ['mongodb'], module: '@opentelemetry/instrumentation-mongodb', cls: 'MongoDBInstrumentation' },
-  { name: 'amqplib', targets: ['amqplib'], module: '@opentelemetry/instrumentation-amqplib', cls: 'AmqplibInstrumentation' },
-  { name: 'kafkajs', targets: ['kafkajs'], module: '@opentelemetry/instrumentation-kafkajs', cls: 'KafkaJsInstrumentation' },
-  { name: 'graphql', targets: ['graphql'], module: '@opentelemetry/instrumentation-graphql', cls: 'GraphQLInstrumentation' },
-  { name: 'grpc', targets: ['@grpc/grpc-js'], module: '@opentelemetry/instrumentation-grpc', cls: 'GrpcInstrumentation' },
+  {
+    name: 'ioredis',
+    targets: ['ioredis'],
+    module: '@opentelemetry/instrumentation-ioredis',
+    cls: 'IORedisInstrumentation',
+  },
+  {
+    name: 'redis',
+    targets: ['redis', '@redis/client'],
+    module: '@opentelemetry/instrumentation-redis',
+    cls: 'RedisInstrumentation',
+  },
+  {
+    name: 'mongodb',
+    targets: ['mongodb'],
+    module: '@opentelemetry/instrumentation-mongodb',
+    cls: 'MongoDBInstrumentation',
+  },
+  {
+    name: 'amqplib',
+    targets: ['amqplib'],
+    module: '@opentelemetry/instrumentation-amqplib',
+    cls: 'AmqplibInstrumentation',
+  },
+  {
+    name: 'kafkajs',
+    targets: ['kafkajs'],
+    module: '@opentelemetry/instrumentation-kafkajs',
+    cls: 'KafkaJsInstrumentation',
+  },
+  {
+    name: 'graphql',
+    targets: ['graphql'],
+    module: '@opentelemetry/instrumentation-graphql',
+    cls: 'GraphQLInstrumentation',
+  },
+  {
+    name: 'grpc',
+    targets: ['@grpc/grpc-js'],
+    module: '@opentelemetry/instrumentation-grpc',
+    cls: 'GrpcInstrumentation',
+  },
   {
     name: 'winston',
     targets: ['winston'],
@@ -74,7 +114,11 @@ function appRequire(): NodeJS.Require {
 function appDependencies(): Set<string> | undefined {
   try {
     const pkg = appRequire()('./package.json') as Record<string, Record<string, string> | undefined>;
-    return new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})]);
+    return new Set([
+      ...Object.keys(pkg.dependencies ?? {}),
+      ...Object.keys(pkg.devDependencies ?? {}),
+      ...Object.keys(pkg.optionalDependencies ?? {}),
+    ]);
   } catch {
     return undefined;
   }
@@ -128,7 +172,9 @@ export function installInstrumentations(cfg: ResolvedConfig): () => void {
   const meter = metrics.getMeter('@sightline/node/http');
   const undo: Array<() => void> = [];
   if (isEnabled(cfg, 'http')) {
-    undo.push(installHttpServer(tracer, meter, { ignoreRoutes: cfg.ignoreRoutes, redactQueryParams: cfg.redactQueryParams }));
+    undo.push(
+      installHttpServer(tracer, meter, { ignoreRoutes: cfg.ignoreRoutes, redactQueryParams: cfg.redactQueryParams }),
+    );
     undo.push(installHttpClient(tracer, cfg.redactQueryParams));
   }
   setExpressEnabled(isEnabled(cfg, 'express'));
@@ -142,7 +188,10 @@ export function installInstrumentations(cfg: ResolvedConfig): () => void {
       const instance = new Cls(spec.config ?? {});
       undo.push(() => instance.disable());
     } catch (err) {
-      warn('SIGHTLINE_ERR_SDK_INSTRUMENTATION', `instrumentation "${spec.name}" could not be loaded (${(err as Error).message}); the app runs without it.`);
+      warn(
+        'SIGHTLINE_ERR_SDK_INSTRUMENTATION',
+        `instrumentation "${spec.name}" could not be loaded (${(err as Error).message}); the app runs without it.`,
+      );
     }
   }
   return () => {

@@ -14,7 +14,8 @@ export function wrapPinoFactory(original: PinoFactory): PinoFactory {
   if (original[kWrappedPino as unknown as string]) return original;
   const wrapped = function pino(this: unknown, ...args: unknown[]): unknown {
     const [first] = args;
-    if (args.length === 0 || first === undefined) return original.call(this, correlatedPinoOptions({}), ...args.slice(1));
+    if (args.length === 0 || first === undefined)
+      return original.call(this, correlatedPinoOptions({}), ...args.slice(1));
     if (isStream(first) && args.length === 1) return original.call(this, correlatedPinoOptions({}), first);
     if (first !== null && typeof first === 'object' && !isStream(first)) {
       return original.call(this, correlatedPinoOptions(first as object), ...args.slice(1));

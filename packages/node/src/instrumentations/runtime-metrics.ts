@@ -1,7 +1,8 @@
 // Node runtime metrics (event loop delay and utilization, GC, heap, RSS) from perf_hooks and v8, read only when
 // the metric reader collects. Names follow @opentelemetry/instrumentation-runtime-node / semconv.
-import { PerformanceObserver, monitorEventLoopDelay, performance } from 'node:perf_hooks';
+
 import type { EventLoopUtilization } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import type { BatchObservableResult, Meter } from '@opentelemetry/api';
 
@@ -12,15 +13,42 @@ export function startRuntimeMetrics(meter: Meter): () => void {
   delay.enable();
   let lastElu: EventLoopUtilization = performance.eventLoopUtilization();
 
-  const p50 = meter.createObservableGauge('nodejs.eventloop.delay.p50', { unit: 's', description: 'Event loop delay, 50th percentile' });
-  const p90 = meter.createObservableGauge('nodejs.eventloop.delay.p90', { unit: 's', description: 'Event loop delay, 90th percentile' });
-  const p99 = meter.createObservableGauge('nodejs.eventloop.delay.p99', { unit: 's', description: 'Event loop delay, 99th percentile' });
-  const max = meter.createObservableGauge('nodejs.eventloop.delay.max', { unit: 's', description: 'Event loop delay, maximum' });
-  const mean = meter.createObservableGauge('nodejs.eventloop.delay.mean', { unit: 's', description: 'Event loop delay, mean' });
-  const elu = meter.createObservableGauge('nodejs.eventloop.utilization', { unit: '1', description: 'Event loop utilization since last collection' });
-  const heapUsed = meter.createObservableGauge('v8js.memory.heap.used', { unit: 'By', description: 'Heap used by V8 heap space' });
-  const heapLimit = meter.createObservableGauge('v8js.memory.heap.limit', { unit: 'By', description: 'Heap size limit by V8 heap space' });
-  const rss = meter.createObservableUpDownCounter('process.memory.usage', { unit: 'By', description: 'Resident set size' });
+  const p50 = meter.createObservableGauge('nodejs.eventloop.delay.p50', {
+    unit: 's',
+    description: 'Event loop delay, 50th percentile',
+  });
+  const p90 = meter.createObservableGauge('nodejs.eventloop.delay.p90', {
+    unit: 's',
+    description: 'Event loop delay, 90th percentile',
+  });
+  const p99 = meter.createObservableGauge('nodejs.eventloop.delay.p99', {
+    unit: 's',
+    description: 'Event loop delay, 99th percentile',
+  });
+  const max = meter.createObservableGauge('nodejs.eventloop.delay.max', {
+    unit: 's',
+    description: 'Event loop delay, maximum',
+  });
+  const mean = meter.createObservableGauge('nodejs.eventloop.delay.mean', {
+    unit: 's',
+    description: 'Event loop delay, mean',
+  });
+  const elu = meter.createObservableGauge('nodejs.eventloop.utilization', {
+    unit: '1',
+    description: 'Event loop utilization since last collection',
+  });
+  const heapUsed = meter.createObservableGauge('v8js.memory.heap.used', {
+    unit: 'By',
+    description: 'Heap used by V8 heap space',
+  });
+  const heapLimit = meter.createObservableGauge('v8js.memory.heap.limit', {
+    unit: 'By',
+    description: 'Heap size limit by V8 heap space',
+  });
+  const rss = meter.createObservableUpDownCounter('process.memory.usage', {
+    unit: 'By',
+    description: 'Resident set size',
+  });
   const gcDuration = meter.createHistogram('v8js.gc.duration', {
     unit: 's',
     description: 'Garbage collection duration',
@@ -30,21 +58,21 @@ export function startRuntimeMetrics(meter: Meter): () => void {
   const ns = 1e-9;
   const observables = [p50, p90, p99, max, mean, elu, heapUsed, heapLimit, rss];
   const callback = (result: BatchObservableResult): void => {
-      result.observe(p50, delay.percentile(50) * ns);
-      result.observe(p90, delay.percentile(90) * ns);
-      result.observe(p99, delay.percentile(99) * ns);
-      result.observe(max, delay.max * ns);
-      result.observe(mean, Number.isFinite(delay.mean) ? delay.mean * ns : 0);
-      delay.reset();
-      const now = performance.eventLoopUtilization();
-      result.observe(elu, performance.eventLoopUtilization(now, lastElu).utilization);
-      lastElu = now;
-      for (const space of v8.getHeapSpaceStatistics()) {
-        const attrs = { 'v8js.heap.space.name': space.space_name };
-        result.observe(heapUsed, space.space_used_size, attrs);
-        result.observe(heapLimit, space.space_size, attrs);
-      }
-      result.observe(rss, process.memoryUsage.rss());
+    result.observe(p50, delay.percentile(50) * ns);
+    result.observe(p90, delay.percentile(90) * ns);
+    result.observe(p99, delay.percentile(99) * ns);
+    result.observe(max, delay.max * ns);
+    result.observe(mean, Number.isFinite(delay.mean) ? delay.mean * ns : 0);
+    delay.reset();
+    const now = performance.eventLoopUtilization();
+    result.observe(elu, performance.eventLoopUtilization(now, lastElu).utilization);
+    lastElu = now;
+    for (const space of v8.getHeapSpaceStatistics()) {
+      const attrs = { 'v8js.heap.space.name': space.space_name };
+      result.observe(heapUsed, space.space_used_size, attrs);
+      result.observe(heapLimit, space.space_size, attrs);
+    }
+    result.observe(rss, process.memoryUsage.rss());
   };
   meter.addBatchObservableCallback(callback, observables);
 

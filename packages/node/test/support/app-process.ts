@@ -1,6 +1,7 @@
 // Starts a fixture app in a child process (with the register hook) and collects its stdout JSON lines and stderr.
-import { spawn } from 'node:child_process';
+
 import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -50,7 +51,10 @@ export async function startApp(fixture: string, opts: StartOptions = {}): Promis
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${fixture} did not start in time; stderr: ${err}`)), opts.timeoutMs ?? 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${fixture} did not start in time; stderr: ${err}`)),
+      opts.timeoutMs ?? 15_000,
+    );
     child.stdout?.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       let nl = buffered.indexOf('\n');

@@ -1,8 +1,8 @@
 // A real OTLP receiver for the tests: HTTP (OTLP/JSON and protobuf, gzip or not) and gRPC, on ports of our choosing
 // (0 = any free port). It decodes what apps export into plain objects the tests can assert on.
 import { once } from 'node:events';
-import { createServer } from 'node:http';
 import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -145,7 +145,8 @@ export class OtlpReceiver {
               resource,
               points: raw.map((p) => ({
                 attributes: attrs(p.attributes),
-                value: p.asDouble !== undefined ? Number(p.asDouble) : p.asInt !== undefined ? Number(p.asInt) : undefined,
+                value:
+                  p.asDouble !== undefined ? Number(p.asDouble) : p.asInt !== undefined ? Number(p.asInt) : undefined,
                 count: p.count !== undefined ? Number(p.count) : undefined,
                 sum: p.sum !== undefined ? Number(p.sum) : undefined,
                 bucketCounts: p.bucketCounts?.map(Number),
@@ -215,7 +216,12 @@ export class OtlpReceiver {
       server.addService(definition, {
         Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
           try {
-            this.requests.push({ transport: 'grpc', signal, contentType: 'application/grpc', headers: call.metadata.getMap() });
+            this.requests.push({
+              transport: 'grpc',
+              signal,
+              contentType: 'application/grpc',
+              headers: call.metadata.getMap(),
+            });
             this.ingest(signal, this.decodeProtobuf(signal, call.request));
             callback(null, Buffer.alloc(0));
           } catch (err) {
@@ -225,7 +231,9 @@ export class OtlpReceiver {
       });
     }
     this.grpcPort = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+      server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+        err ? reject(err) : resolve(p),
+      ),
     );
     this.grpcServer = server;
     return this.grpcPort;
