@@ -168,6 +168,23 @@ describe.skipIf(!SIGHTLINE_REGISTER_BUILT)('sightline check on telemetry of real
     expect(correlation.offenders.map((o) => o.key)).toEqual(['billing: no trace_id/span_id']);
   });
 
+  it('counts a log line without request fields as in-request when its service was serving a request then', async () => {
+    const res = await fetch(`${server.apiUrl}/api/spans?service=inventory&from=now-1h`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    const { spans } = (await res.json()) as { spans: Array<{ kind: string; startMs: number; durationMs: number }> };
+    const served = spans.find((sp) => sp.kind === 'server') as { startMs: number; durationMs: number };
+    const lines = [
+      { service: 'inventory', time: served.startMs + served.durationMs / 2, msg: 'cache miss' },
+      { service: 'inventory', time: served.startMs - 600_000, msg: 'warming cache at startup' },
+    ];
+    const run = await check(['--logs', '-'], lines.map((l) => JSON.stringify(l)).join('\n'));
+    const correlation = run.gate('correlation');
+    expect(correlation.summary).toContain('0 of 1 in-request log records');
+    expect(correlation.offenders.map((o) => o.key)).toEqual(['inventory: no trace_id/span_id']);
+    expect(correlation.offenders[0]?.detail).toContain('cache miss');
+  });
+
   it('prints a human report with the worst offenders', async () => {
     const run = await runCli(['check', '--api', server.apiUrl, '--token', TOKEN]);
     expect(run.code).toBe(1);

@@ -126,7 +126,11 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
     gates.push(
       autoShareGate(inWindow, thresholds),
       semconvAttributesGate(inWindow, thresholds),
-      errorExceptionGate(serviceSpans ?? [], thresholds),
+      errorExceptionGate(
+        spans,
+        thresholds,
+        (s) => s.startMs >= fromMs && s.startMs <= toMs && (!options.service || s.service === options.service),
+      ),
     );
   }
   return {

@@ -86,8 +86,15 @@ export function semconvAttributesGate(spans: CheckSpan[], thresholds: CheckThres
   });
 }
 
-/** Error spans where no exception event was recorded, neither on the span nor on any span below it. */
-export function errorExceptionGate(spans: CheckSpan[], thresholds: CheckThresholds): GateResult {
+/**
+ * Error spans where no exception event was recorded, neither on the span nor on any span below it. All spans are
+ * searched for exceptions; only those `counts` accepts (the window, the service) are judged.
+ */
+export function errorExceptionGate(
+  spans: CheckSpan[],
+  thresholds: CheckThresholds,
+  counts: (span: CheckSpan) => boolean = () => true,
+): GateResult {
   const withException = new Set<string>();
   const parentOf = new Map<string, string>();
   for (const s of spans) {
@@ -106,7 +113,7 @@ export function errorExceptionGate(spans: CheckSpan[], thresholds: CheckThreshol
   let errors = 0;
   let bare = 0;
   for (const s of spans) {
-    if (s.statusCode !== 'error') continue;
+    if (s.statusCode !== 'error' || !counts(s)) continue;
     errors++;
     if (withException.has(`${s.traceId}/${s.spanId}`)) continue;
     bare++;
