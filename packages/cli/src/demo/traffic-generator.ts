@@ -87,7 +87,11 @@ export function startTraffic(baseUrl: string, ratePerSecond: number): TrafficGen
     stats,
     async stop() {
       clearInterval(timer);
-      await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+      // unref: a pending grace timer must not keep the process alive once everything else has stopped.
+      await Promise.race([
+        Promise.allSettled([...inFlight]),
+        new Promise((resolve) => setTimeout(resolve, 3_000).unref()),
+      ]);
       return stats;
     },
   };
