@@ -2,7 +2,8 @@
  * DuckDB schema. One wide table per signal, rows appended in arrival (≈ time) order so DuckDB's per-row-group
  * min/max indexes prune time ranges; service is a dictionary-compressed column; attributes are JSON text queried with
  * json_extract_string. Resource and scope are stored inline per row (they compress to almost nothing).
- * `seq` is a monotonically increasing row id used for stable cursors and the live tail.
+ * `seq` is a monotonically increasing row id used for stable cursors and the live tail. trace_id has an ART index in
+ * spans and logs (point lookups stay fast at millions of rows).
  */
 export const SCHEMA_VERSION = 1;
 
@@ -25,6 +26,9 @@ CREATE TABLE IF NOT EXISTS metric_points (
   start_ns BIGINT, time_ns BIGINT, value DOUBLE, count DOUBLE, sum DOUBLE, min DOUBLE, max DOUBLE,
   bounds VARCHAR, buckets VARCHAR, quantiles VARCHAR, exemplars VARCHAR, flags UINTEGER
 );
+-- ART indexes make trace-by-id and logs-by-trace_id lookups independent of table size.
+CREATE INDEX IF NOT EXISTS spans_trace_id ON spans (trace_id);
+CREATE INDEX IF NOT EXISTS logs_trace_id ON logs (trace_id);
 INSERT INTO sightline_meta VALUES ('schema_version', '${SCHEMA_VERSION}') ON CONFLICT DO NOTHING;
 `;
 

@@ -10,14 +10,14 @@ import {
 } from './otlp-fixtures.js';
 
 /**
- * A small dataset with exactly known RED numbers, logs and metrics, 30 minutes ago (aligned to a minute):
+ * A small dataset with exactly known RED numbers, logs and metrics, 30-40 minutes ago (aligned to 10 minutes):
  * - api: 10 server spans "GET /orders/:id" of 10,20,…,100 ms (the 100 ms one is an error), each with a client child;
  * - inventory: 10 server spans "GET /stock" of 5,10,…,50 ms, children of api's client spans (same traces);
  * - worker: 4 internal root spans "process job" of 5 ms;
  * - logs: one per api request (the error one at severity 17), 4 JSON-body logs from worker;
  * - metrics: a cumulative counter rising 60/min, a gauge per queue, explicit and exponential histograms, a summary.
  */
-export const T0 = Math.floor((Date.now() - 30 * 60_000) / 60_000) * 60_000;
+export const T0 = Math.floor((Date.now() - 30 * 60_000) / 600_000) * 600_000; // aligned for 60 s and 120 s steps
 
 export async function loadKnownDataset(otlpHttpUrl: string): Promise<void> {
   const api: SpanSpec[] = [];
