@@ -194,6 +194,20 @@ function scenario(transport: 'rabbitmq' | 'nats', protocol: 'grpc' | 'http/proto
       expect(new Set(inContext.map((l) => l.traceId))).toEqual(traceIds);
     });
 
+    it('counts jobs by outcome in jobs.processed ({job}) and times them in jobs.duration (s)', async () => {
+      const metrics = await backend.metrics(WORKER);
+      const byName = new Map(metrics.map((m) => [m.name, m]));
+      expect(byName.get('jobs.processed')).toMatchObject({ type: 'sum', unit: '{job}', monotonic: true });
+      expect(byName.get('jobs.duration')).toMatchObject({ type: 'histogram', unit: 's' });
+      const { series } = await backend.get<{
+        series: { labels: Record<string, string>; points: [number, number][] }[];
+      }>('/api/metrics/series', { name: 'jobs.processed', agg: 'last', groupBy: 'job.outcome' });
+      const last = Object.fromEntries(
+        series.map((s) => [s.labels['job.outcome'], Math.max(...s.points.map(([, value]) => value))]),
+      );
+      expect(last).toEqual({ done: 2, dead: 1 });
+    });
+
     it('stops both processes cleanly on SIGTERM', () => {
       expect(exitCodes).toEqual([0, 0]);
     });
