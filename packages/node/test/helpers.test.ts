@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createServer, get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SightlineHandle } from '../src/index.js';
 import {
@@ -126,5 +128,35 @@ describe('helpers in a process that called init()', () => {
     expect(byName('cache.size')?.unit).toBe('By');
     expect(byName('job.duration')?.points[0]?.count).toBe(1);
     expect(byName('nodejs.eventloop.delay.p99')).toBeDefined();
+  });
+
+  it('an outgoing http request gets a CLIENT span whose context reaches the called server, secrets redacted', async () => {
+    const seen: Array<string | undefined> = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.traceparent as string | undefined);
+      res.end('pong');
+    }).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    await withSpan(
+      'caller',
+      () =>
+        new Promise<void>((resolve, reject) => {
+          get(`http://127.0.0.1:${port}/ping?token=abc123&x=1`, (res) => {
+            res.resume();
+            res.on('end', () => resolve());
+          }).on('error', reject);
+        }),
+    );
+    server.close();
+    await sdk.forceFlush();
+    const caller = receiver.spans.find((s) => s.name === 'caller');
+    const client = receiver.spans.find((s) => s.kind === 3 && s.parentSpanId === caller?.spanId);
+    expect(client?.name).toBe('GET');
+    expect(client?.attributes['url.full']).toBe(`http://127.0.0.1:${port}/ping?token=REDACTED&x=1`);
+    expect(client?.attributes['http.response.status_code']).toBe(200);
+    expect(seen[0]).toBe(`00-${client?.traceId}-${client?.spanId}-01`);
+    const served = receiver.spans.find((s) => s.kind === 2 && s.attributes['url.path'] === '/ping');
+    expect(served?.parentSpanId).toBe(client?.spanId);
   });
 });

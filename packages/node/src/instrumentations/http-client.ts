@@ -1,19 +1,21 @@
-// Lean HTTP client instrumentation on Node's diagnostics channels: a CLIENT span per outgoing http(s) request,
-// W3C trace context injected into its headers. OTLP exports run with tracing suppressed and are skipped.
+// Lean HTTP client instrumentation: the CLIENT span starts when the request renders its headers (one patch of
+// ClientRequest#_implicitHeader, where W3C trace context can still be added) and ends on Node's
+// 'http.client.response.finish' / 'http.client.request.error' diagnostics channels. OTLP exports run with tracing
+// suppressed and are skipped. ('http.client.request.start' is published after the headers are sent on Node 20.)
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
+import http from 'node:http';
 import type { Span, Tracer } from '@opentelemetry/api';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { createQueryRedactor } from '../redaction.js';
 import { kClientSpan, normalizeMethod } from './http-semconv.js';
 
-type Req = ClientRequest & { [kClientSpan]?: Span; agent?: { protocol?: string } };
+type Req = ClientRequest & { [kClientSpan]?: Span; agent?: { protocol?: string }; _header?: unknown };
 
 export function installHttpClient(tracer: Tracer, redactQueryParams: readonly string[]): () => void {
   const redactQuery = createQueryRedactor(redactQueryParams);
-  const onStart = (message: unknown): void => {
-    const request = (message as { request: Req }).request;
+  const onStart = (request: Req): void => {
     const active = context.active();
     if (isTracingSuppressed(active)) return;
     const method = normalizeMethod(request.method);
@@ -36,13 +38,11 @@ export function installHttpClient(tracer: Tracer, redactQueryParams: readonly st
       active,
     );
     request[kClientSpan] = span;
-    if (!request.headersSent) {
-      propagation.inject(trace.setSpan(active, span), request, {
-        set(req, key, value) {
-          (req as ClientRequest).setHeader(key, value);
-        },
-      });
-    }
+    propagation.inject(trace.setSpan(active, span), request, {
+      set(req, key, value) {
+        (req as ClientRequest).setHeader(key, value);
+      },
+    });
   };
   const onResponse = (message: unknown): void => {
     const { request, response } = message as { request: Req; response: IncomingMessage };
@@ -67,11 +67,22 @@ export function installHttpClient(tracer: Tracer, redactQueryParams: readonly st
     span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
     span.end();
   };
-  subscribe('http.client.request.start', onStart);
+  const proto = http.ClientRequest.prototype as unknown as { _implicitHeader: (this: Req) => void };
+  const originalImplicitHeader = proto._implicitHeader;
+  proto._implicitHeader = function _implicitHeader(this: Req) {
+    if (!this._header && this[kClientSpan] === undefined) {
+      try {
+        onStart(this);
+      } catch {
+        // telemetry must not break the request
+      }
+    }
+    return originalImplicitHeader.call(this);
+  };
   subscribe('http.client.response.finish', onResponse);
   subscribe('http.client.request.error', onError);
   return () => {
-    unsubscribe('http.client.request.start', onStart);
+    proto._implicitHeader = originalImplicitHeader;
     unsubscribe('http.client.response.finish', onResponse);
     unsubscribe('http.client.request.error', onError);
   };

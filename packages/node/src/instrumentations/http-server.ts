@@ -7,7 +7,8 @@ import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { Attributes, Histogram, Meter, Span, Tracer } from '@opentelemetry/api';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { isTracingSuppressed } from '@opentelemetry/core';
+import type { RPCMetadata } from '@opentelemetry/core';
+import { isTracingSuppressed, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { createQueryRedactor } from '../redaction.js';
 import { patchExpressFromListeners } from './express.js';
 import { createRouteIgnorer, DURATION_BUCKETS, kRoute, kServerSpan, kStart, normalizeMethod } from './http-semconv.js';
@@ -17,7 +18,10 @@ export interface HttpServerInstrumentationConfig {
   redactQueryParams: readonly string[];
 }
 
-type Req = IncomingMessage & { [kServerSpan]?: Span; [kRoute]?: string; [kStart]?: number };
+type Req = IncomingMessage & { [kServerSpan]?: Span; [kRoute]?: string; [kStart]?: number; [kRpc]?: RPCMetadata };
+
+/** RPC metadata in the request context lets official framework instrumentations (Koa, …) report the route. */
+const kRpc = Symbol('sightline.http.rpc');
 type Emit = (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;
 
 function splitHost(host: string | undefined, defaultPort: number): [string | undefined, number] {
@@ -71,7 +75,9 @@ export function installHttpServer(tracer: Tracer, meter: Meter, cfg: HttpServerI
       const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
       req[kServerSpan] = span;
       req[kStart] = performance.now();
-      return context.with(trace.setSpan(parent, span), original, this, event, ...args);
+      const rpc: RPCMetadata = { type: RPCType.HTTP, span };
+      req[kRpc] = rpc;
+      return context.with(setRPCMetadata(trace.setSpan(parent, span), rpc), original, this, event, ...args);
     };
 
   const onFinish = (message: unknown): void => {
@@ -80,7 +86,7 @@ export function installHttpServer(tracer: Tracer, meter: Meter, cfg: HttpServerI
     if (span === undefined) return;
     request[kServerSpan] = undefined;
     const status = response.statusCode;
-    const route = request[kRoute];
+    const route = request[kRoute] ?? request[kRpc]?.route;
     const method = normalizeMethod(request.method);
     span.setAttribute('http.response.status_code', status);
     const metricAttrs: Attributes = {
