@@ -24,14 +24,14 @@ interface PlannedRequest {
 
 const SKUS = ['lamp-01', 'mug-02', 'pen-03', 'note-04', 'bag-05'];
 const MAX_IN_FLIGHT = 64;
-const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
+const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length)] as T;
 
 /** Weighted request mix; a few orders ask for an unknown product so 404s show up too. */
 export function planRequest(random: () => number = Math.random): PlannedRequest {
   const roll = random();
   if (roll < 0.3) return { method: 'GET', path: '/products' };
   if (roll < 0.6) {
-    const sku = random() < 0.03 ? 'ghost-99' : pick(SKUS);
+    const sku = random() < 0.03 ? 'ghost-99' : pick(SKUS, random);
     return { method: 'POST', path: '/orders', body: { sku, quantity: 1 + Math.floor(random() * 4) } };
   }
   if (roll < 0.8) return { method: 'GET', path: '/recommendations' };
