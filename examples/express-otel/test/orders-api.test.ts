@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unreachable } from './support/reachability.js';
 import { ServiceProcess } from './support/service-process.js';
 import { buildForTest, eventually, type LogRow, SightlineBackend, type SpanRow } from './support/sightline-backend.js';
-import { sightlineCheck } from './support/sightline-check.js';
+import { sightlineCheck, sightlineCli } from './support/sightline-check.js';
 import {
   HEX16,
   HEX32,
@@ -224,6 +224,23 @@ describe.skipIf(skipReason)('express-otel: orders API on Express 5 + PostgreSQL 
   it('shuts down gracefully on SIGTERM: exit code 0 after closing the pool and the cache', () => {
     expect(exitCode).toBe(0);
     expect(app.records().some((r) => r.msg === 'shut down cleanly')).toBe(true);
+  });
+
+  it('gets no `sightline validate metrics` finding on its business metrics', async () => {
+    // Scoped to this example's own instruments: the instrumentations' metrics are @sightline/node's to keep clean.
+    const run = await sightlineCli([
+      'validate',
+      'metrics',
+      '--from-store',
+      '--api',
+      backend.apiUrl,
+      '--format',
+      'json',
+    ]);
+    expect(run.report, run.stdout + run.stderr).toBeDefined();
+    expect(run.report!.metricsChecked).toBeGreaterThanOrEqual(3);
+    const findings = run.report!.findings as { metric: string }[];
+    expect(findings.filter((f) => f.metric.startsWith('orders.'))).toEqual([]);
   });
 
   it('passes `sightline check`: every request log correlated, no broken traces', async () => {
