@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMetrics, METRIC_RULES, type ValidationReport, validateMetricFamilies } from '../src/validate/index.js';
-import { runCli } from './fixtures/run-cli.js';
+import { SIGHTLINE_REGISTER_BUILT } from './fixtures/instrumentation.js';
+import { startProcess } from './fixtures/processes.js';
+import { REPO_ROOT, runCli } from './fixtures/run-cli.js';
 
 const fixture = (name: string) => new URL(`./fixtures/validate/${name}`, import.meta.url).pathname;
 const ALL_RULE_IDS = Object.values(METRIC_RULES)
@@ -137,7 +140,7 @@ describe('sightline validate metrics command', () => {
   let server: Server;
   let base: string;
   beforeAll(async () => {
-    server = createServer((req, res) => {
+    server = createHttpServer((req, res) => {
       const name = req.url === '/clean' ? 'clean.prom' : 'violations.prom';
       res.setHeader('content-type', 'text/plain; version=0.0.4');
       res.end(readFileSync(fixture(name)));
@@ -202,5 +205,51 @@ describe('sightline validate metrics command', () => {
     const broken = await runCli(['validate', 'metrics', '--file', fixture('clean-otlp.json')]);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/SIGHTLINE_ERR_METRICS_PARSE: .*clean-otlp\.json:1:/);
+  });
+});
+
+describe.skipIf(!hasPromtool || !SIGHTLINE_REGISTER_BUILT)('validating what @sightline/node itself exposes', () => {
+  it('agrees with promtool on a live /metrics scrape of an instrumented service', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as AddressInfo).port;
+        probe.close(() => resolve(p));
+      });
+    });
+    const app = await startProcess(['--import', '@sightline/node/register', fixture('../check/inventory.mjs')], {
+      cwd: REPO_ROOT,
+      env: {
+        OTEL_SERVICE_NAME: 'inventory',
+        OTEL_METRICS_EXPORTER: 'prometheus',
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_LOGS_EXPORTER: 'none',
+      },
+    });
+    try {
+      for (let i = 0; i < 3; i++) await (await fetch(`http://127.0.0.1:${app.port}/stock/${i}`)).text();
+      const url = `http://127.0.0.1:${port}/metrics`;
+      const scrape = await (await fetch(url)).text();
+      const run = await runCli(['validate', 'metrics', '--url', url, '--format', 'json']);
+      expect([0, 1]).toContain(run.code);
+      const report = JSON.parse(run.stdout) as ValidationReport;
+      expect(report.metricsChecked).toBe(scrape.match(/^# TYPE /gm)?.length);
+      expect(report.metricsChecked).toBeGreaterThan(5);
+      // The HTTP server histogram is a current convention metric, whatever its suffixes.
+      const http = report.findings.filter((f) => f.metric.startsWith('http_server_request_duration'));
+      expect(http.filter((f) => f.ruleId === 'SLM001' || f.ruleId === 'SLM002')).toEqual([]);
+      const problems = spawnSync('promtool', ['check', 'metrics'], { input: scrape, encoding: 'utf8' });
+      for (const line of `${problems.stdout}${problems.stderr}`.split('\n').filter((l) => l.trim() !== '')) {
+        const metric = line.slice(0, line.indexOf(' '));
+        const rules = ruleForPromtool(line.slice(line.indexOf(' ') + 1));
+        expect(
+          report.findings.some((f) => f.metric === metric && rules.includes(f.ruleId)),
+          line,
+        ).toBe(true);
+      }
+    } finally {
+      await app.stop();
+    }
   });
 });

@@ -206,8 +206,13 @@ export function prometheusNamingFindings(metric: PrometheusFamily): Finding[] {
       ),
     );
   }
-  if (metric.unit) {
-    const expectedWord = UNIT_TO_PROM_SUFFIX[metric.unit] ?? metric.unit;
+  // UCUM annotations ({request}) are not units and never appear in names; `1` is `_ratio` for gauges only.
+  const declaredUnit =
+    metric.unit && !/^\{.*\}$/.test(metric.unit) && !(metric.unit === '1' && metric.kind !== 'gauge')
+      ? metric.unit
+      : undefined;
+  if (declaredUnit) {
+    const expectedWord = UNIT_TO_PROM_SUFFIX[declaredUnit] ?? declaredUnit;
     if (unitWord !== expectedWord && last !== expectedWord) {
       out.push(
         finding(
@@ -220,9 +225,11 @@ export function prometheusNamingFindings(metric: PrometheusFamily): Finding[] {
     }
   }
   out.push(...semconvFindings(metric, semconvStatusOfPrometheus(base), base));
-  if (!metric.description)
+  // The OpenTelemetry Prometheus exporter writes this placeholder when the instrument has no description.
+  if (!metric.description || metric.description === 'description missing') {
     out.push(
       finding('description', metric, `${name} has no HELP text`, 'add # HELP (a description on the instrument)'),
     );
+  }
   return out;
 }

@@ -58,7 +58,11 @@ export function validateMetricFamilies(input: MetricInput, options: ValidateOpti
   };
 }
 
+// Info metrics (target_info, *_info) carry resource attributes by design: one series per process.
+const INFO_METRIC = /(^|_)info$/;
+
 function findingsFor(metric: MetricFamily, options: ValidateOptions): Finding[] {
+  if (INFO_METRIC.test(metric.name) && metric.form === 'prometheus') return [];
   const naming =
     metric.form === 'prometheus' ? prometheusNamingFindings(metric as PrometheusFamily) : otelNamingFindings(metric);
   return [...naming, ...attributeFindings(metric, options), ...bucketFindings(metric)];
