@@ -158,3 +158,21 @@ describe.skipIf(skipReason !== undefined)('sightline demo when a service dies', 
     }
   }, 90_000);
 });
+
+describe.skipIf(skipReason !== undefined)('sightline demo killed with SIGKILL', () => {
+  it('leaves no service process behind (each service leaves when its parent is gone)', async () => {
+    const ports = ['--port', '0', '--otlp-grpc-port', '0', '--otlp-http-port', '0'];
+    const demo = new DemoProcess([...ports, '--rate', '5', '--database', 'memory', '--queue', 'memory']);
+    try {
+      await demo.waitFor(/Press Ctrl-C to stop/, 45_000);
+      const { pids } = demo.banner();
+      expect(Object.keys(pids).sort()).toEqual(['api', 'inventory', 'worker']);
+      expect(await demo.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+      await eventually('every service process to exit', 15_000, async () =>
+        Object.values(pids).every((pid) => !isRunning(pid)) ? true : undefined,
+      );
+    } finally {
+      await demo.stop('SIGKILL');
+    }
+  }, 90_000);
+});
