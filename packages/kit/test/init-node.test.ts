@@ -84,7 +84,11 @@ afterAll(async () => {
 
 describe.skipIf(!SIGHTLINE_REGISTER_BUILT)('sightline init on real projects, then spans at sightline up', () => {
   for (const app of APPS) {
-    it(`${app.dir}: the instrumented "${app.script}" script sends a server span for each request`, async () => {
+    it(`${app.dir}: the instrumented "${app.script}" script sends a server span for each request`, async (ctx) => {
+      if (installError && /E(NOTFOUND|AI_AGAIN|TIMEDOUT|CONNREFUSED|CONNRESET)|network/i.test(installError)) {
+        console.warn(`skipped: ${app.dir} end-to-end (the npm registry is unreachable: ${installError.slice(0, 200)})`);
+        ctx.skip();
+      }
       expect(installError).toBeUndefined();
       const s = server as Server;
       const dir = join(root, 'apps', app.dir);
