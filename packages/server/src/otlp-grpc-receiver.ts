@@ -3,7 +3,6 @@ import { bearerChecker } from './auth.js';
 import { SightlineError } from './errors.js';
 import { OverloadedError } from './ingest-queue.js';
 import { type Ingestor, responseProtobuf } from './otlp-ingest.js';
-import { decodeOtlpProtobuf } from './otlp-json.js';
 import { RetryInfo, RpcStatus, type Signal } from './otlp-proto.js';
 
 const SERVICES: [Signal, string][] = [
@@ -80,7 +79,7 @@ export function createOtlpGrpcServer(
         return;
       }
       Promise.resolve()
-        .then(() => ingestor.ingest(signal, decodeOtlpProtobuf(signal, call.request), call.request))
+        .then(() => ingestor.ingestBody(signal, call.request, false))
         .then(
           (result) => callback(null, Buffer.from(responseProtobuf(signal, result))),
           (e) => callback(toServiceError(e)),

@@ -4,7 +4,6 @@ import { SightlineError } from './errors.js';
 import { readBody } from './http-body.js';
 import { OverloadedError } from './ingest-queue.js';
 import { type Ingestor, responseJson, responseProtobuf } from './otlp-ingest.js';
-import { decodeOtlpJson, decodeOtlpProtobuf } from './otlp-json.js';
 import { RpcStatus, type Signal } from './otlp-proto.js';
 
 const PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' };
@@ -67,8 +66,7 @@ export function createOtlpHttpServer(ingestor: Ingestor, options: { maxBodyBytes
         );
       }
       const body = await readBody(req, options.maxBodyBytes);
-      const message = json ? decodeOtlpJson(signal, body.toString('utf8')) : decodeOtlpProtobuf(signal, body);
-      const result = await ingestor.ingest(signal, message, json ? undefined : body);
+      const result = await ingestor.ingestBody(signal, body, json);
       if (json) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(responseJson(signal, result));

@@ -1,45 +1,43 @@
+import type { DecodePool } from './decode-pool.js';
 import type { Forwarder } from './forwarder.js';
 import type { IngestQueue } from './ingest-queue.js';
-import { logRows } from './log-rows.js';
-import { metricRows } from './metric-rows.js';
-import {
-  type LogsRequest,
-  type MetricsRequest,
-  REJECTED_FIELD,
-  REQUEST_TYPES,
-  RESPONSE_TYPES,
-  type Signal,
-  type TracesRequest,
-} from './otlp-proto.js';
-import type { RowBatch } from './rows.js';
-import { spanRows } from './span-rows.js';
+import { decodeOtlpJson } from './otlp-json.js';
+import { REJECTED_FIELD, REQUEST_TYPES, RESPONSE_TYPES, type Signal } from './otlp-proto.js';
+import { decodeToRows } from './request-rows.js';
 
 export interface IngestResult {
   rejected: number;
   errorMessage: string;
 }
 
-/** What both receivers call: validate + flatten a decoded request, wait for its commit, tee it upstream. */
+/** What both receivers call: decode + validate + flatten a request body, wait for its commit, tee it upstream. */
 export interface Ingestor {
-  ingest(signal: Signal, message: unknown, rawProtobuf?: Uint8Array): Promise<IngestResult>;
+  ingestBody(signal: Signal, body: Buffer, json: boolean): Promise<IngestResult>;
 }
 
-export function toRows(signal: Signal, message: unknown, retentionMs: number, nowMs = Date.now()): RowBatch {
-  const minNs = BigInt(Math.floor(nowMs - retentionMs)) * 1_000_000n;
-  if (signal === 'traces') return spanRows(message as TracesRequest, minNs);
-  if (signal === 'logs') return logRows(message as LogsRequest, minNs, BigInt(nowMs) * 1_000_000n);
-  return metricRows(message as MetricsRequest, minNs);
-}
+const POOL_MIN_BYTES = 32 * 1024;
 
-export function createIngestor(queue: IngestQueue, retentionMs: number, forwarder?: Forwarder): Ingestor {
+export { toRows } from './request-rows.js';
+
+export function createIngestor(
+  queue: IngestQueue,
+  retentionMs: number,
+  forwarder?: Forwarder,
+  pool?: DecodePool,
+): Ingestor {
   return {
-    async ingest(signal, message, rawProtobuf) {
-      const batch = toRows(signal, message, retentionMs);
+    async ingestBody(signal, body, json) {
+      // Large bodies are decoded on worker threads (the main thread keeps appending and answering); small ones inline.
+      const batch =
+        pool && !forwarder && body.length >= POOL_MIN_BYTES
+          ? await pool.decode(signal, body, json, retentionMs)
+          : decodeToRows(signal, body, json, retentionMs);
       await queue.submit(batch);
       if (forwarder) {
+        const type = REQUEST_TYPES[signal];
         forwarder.enqueue(
           signal,
-          rawProtobuf ?? REQUEST_TYPES[signal].encode(REQUEST_TYPES[signal].fromObject(message as object)).finish(),
+          json ? type.encode(type.fromObject(decodeOtlpJson(signal, body.toString('utf8')) as object)).finish() : body,
         );
       }
       return { rejected: batch.rejected, errorMessage: batch.rejectedReason };

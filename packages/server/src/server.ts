@@ -1,7 +1,9 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import type * as grpc from '@grpc/grpc-js';
 import { createApiServer } from './api-server.js';
+import { DecodePool } from './decode-pool.js';
 import { SightlineError } from './errors.js';
 import { Forwarder } from './forwarder.js';
 import { IngestQueue } from './ingest-queue.js';
@@ -79,7 +81,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const store = await openStore(o.dataDir);
   const queue = new IngestQueue(store, o.maxQueuedRows);
   const forwarder = o.forward ? new Forwarder(o.forward, { onWarning: o.onWarning }) : undefined;
-  const ingestor = createIngestor(queue, o.retentionMs, forwarder);
+  const pool = DecodePool.create(Math.min(2, availableParallelism()));
+  const ingestor = createIngestor(queue, o.retentionMs, forwarder, pool);
   const otlpHttp = createOtlpHttpServer(ingestor, { maxBodyBytes: o.maxBodyBytes, token: o.token });
   const api = createApiServer({ store, queue, token: o.token, uiDir: o.uiDir });
   let grpcServer: grpc.Server | undefined;
@@ -123,6 +126,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           const grpcDone = new Promise<void>((resolve) => g.tryShutdown(() => resolve()));
           await Promise.all([closeHttp(otlpHttp, 10_000), closeHttp(api, 100), grpcDone]);
           await queue.close();
+          await pool?.close();
           await forwarder?.close();
           await store.close();
         })();
@@ -132,6 +136,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   } catch (e) {
     clearInterval(retentionTimer);
     grpcServer?.forceShutdown();
+    await pool?.close();
     await Promise.all([closeHttp(otlpHttp, 0), closeHttp(api, 0)]);
     await store.close();
     throw e;

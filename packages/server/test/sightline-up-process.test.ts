@@ -88,6 +88,23 @@ describe.skipIf(buildProblem !== undefined)('sightline up as a process', () => {
     await provider.shutdown();
     const trace = await getJson(`${proc.urls.api}/api/traces/${span.spanContext().traceId}`);
     expect(trace.status).toBe(200);
+    // a large body (decoded on a worker thread by the built server) keeps its validation errors
+    const many = Array.from({ length: 300 }, (_, i) => ({
+      traceId: traceId(i + 1),
+      spanId: spanId(i + 1),
+      name: 'x'.repeat(100),
+      kind: 2,
+      startMs: Date.now(),
+      durationMs: 1,
+    }));
+    many[299]!.spanId = '0'.repeat(16);
+    const bad = await postJson(proc.urls.http, '/v1/traces', tracesRequest('proc', many));
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).error.message).toBe(
+      'resourceSpans[0].scopeSpans[0].spans[299].spanId is all zeros, which OTLP defines as invalid',
+    );
+    many[299]!.spanId = spanId(300);
+    expect((await postJson(proc.urls.http, '/v1/traces', tracesRequest('proc', many))).status).toBe(200);
     const page = await fetch(`${proc.urls.api}/`);
     expect(page.headers.get('content-type')).toContain('text/html');
     proc.child.kill('SIGTERM');
