@@ -192,6 +192,24 @@ describe.skipIf(!SIGHTLINE_REGISTER_BUILT)('sightline check on telemetry of real
     expect(run.stdout).toMatch(/\d+ × gateway → billing — traceparent not propagated/);
   });
 
+  it('fails (exit 1) when the window holds no telemetry at all, instead of passing every gate', async () => {
+    const run = await runCli([
+      'check',
+      '--api',
+      server.apiUrl,
+      '--token',
+      TOKEN,
+      '--from',
+      '2020-01-01T00:00:00Z',
+      '--to',
+      '2020-01-02T00:00:00Z',
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'SIGHTLINE_ERR_CHECK_NO_DATA: no spans and no log records between 2020-01-01T00:00:00.000Z and 2020-01-02T00:00:00.000Z',
+    );
+  });
+
   it('refuses without the token and explains how to pass it (exit 2)', async () => {
     const run = await runCli(['check', '--api', server.apiUrl]);
     expect(run.code).toBe(2);

@@ -117,6 +117,14 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
     });
     sources.unshift(`sightline store at ${client.base}`);
   }
+  if (logs.length === 0 && (spans ?? []).filter((s) => s.startMs >= fromMs && s.startMs <= toMs).length === 0) {
+    // A gate over nothing would pass; in CI that hides a service that stopped sending.
+    throw new SightlineKitError(
+      'SIGHTLINE_ERR_CHECK_NO_DATA',
+      `no spans and no log records${options.service ? ` of service ${options.service}` : ''} between ${new Date(fromMs).toISOString()} and ${new Date(toMs).toISOString()} in ${sources.join(' + ')}; check that the services export there, or widen --from`,
+      1,
+    );
+  }
   // Trace integrity needs every service of a trace; with --service it counts only links the service is part of.
   const serviceSpans = spans && options.service ? spans.filter((s) => s.service === options.service) : spans;
   const inWindow = (serviceSpans ?? []).filter((s) => s.startMs >= fromMs && s.startMs <= toMs);
