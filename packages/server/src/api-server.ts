@@ -213,7 +213,8 @@ export function createApiServer(ctx: ApiContext): Server {
     const path = url.pathname;
     const isApi = path === '/api' || path.startsWith('/api/');
     try {
-      if (!authorized(req.headers.authorization)) {
+      // The UI's static files hold no data, so a browser can load them; every API call needs the token.
+      if (isApi && !authorized(req.headers.authorization)) {
         res.setHeader('www-authenticate', 'Bearer');
         throw new SightlineError(
           'SIGHTLINE_ERR_UNAUTHORIZED',

@@ -41,6 +41,18 @@ export class IngestQueue extends EventEmitter {
     super();
   }
 
+  /** Cheap admission check before decoding a request: refuse early while the queue is full or closing. */
+  assertAccepting(): void {
+    if (this.closing) {
+      throw new SightlineError(
+        'SIGHTLINE_ERR_SHUTTING_DOWN',
+        'server is shutting down; retry against the next instance',
+        503,
+      );
+    }
+    if (this.queuedRows >= this.maxQueuedRows) throw new OverloadedError(this.queuedRows, this.maxQueuedRows);
+  }
+
   submit(batch: RowBatch): Promise<void> {
     if (this.closing) {
       return Promise.reject(

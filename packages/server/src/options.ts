@@ -24,7 +24,7 @@ export interface ServerOptions {
   forward?: string;
   /** Directory with the built UI (index.html) served at `/`. */
   uiDir?: string;
-  /** Rows waiting to be committed before receivers answer 429/RESOURCE_EXHAUSTED. Default 200,000. */
+  /** Rows waiting to be committed before receivers answer 429/RESOURCE_EXHAUSTED. Default 100,000. */
   maxQueuedRows?: number;
   /** Where warnings go (default: stderr). */
   onWarning?: (message: string) => void;
@@ -139,7 +139,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     token,
     forward,
     uiDir: options.uiDir,
-    maxQueuedRows: options.maxQueuedRows ?? 200_000,
+    maxQueuedRows: options.maxQueuedRows ?? 100_000,
     onWarning: options.onWarning ?? ((m) => process.stderr.write(`warning: ${m}\n`)),
   };
 }

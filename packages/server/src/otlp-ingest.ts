@@ -27,6 +27,7 @@ export function createIngestor(
 ): Ingestor {
   return {
     async ingestBody(signal, body, json) {
+      queue.assertAccepting();
       // Large bodies are decoded on worker threads (the main thread keeps appending and answering); small ones inline.
       const batch =
         pool && !forwarder && body.length >= POOL_MIN_BYTES
