@@ -18,6 +18,8 @@ export interface ApiContext {
   queue: IngestQueue;
   token?: string;
   uiDir?: string;
+  /** The OTLP endpoints, reported by /api/health once the receivers are bound. */
+  otlp?: { grpc: string; http: string };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -55,7 +57,15 @@ type Handler = (
 ) => Promise<unknown>;
 
 const ROUTES: [RegExp, Handler][] = [
-  [/^\/api\/health$/, async (_p, _m, ctx) => ({ status: 'ok', version: VERSION, storage: await ctx.store.counts() })],
+  [
+    /^\/api\/health$/,
+    async (_p, _m, ctx) => ({
+      status: 'ok',
+      version: VERSION,
+      storage: await ctx.store.counts(),
+      ...(ctx.otlp ? { otlp: ctx.otlp } : {}),
+    }),
+  ],
   [/^\/api\/services$/, async (p, _m, ctx) => ({ services: await listServices(ctx.store, parseRange(p)) })],
   [
     /^\/api\/services\/([^/]+)\/operations$/,

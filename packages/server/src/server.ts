@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import type * as grpc from '@grpc/grpc-js';
-import { createApiServer } from './api-server.js';
+import { type ApiContext, createApiServer } from './api-server.js';
 import { DecodePool } from './decode-pool.js';
 import { SightlineError } from './errors.js';
 import { Forwarder } from './forwarder.js';
@@ -84,7 +84,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const pool = DecodePool.create(Math.min(2, availableParallelism()));
   const ingestor = createIngestor(queue, o.retentionMs, forwarder, pool);
   const otlpHttp = createOtlpHttpServer(ingestor, { maxBodyBytes: o.maxBodyBytes, token: o.token });
-  const api = createApiServer({ store, queue, token: o.token, uiDir: o.uiDir });
+  const apiContext: ApiContext = { store, queue, token: o.token, uiDir: o.uiDir };
+  const api = createApiServer(apiContext);
   let grpcServer: grpc.Server | undefined;
   const sweep = async () => {
     try {
@@ -110,6 +111,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     retentionTimer = setInterval(() => void sweep(), Math.min(60_000, o.retentionMs / 10));
     retentionTimer.unref();
     const h = urlHost(o.host);
+    apiContext.otlp = { grpc: `http://${h}:${grpcPort}`, http: `http://${h}:${httpPort}` };
     let closing: Promise<void> | undefined;
     return {
       otlpGrpcUrl: `http://${h}:${grpcPort}`,

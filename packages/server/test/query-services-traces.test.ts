@@ -13,9 +13,14 @@ beforeAll(async () => {
 afterAll(async () => server?.cleanup());
 
 describe('services', () => {
-  it('health counts every stored span, log and metric point', async () => {
+  it('health counts every stored span, log and metric point and names the OTLP endpoints', async () => {
     const { body } = await api('/api/health');
-    expect(body).toEqual({ status: 'ok', version: '0.1.0', storage: { spans: 34, logs: 14, metricPoints: 26 } });
+    expect(body).toEqual({
+      status: 'ok',
+      version: '0.1.0',
+      storage: { spans: 34, logs: 14, metricPoints: 26 },
+      otlp: { grpc: server.otlpGrpcUrl, http: server.otlpHttpUrl },
+    });
   });
 
   it('lists each service with rate, error ratio and latency percentiles from its entry spans', async () => {
