@@ -120,6 +120,14 @@ describe('trace search', () => {
     expect(client.parentSpanId).toBe(spanId(10));
   });
 
+  it('also answers in the Tempo v2 shape for Grafana, with /api/echo for its connection test', async () => {
+    const v2 = await api(`/api/traces/${traceId(4)}`);
+    const { status, body } = await api(`/api/v2/traces/${traceId(4)}`);
+    expect(status).toBe(200);
+    expect(body).toEqual({ trace: v2.body, status: 'complete' });
+    expect((await api('/api/echo')).body).toBe('echo');
+  });
+
   it('answers 404 for an unknown trace and 400 for a malformed id', async () => {
     const missing = await api(`/api/traces/${'f'.repeat(32)}`);
     expect(missing.status).toBe(404);
