@@ -4,6 +4,26 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+const CHROMIUM = process.env.SIGHTLINE_CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/demo/', import.meta.url));
+export const browserAvailable = existsSync(CHROMIUM);
+
+/** Headless Debian Chromium through playwright-core. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+}
+
+/** Saves a screenshot as a test artifact under test-artifacts/demo/. */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
 
 export const CLI_BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const API_SERVICE_SCRIPT = fileURLToPath(new URL('../dist/demo/services/api.cjs', import.meta.url));

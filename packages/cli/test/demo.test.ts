@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   acquireDemoLock,
+  browserAvailable,
   DemoProcess,
   demoSkipReason,
   eventually,
@@ -18,6 +19,8 @@ import {
   flattenTrace,
   getJson,
   isRunning,
+  launchBrowser,
+  saveScreenshot,
 } from './demo-harness.js';
 
 interface TraceSummary {
@@ -60,6 +63,7 @@ describe.skipIf(skipReason !== undefined)('npm start runs sightline demo', () =>
   let demo: DemoProcess;
   let apiUrl = '';
   let grpcBlocker: Server | undefined;
+  let orderTraceId = '';
 
   beforeAll(async () => {
     grpcBlocker = await occupy(4317);
@@ -128,6 +132,7 @@ describe.skipIf(skipReason !== undefined)('npm start runs sightline demo', () =>
       }
       return undefined;
     });
+    orderTraceId = traceId;
     // Read it again once the slower spans (the worker's job) have surely been exported too.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const spans = flattenTrace((await getJson<{ resourceSpans: unknown[] }>(`${apiUrl}/api/traces/${traceId}`)).body);
@@ -136,7 +141,11 @@ describe.skipIf(skipReason !== undefined)('npm start runs sightline demo', () =>
     expect(new Set(spans.map((span) => span.traceId))).toEqual(new Set([traceId]));
     expect(roots.map((root) => root.service)).toEqual(['api']);
     expect(spans.filter((span) => span.parentSpanId !== '' && !ids.has(span.parentSpanId))).toEqual([]);
-    expect(crossing(spans, 'inventory').length).toBeGreaterThan(0);
+    // api's HTTP client span is the parent of inventory's server span: the SDK carried the context.
+    const byId = new Map(spans.map((span) => [span.spanId, span]));
+    const inventoryServer = crossing(spans, 'inventory').filter((span) => span.kind === 2);
+    expect(inventoryServer.length).toBeGreaterThan(0);
+    for (const span of inventoryServer) expect(byId.get(span.parentSpanId)?.kind).toBe(3);
     expect(crossing(spans, 'worker').length).toBeGreaterThan(0);
     // The worker continues the publisher's context it extracted from the message.
     const consumer = spans.find((span) => span.service === 'worker' && span.name.startsWith('process '));
@@ -200,6 +209,46 @@ describe.skipIf(skipReason !== undefined)('npm start runs sightline demo', () =>
     });
     expect(metrics.type).toBe('histogram');
   });
+
+  it.skipIf(!uiBuilt || !browserAvailable)(
+    'walks the first clicks in a browser: services, the order trace, its logs and back',
+    async () => {
+      expect(orderTraceId).toMatch(/^[0-9a-f]{32}$/);
+      const browser = await launchBrowser();
+      try {
+        const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+        await page.goto(`${apiUrl}/services`);
+        const services = page.getByRole('table', { name: 'Services' });
+        await expect
+          .poll(() => services.getByRole('link').allTextContents(), { timeout: 15_000 })
+          .toEqual(expect.arrayContaining(['api', 'inventory', 'worker']));
+        await saveScreenshot(page, 'services');
+
+        const spans = flattenTrace(
+          (await getJson<{ resourceSpans: unknown[] }>(`${apiUrl}/api/traces/${orderTraceId}`)).body,
+        );
+        await page.goto(`${apiUrl}/traces/${orderTraceId}`);
+        const rows = page.locator('.wf-row');
+        await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(spans.length);
+        const shown = await rows.evaluateAll((elements) => elements.map((e) => e.getAttribute('data-span-id')));
+        expect(shown).toEqual(expect.arrayContaining(spans.map((span) => span.spanId)));
+        await saveScreenshot(page, 'order-trace');
+
+        await page.getByRole('link', { name: 'Logs for this trace' }).click();
+        await page.waitForURL((url) => url.pathname === '/logs' && url.searchParams.get('traceId') === orderTraceId);
+        const logRows = page.locator('.log-row');
+        await expect.poll(() => logRows.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+        await expect
+          .poll(() => logRows.allTextContents())
+          .toEqual(expect.arrayContaining([expect.stringContaining('order placed')]));
+        await saveScreenshot(page, 'order-logs');
+        await logRows.first().locator('a.trace-link').click();
+        await page.waitForURL((url) => url.pathname === `/traces/${orderTraceId}`);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 
   it('stops on SIGTERM with exit code 0 and leaves no service process behind', async () => {
     const { pids } = demo.banner();

@@ -1,8 +1,8 @@
 /**
- * A small JSON-over-HTTP client on node:http: the SDK's HTTP instrumentation makes each call a client span.
+ * A small JSON-over-HTTP client on node:http: the SDK's HTTP instrumentation makes each call a client span
+ * and carries its context to the service called, with nothing to do here.
  */
 import { request } from 'node:http';
-import { injectContext } from '@sightline/node';
 
 export interface JsonResponse<T> {
   status: number;
@@ -17,12 +17,8 @@ export function callJson<T>(method: string, url: string, body?: unknown, timeout
       url,
       {
         method,
-        // The trace context goes in explicitly, as for the queue: on Node 20 the client instrumentation sees a
-        // request only after its headers are written, so it cannot add `traceparent` itself.
-        headers: {
-          ...injectContext({} as Record<string, string>),
-          ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
-        },
+        // No trace context here: the SDK's HTTP client instrumentation adds `traceparent` for its client span.
+        headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
       },
       (res) => {
         const chunks: Buffer[] = [];
