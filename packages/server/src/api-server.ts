@@ -122,6 +122,23 @@ const ROUTES: [RegExp, Handler][] = [
     },
   ],
   [
+    // Tempo's v2 trace-by-id shape, so Grafana's Tempo data source can read traces from `sightline up` directly.
+    /^\/api\/v2\/traces\/([^/]+)$/,
+    async (_p, m, ctx) => {
+      const id = decodeURIComponent(m[1]!);
+      const trace = await getTrace(ctx.store, id);
+      if (!trace) {
+        throw new SightlineError(
+          'SIGHTLINE_ERR_TRACE_NOT_FOUND',
+          `no trace with id ${id} is stored (it may be outside retention)`,
+          404,
+        );
+      }
+      return { trace, status: 'complete' };
+    },
+  ],
+  [/^\/api\/echo$/, async () => 'echo'],
+  [
     /^\/api\/logs$/,
     async (p, _m, ctx) =>
       searchLogs(ctx.store, {
