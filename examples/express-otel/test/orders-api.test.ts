@@ -14,6 +14,7 @@ import {
   isRedis,
   messageOf,
   methodOf,
+  must,
   routeOf,
   SpanTree,
   statusOf,
@@ -72,7 +73,7 @@ describe.skipIf(skipReason)('express-otel: orders API on Express 5 + PostgreSQL 
       created.push({ id: res.body.id as number, total: res.body.total as number });
     }
     // Creating an order writes it through to the cache; evict one, as its TTL would, to see the miss path.
-    const first = created[0]!;
+    const first = must(created[0], 'a created order');
     const redis = new Redis('redis://127.0.0.1:6379');
     await redis.del(`orders:${runId}:${first.id}`);
     await redis.quit();
@@ -121,12 +122,11 @@ describe.skipIf(skipReason)('express-otel: orders API on Express 5 + PostgreSQL 
       const tree = SpanTree.of(spans, post.traceId);
       expect(tree.root?.spanId).toBe(post.spanId);
       expect(tree.orphans()).toEqual([]);
-      const [business] = tree.descendants(post, (s) => s.name === 'orders.create');
-      expect(business, 'custom span orders.create').toBeDefined();
-      expect(business!.attributes).toMatchObject({ 'order.item_count': 1 });
-      expect(created.map((o) => o.id)).toContain(Number(business!.attributes['order.id']));
-      expect(tree.descendants(business!, isPostgres).length).toBeGreaterThanOrEqual(1);
-      expect(tree.descendants(business!, isRedis).length).toBe(1);
+      const business = must(tree.descendants(post, (s) => s.name === 'orders.create')[0], 'the orders.create span');
+      expect(business?.attributes).toMatchObject({ 'order.item_count': 1 });
+      expect(created.map((o) => o.id)).toContain(Number(business?.attributes['order.id']));
+      expect(tree.descendants(business, isPostgres).length).toBeGreaterThanOrEqual(1);
+      expect(tree.descendants(business, isRedis).length).toBe(1);
     }
   });
 
@@ -134,17 +134,17 @@ describe.skipIf(skipReason)('express-otel: orders API on Express 5 + PostgreSQL 
     const gets = serverSpan('GET', '/orders/:id', 200).sort((a, b) => a.startMs - b.startMs);
     expect(gets).toHaveLength(2);
     const [miss, hit] = gets.map((g) => SpanTree.of(spans, g.traceId));
-    expect(miss!.spans.filter(isPostgres).length).toBeGreaterThanOrEqual(1);
-    expect(miss!.spans.filter(isRedis).length).toBe(2);
-    expect(hit!.spans.filter(isPostgres)).toEqual([]);
-    expect(hit!.spans.filter(isRedis).length).toBe(1);
+    expect(miss?.spans.filter(isPostgres).length).toBeGreaterThanOrEqual(1);
+    expect(miss?.spans.filter(isRedis).length).toBe(2);
+    expect(hit?.spans.filter(isPostgres)).toEqual([]);
+    expect(hit?.spans.filter(isRedis).length).toBe(1);
   });
 
   it('turns a failing request into an error span with an exception event, in the trace id returned to the client', () => {
     expect(failure.status).toBe(500);
     expect(failure.traceId).toMatch(HEX32);
     const tree = SpanTree.of(spans, failure.traceId);
-    const root = tree.root!;
+    const root = must(tree.root, 'a root span');
     expect(root.kind).toBe('server');
     expect(root.statusCode).toBe('error');
     const withException = tree.spans.filter((s) => s.events.some((e) => e.name === 'exception'));
@@ -157,8 +157,8 @@ describe.skipIf(skipReason)('express-otel: orders API on Express 5 + PostgreSQL 
   it("finds the failing request's trace from its error log line", () => {
     const errorLogs = logs.filter((l) => messageOf(l) === 'request failed');
     expect(errorLogs).toHaveLength(1);
-    expect(errorLogs[0]!.severityNumber).toBeGreaterThanOrEqual(17);
-    expect(errorLogs[0]!.traceId).toBe(failure.traceId);
+    expect(errorLogs[0]?.severityNumber).toBeGreaterThanOrEqual(17);
+    expect(errorLogs[0]?.traceId).toBe(failure.traceId);
     const stdoutError = app.records().find((r) => r.msg === 'request failed');
     expect(stdoutError?.trace_id).toBe(failure.traceId);
   });
@@ -238,8 +238,8 @@ describe.skipIf(skipReason)('express-otel: orders API on Express 5 + PostgreSQL 
       'json',
     ]);
     expect(run.report, run.stdout + run.stderr).toBeDefined();
-    expect(run.report!.metricsChecked).toBeGreaterThanOrEqual(3);
-    const findings = run.report!.findings as { metric: string }[];
+    expect(run.report?.metricsChecked).toBeGreaterThanOrEqual(3);
+    const findings = run.report?.findings as { metric: string }[];
     expect(findings.filter((f) => f.metric.startsWith('orders.'))).toEqual([]);
   });
 

@@ -6,7 +6,7 @@ import { type DeadLetterInbox, rabbitInbox } from './support/dead-letter-inbox.j
 import { unreachable } from './support/reachability.js';
 import { ServiceProcess } from './support/service-process.js';
 import { buildForTest, eventually, SightlineBackend, type SpanRow } from './support/sightline-backend.js';
-import { SpanTree } from './support/span-tree.js';
+import { must, SpanTree } from './support/span-tree.js';
 
 // A job published while no worker runs waits in RabbitMQ with its traceparent; the worker started later still
 // continues the request's trace, however long the job waited.
@@ -69,12 +69,18 @@ describe.skipIf(skipReason)('queue-worker: a job queued while the worker is down
   it('continues the request’s trace in the worker that started after the api had stopped', () => {
     const tree = SpanTree.of(spans, job.traceId);
     expect(tree.orphans()).toEqual([]);
-    const producer = tree.spans.find((s) => s.kind === 'producer');
-    const consumer = tree.spans.find((s) => s.kind === 'consumer');
+    const producer = must(
+      tree.spans.find((s) => s.kind === 'producer'),
+      'a producer span',
+    );
+    const consumer = must(
+      tree.spans.find((s) => s.kind === 'consumer'),
+      'a consumer span',
+    );
     expect(producer?.service).toBe('jobs-api-late');
     expect(consumer?.service).toBe('invoice-worker-late');
-    expect(tree.isDescendant(consumer!, producer!)).toBe(true);
-    expect(consumer!.startMs).toBeGreaterThan(workerStartedMs);
+    expect(tree.isDescendant(consumer, producer)).toBe(true);
+    expect(consumer?.startMs).toBeGreaterThan(workerStartedMs);
     expect(tree.spans.some((s) => s.name === 'invoice.render' && s.service === 'invoice-worker-late')).toBe(true);
   });
 });

@@ -8,7 +8,17 @@ import { unreachable } from './support/reachability.js';
 import { ServiceProcess } from './support/service-process.js';
 import { buildForTest, eventually, type LogRow, SightlineBackend, type SpanRow } from './support/sightline-backend.js';
 import { sightlineCheck } from './support/sightline-check.js';
-import { HEX16, HEX32, isPostgres, isRedis, messageOf, methodOf, routeOf, SpanTree } from './support/span-tree.js';
+import {
+  HEX16,
+  HEX32,
+  isPostgres,
+  isRedis,
+  messageOf,
+  methodOf,
+  must,
+  routeOf,
+  SpanTree,
+} from './support/span-tree.js';
 
 // The jobs `api` and the invoice `worker`, both started with the register hook and exporting to one `sightline up`,
 // over RabbitMQ (amqplib, auto-instrumented) and over NATS (instrumented with injectContext/extractContext).
@@ -119,35 +129,48 @@ function scenario(transport: 'rabbitmq' | 'nats', protocol: 'grpc' | 'http/proto
       for (const job of good) {
         const tree = SpanTree.of(spans, job.traceId);
         expect(tree.orphans(), 'no propagation gap').toEqual([]);
-        const server = tree.root!;
+        const server = must(tree.root, 'a root span');
         expect(server).toMatchObject({ service: API, kind: 'server' });
         expect([methodOf(server), routeOf(server)]).toEqual(['POST', '/jobs']);
         const insert = tree.descendants(server, isPostgres);
         expect(insert.length).toBeGreaterThanOrEqual(1);
-        const [producer] = tree.descendants(server, (s) => s.kind === 'producer');
-        expect(producer, 'a PRODUCER span under the request').toBeDefined();
-        expect(producer!.service).toBe(API);
-        const [consumer] = tree.descendants(producer!, (s) => s.kind === 'consumer');
-        expect(consumer, 'a CONSUMER span in the worker, continuing the producer').toBeDefined();
-        expect(consumer!.service).toBe(WORKER);
-        expect(consumer!.statusCode).not.toBe('error');
-        const [render] = tree.descendants(consumer!, (s) => s.name === 'invoice.render');
+        const producer = must(
+          tree.descendants(server, (s) => s.kind === 'producer')[0],
+          'a PRODUCER span under the request',
+        );
+        expect(producer?.service).toBe(API);
+        const consumer = must(
+          tree.descendants(producer, (s) => s.kind === 'consumer')[0],
+          'a CONSUMER span in the worker, continuing the producer',
+        );
+        expect(consumer?.service).toBe(WORKER);
+        expect(consumer?.statusCode).not.toBe('error');
+        const render = must(
+          tree.descendants(consumer, (s) => s.name === 'invoice.render')[0],
+          'the invoice.render span',
+        );
         expect(render?.attributes).toMatchObject({ 'job.id': job.jobId, 'job.kind': 'invoice.render' });
-        expect(tree.descendants(render!, isPostgres).length).toBeGreaterThanOrEqual(1);
-        expect(tree.descendants(render!, isRedis)).toHaveLength(1);
+        expect(tree.descendants(render, isPostgres).length).toBeGreaterThanOrEqual(1);
+        expect(tree.descendants(render, isRedis)).toHaveLength(1);
       }
     });
 
     it('labels the producer and consumer spans with the messaging semantic conventions', () => {
-      const trace = SpanTree.of(spans, good[0]!.traceId);
-      const producer = trace.spans.find((s) => s.kind === 'producer')!;
-      const consumer = trace.spans.find((s) => s.kind === 'consumer')!;
+      const trace = SpanTree.of(spans, must(good[0], 'a good job').traceId);
+      const producer = must(
+        trace.spans.find((s) => s.kind === 'producer'),
+        'a producer span',
+      );
+      const consumer = must(
+        trace.spans.find((s) => s.kind === 'consumer'),
+        'a consumer span',
+      );
       expect(producer.attributes['messaging.system']).toBe(transport);
       expect(consumer.attributes).toMatchObject({
         'messaging.system': transport,
         'messaging.destination.name': queue,
         'messaging.operation.type': 'process',
-        'messaging.message.id': good[0]!.jobId,
+        'messaging.message.id': good[0]?.jobId,
       });
     });
 
@@ -155,14 +178,14 @@ function scenario(transport: 'rabbitmq' | 'nats', protocol: 'grpc' | 'http/proto
       const tree = SpanTree.of(spans, poison.traceId);
       const consumer = tree.spans.find((s) => s.kind === 'consumer');
       expect(consumer?.service).toBe(WORKER);
-      expect(consumer!.statusCode).toBe('error');
-      const exception = consumer!.events.find((e) => e.name === 'exception');
+      expect(consumer?.statusCode).toBe('error');
+      const exception = consumer?.events.find((e) => e.name === 'exception');
       expect(exception?.attributes['exception.type']).toBe('PoisonMessageError');
       expect(String(exception?.attributes['exception.message'])).toContain('orderId');
       expect(tree.spans.some((s) => s.name === 'invoice.render' && s.statusCode === 'error')).toBe(true);
       expect(deadLetters).toHaveLength(1);
-      expect(deadLetters[0]!.body.id).toBe(poison.jobId);
-      expect(deadLetters[0]!.headers.traceparent).toContain(poison.traceId);
+      expect(deadLetters[0]?.body.id).toBe(poison.jobId);
+      expect(deadLetters[0]?.headers.traceparent).toContain(poison.traceId);
     });
 
     it('writes the dead-letter error log with the trace id the api returned for that job', () => {
@@ -170,8 +193,8 @@ function scenario(transport: 'rabbitmq' | 'nats', protocol: 'grpc' | 'http/proto
         (l) => l.service === WORKER && messageOf(l) === 'job failed, moved to the dead-letter queue',
       );
       expect(failures).toHaveLength(1);
-      expect(failures[0]!.severityNumber).toBeGreaterThanOrEqual(17);
-      expect(failures[0]!.traceId).toBe(poison.traceId);
+      expect(failures[0]?.severityNumber).toBeGreaterThanOrEqual(17);
+      expect(failures[0]?.traceId).toBe(poison.traceId);
       expect(worker.records().find((r) => r.msg === 'job failed, moved to the dead-letter queue')?.trace_id).toBe(
         poison.traceId,
       );
@@ -217,7 +240,7 @@ function scenario(transport: 'rabbitmq' | 'nats', protocol: 'grpc' | 'http/proto
       // so a third of each job's spans are manual; the RabbitMQ variant meets the default 80 % auto share.
       const run = await sightlineCheck(backend.apiUrl, transport === 'nats' ? ['--min-auto-share', '70'] : []);
       expect(run.report, run.stdout + run.stderr).toBeDefined();
-      const gates = run.report!.gates as { id: string; status: string; offenders: { key: string }[] }[];
+      const gates = run.report?.gates as { id: string; status: string; offenders: { key: string }[] }[];
       // The worker never calls the api, so a "worker → api" propagation finding cannot be real: `sightline check`
       // pairs a childless client span without an address (the worker's pg-pool.connect) with any root server span
       // of another service starting within its clock-skew allowance. Everything else must pass.

@@ -53,3 +53,9 @@ export function messageOf(log: LogRow): string {
 
 export const HEX32 = /^[0-9a-f]{32}$/;
 export const HEX16 = /^[0-9a-f]{16}$/;
+
+/** Narrows away a missing value, failing the test with a message naming what was expected. */
+export function must<T>(value: T | null | undefined, what: string): T {
+  if (value === undefined || value === null) throw new Error(`expected ${what}, found none`);
+  return value;
+}

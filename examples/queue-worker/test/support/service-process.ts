@@ -19,8 +19,9 @@ export class ServiceProcess {
 
   private constructor(child: ChildProcess) {
     this.#child = child;
-    createInterface({ input: child.stdout! }).on('line', (raw) => this.lines.push({ raw, json: parseJson(raw) }));
-    createInterface({ input: child.stderr! }).on('line', (line) => this.stderr.push(line));
+    if (!child.stdout || !child.stderr) throw new Error('spawned without piped stdout/stderr');
+    createInterface({ input: child.stdout }).on('line', (raw) => this.lines.push({ raw, json: parseJson(raw) }));
+    createInterface({ input: child.stderr }).on('line', (line) => this.stderr.push(line));
     this.#exited = once(child, 'exit').then(([code, signal]) => {
       this.exitCode = code as number | null;
       this.signal = signal as NodeJS.Signals | null;
