@@ -155,7 +155,8 @@ describe.skipIf(reason !== '')('Sightline UI journeys', () => {
     await expect
       .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 15_000 })
       .toBeGreaterThan(0);
-    expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
+    // uPlot arrives in its own chunk: wait for its canvas.
+    await expect.poll(() => chart.locator('.uplot canvas').count()).toBeGreaterThan(0);
     await expect
       .poll(async () => Number(await page.locator('figure.heatmap').getAttribute('data-cells')))
       .toBeGreaterThan(0);

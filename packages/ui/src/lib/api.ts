@@ -1,5 +1,5 @@
 // Fetching from the query API, with the page's refresh tick and no flashing while reloading.
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { authHeaders } from './auth-token';
 import { useRefreshTick } from './refresh';
 
@@ -44,31 +44,41 @@ export interface ApiState<T> {
 
 /**
  * Load `url` (null = nothing to load). Reloads when the url or the auto-refresh tick changes; the previous
- * data stays on screen while a reload is in flight so nothing jumps.
+ * data stays on screen while a reload is in flight so nothing jumps. `afterPaint` delays the request until the
+ * page has painted (secondary data such as sparklines must not hold up the first paint).
  */
-export function useApi<T>(url: string | null, opts: { refresh?: boolean } = {}): ApiState<T> {
+export function useApi<T>(url: string | null, opts: { refresh?: boolean; afterPaint?: boolean } = {}): ApiState<T> {
   const tick = useRefreshTick();
   const effectiveTick = opts.refresh === false ? 0 : tick;
   const [state, setState] = useState<ApiState<T>>({ data: undefined, error: undefined, loading: url != null });
-  const lastUrl = useRef<string | null>(null);
   // A layout effect starts the request before the first paint instead of one frame after it.
   useLayoutEffect(() => {
     if (url == null) {
-      setState({ data: undefined, error: undefined, loading: false });
+      setState((s) =>
+        s.data === undefined && !s.loading && !s.error ? s : { data: undefined, error: undefined, loading: false },
+      );
       return;
     }
     const ctrl = new AbortController();
-    const sameUrl = lastUrl.current === url;
-    lastUrl.current = url;
-    setState((s) => ({ data: sameUrl ? s.data : s.data, error: undefined, loading: true }));
-    getJson<T>(url, ctrl.signal).then(
-      (data) => setState({ data, error: undefined, loading: false }),
-      (error: Error) => {
-        if (ctrl.signal.aborted) return;
-        setState((s) => ({ data: s.data, error, loading: false }));
-      },
-    );
-    return () => ctrl.abort();
+    // Same object back = no extra render (the first render already says "loading").
+    setState((s) => (s.loading && !s.error ? s : { data: s.data, error: undefined, loading: true }));
+    const start = () =>
+      getJson<T>(url, ctrl.signal).then(
+        (data) => setState({ data, error: undefined, loading: false }),
+        (error: Error) => {
+          if (ctrl.signal.aborted) return;
+          setState((s) => ({ data: s.data, error, loading: false }));
+        },
+      );
+    let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (opts.afterPaint) frame = requestAnimationFrame(() => (timer = setTimeout(start, 0)));
+    else void start();
+    return () => {
+      ctrl.abort();
+      cancelAnimationFrame(frame);
+      if (timer) clearTimeout(timer);
+    };
   }, [url, effectiveTick]);
   return state;
 }

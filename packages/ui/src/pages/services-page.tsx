@@ -13,6 +13,7 @@ export function ServiceTrends({ service }: { service: string }) {
   const range = rangeFromParams(currentParams());
   const { data } = useApi<{ points: SeriesPoint[] }>(
     apiUrl(`/api/services/${encodeURIComponent(service)}/series`, { ...range, step: stepFor(range, 30) }),
+    { afterPaint: true },
   );
   const pts = data?.points ?? [];
   return (
