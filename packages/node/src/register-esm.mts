@@ -4,10 +4,14 @@ import { createRequire, register } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { resolveConfig } = require('./config.js') as typeof import('./config.js');
+const { setQuiet } = require('./diagnostics.js') as typeof import('./diagnostics.js');
 const { plannedOfficial, isEnabled } =
   require('./instrumentations/loader.js') as typeof import('./instrumentations/loader.js');
 
+// Read quietly here: init() (in register.js) reads the configuration again and reports each problem once.
+setQuiet(true);
 const cfg = resolveConfig();
+setQuiet(false);
 if (!cfg.disabled) {
   const include = plannedOfficial(cfg).flatMap((spec) => spec.targets);
   if (isEnabled(cfg, 'pino')) include.push('pino');

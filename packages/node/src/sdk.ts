@@ -203,8 +203,14 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
     return shuttingDown;
   };
   const removeSignals = cfg.handleSignals ? installSignalHandlers(shutdownAll, cfg.shutdownTimeoutMillis) : () => {};
-  // A script that simply ends still delivers what it recorded.
-  process.once('beforeExit', () => void shutdownAll());
+  // A script that simply ends still delivers what it recorded, and then ends: an exporter still retrying an
+  // unreachable collector must not keep it alive past the deadline (unless the app has beforeExit work of its own).
+  process.once('beforeExit', () => {
+    const appHasBeforeExit = process.listenerCount('beforeExit') > 0;
+    void shutdownAll().then(() => {
+      if (!appHasBeforeExit) process.exit();
+    });
+  });
 
   current = {
     forceFlush: () => withDeadline(flushAll(), cfg.shutdownTimeoutMillis),

@@ -40,6 +40,12 @@ describe('bad configuration in the environment', () => {
     );
   });
 
+  it('reports each problem once when started with --import', async () => {
+    app = await startApp('bad-env-app.cjs', { flag: '--import', env: BAD_ENV });
+    expect((await fetch(app.base)).status).toBe(200);
+    expect(app.stderr().match(/SIGHTLINE_ERR_SDK_SAMPLER/g)).toHaveLength(1);
+  });
+
   it('with SIGHTLINE_STRICT=1 refuses to start instead', async () => {
     await expect(
       startApp('bad-env-app.cjs', {

@@ -62,3 +62,29 @@ describe.each([
     expect(missing).toEqual([]);
   });
 });
+
+describe('a script that simply ends', () => {
+  it('delivers what it recorded and exits, or exits at the shutdown deadline when the collector is down', async () => {
+    const { spawn } = await import('node:child_process');
+    const { PACKAGE_DIR } = await import('./support/app-process.js');
+    const receiver = new OtlpReceiver();
+    const port = await receiver.startHttp();
+    const script = "const { withSpan } = require('@sightline/node'); withSpan('batch-job', () => 1);";
+    const run = (env: Record<string, string>) =>
+      new Promise<number>((resolve) => {
+        const t0 = Date.now();
+        const child = spawn(process.execPath, ['--require', '@sightline/node/register', '-e', script], {
+          cwd: PACKAGE_DIR,
+          env: { ...process.env, OTEL_SERVICE_NAME: 'script', ...env },
+          stdio: 'ignore',
+        });
+        child.once('exit', () => resolve(Date.now() - t0));
+      });
+    await run(otlpEnv('http/json', port));
+    expect(receiver.spans.some((s) => s.name === 'batch-job')).toBe(true);
+    await receiver.stop();
+    // nothing listens on this port any more: the exit waits for the 1 s deadline at most (plus process start-up)
+    const elapsed = await run({ ...otlpEnv('grpc', port), SIGHTLINE_SHUTDOWN_TIMEOUT: '1000' });
+    expect(elapsed).toBeLessThan(6000);
+  });
+});
