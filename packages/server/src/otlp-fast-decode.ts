@@ -1,5 +1,6 @@
 import { SightlineError } from './errors.js';
 import type { AnyValue, KeyValue, LogMsg, LogsRequest, Scope, SpanMsg, TracesRequest } from './otlp-proto.js';
+import { type AttrMap, anyValueToJson, type JsonValue } from './otlp-values.js';
 
 /**
  * Hand-written protobuf decoder for the hot path (ExportTraceServiceRequest, ExportLogsServiceRequest). It yields the
@@ -197,6 +198,55 @@ function keyValues(r: Reader, end: number, field: number, depth: number): KeyVal
   return out;
 }
 
+/**
+ * Reads one KeyValue sub-message straight into `out` (as kvToObject would: out[key] = anyValueToJson(value)); scalar
+ * values skip the AnyValue object, anything else goes through anyValue().
+ */
+function attrInto(r: Reader, end: number, out: AttrMap): void {
+  let key = '';
+  let value: JsonValue = null;
+  message(r, end, (r, f, w, end) => {
+    if (f === 1) {
+      expect(w, 2, f);
+      key = r.string(end);
+    } else if (f === 2) {
+      expect(w, 2, f);
+      const e = r.len(end);
+      value = scalarOrAny(r, e);
+      r.pos = e;
+    } else r.skip(w, end);
+  });
+  out[key] = value;
+}
+
+function scalarOrAny(r: Reader, end: number): JsonValue {
+  const start = r.pos;
+  if (start < end) {
+    const tag = r.buf[start]!;
+    if (tag === 0x0a) {
+      r.pos++;
+      const s = r.string(end);
+      if (r.pos === end) return s;
+    } else if (tag === 0x10 || tag === 0x18) {
+      r.pos++;
+      const v = tag === 0x10 ? r.varint(end) !== 0 : r.int64(end);
+      if (r.pos === end) return typeof v === 'bigint' ? anyValueToJson({ value: 'intValue', intValue: v }) : v;
+    } else if (tag === 0x21) {
+      r.pos++;
+      const d = r.double(end);
+      if (r.pos === end) return Number.isFinite(d) ? d : String(d);
+    }
+  }
+  r.pos = start;
+  return anyValueToJson(anyValue(r, end, 0));
+}
+
+function attrsField(r: Reader, end: number, out: AttrMap): void {
+  const e = r.len(end);
+  attrInto(r, e, out);
+  r.pos = e;
+}
+
 /** Decodes a sub-message at the current position with `fn` (which must consume up to the end it is given). */
 function sub<T>(r: Reader, end: number, fn: (r: Reader, e: number) => T): T {
   const e = r.len(end);
@@ -206,9 +256,9 @@ function sub<T>(r: Reader, end: number, fn: (r: Reader, e: number) => T): T {
 }
 
 function resource(r: Reader, end: number) {
-  const attributes: KeyValue[] = [];
+  const attributes: AttrMap = {};
   message(r, end, (r, f, w, end) => {
-    if (f === 1) expect(w, 2, f), attributes.push(sub(r, end, (r, e) => keyValue(r, e, 0)));
+    if (f === 1) expect(w, 2, f), attrsField(r, end, attributes);
     else r.skip(w, end);
   });
   return { attributes };
@@ -236,7 +286,7 @@ function span(r: Reader, end: number): SpanMsg {
     kind: 0,
     startTimeUnixNano: 0n,
     endTimeUnixNano: 0n,
-    attributes: [],
+    attributes: {} as AttrMap,
     events: [],
     links: [],
     status: null,
@@ -281,7 +331,7 @@ function span(r: Reader, end: number): SpanMsg {
         break;
       case 9:
         expect(w, 2, f);
-        s.attributes!.push(sub(r, end, (r, e) => keyValue(r, e, 0)));
+        attrsField(r, end, s.attributes as AttrMap);
         break;
       case 11:
         expect(w, 2, f);
@@ -303,11 +353,11 @@ function span(r: Reader, end: number): SpanMsg {
 }
 
 function event(r: Reader, end: number) {
-  const e = { timeUnixNano: 0n as bigint, name: '', attributes: [] as KeyValue[] };
+  const e = { timeUnixNano: 0n as bigint, name: '', attributes: {} as AttrMap };
   message(r, end, (r, f, w, end) => {
     if (f === 1) expect(w, 1, f), (e.timeUnixNano = r.fixed64(end));
     else if (f === 2) expect(w, 2, f), (e.name = r.string(end));
-    else if (f === 3) expect(w, 2, f), e.attributes.push(sub(r, end, (r, e2) => keyValue(r, e2, 0)));
+    else if (f === 3) expect(w, 2, f), attrsField(r, end, e.attributes);
     else r.skip(w, end);
   });
   return e;
@@ -318,14 +368,14 @@ function link(r: Reader, end: number) {
     traceId: EMPTY as Uint8Array,
     spanId: EMPTY as Uint8Array,
     traceState: '',
-    attributes: [] as KeyValue[],
+    attributes: {} as AttrMap,
     flags: 0,
   };
   message(r, end, (r, f, w, end) => {
     if (f === 1) expect(w, 2, f), (l.traceId = r.bytes(end));
     else if (f === 2) expect(w, 2, f), (l.spanId = r.bytes(end));
     else if (f === 3) expect(w, 2, f), (l.traceState = r.string(end));
-    else if (f === 4) expect(w, 2, f), l.attributes.push(sub(r, end, (r, e) => keyValue(r, e, 0)));
+    else if (f === 4) expect(w, 2, f), attrsField(r, end, l.attributes);
     else if (f === 6) expect(w, 5, f), (l.flags = r.fixed32(end));
     else r.skip(w, end);
   });
@@ -349,7 +399,7 @@ function logRecord(r: Reader, end: number): LogMsg {
     severityNumber: 0,
     severityText: '',
     body: null,
-    attributes: [],
+    attributes: {} as AttrMap,
     flags: 0,
     traceId: EMPTY,
     spanId: EMPTY,
@@ -379,7 +429,7 @@ function logRecord(r: Reader, end: number): LogMsg {
         break;
       case 6:
         expect(w, 2, f);
-        l.attributes!.push(sub(r, end, (r, e) => keyValue(r, e, 0)));
+        attrsField(r, end, l.attributes as AttrMap);
         break;
       case 8:
         expect(w, 5, f);
@@ -406,12 +456,12 @@ function logRecord(r: Reader, end: number): LogMsg {
 
 /** Generic ResourceX → ScopeX → items walker shared by traces and logs. */
 function resourceList<T>(r: Reader, end: number, itemField: number, item: (r: Reader, e: number) => T) {
-  const out: { resource: { attributes: KeyValue[] } | null; scopes: { scope: Scope | null; items: T[] }[] }[] = [];
+  const out: { resource: { attributes: AttrMap } | null; scopes: { scope: Scope | null; items: T[] }[] }[] = [];
   message(r, end, (r, f, w, end) => {
     if (f !== 1) return r.skip(w, end);
     expect(w, 2, f);
     const rs = {
-      resource: null as { attributes: KeyValue[] } | null,
+      resource: null as { attributes: AttrMap } | null,
       scopes: [] as { scope: Scope | null; items: T[] }[],
     };
     sub(r, end, (r, e) =>

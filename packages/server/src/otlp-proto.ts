@@ -37,6 +37,9 @@ export const REJECTED_FIELD: Record<Signal, string> = {
 };
 
 // ---- decoded shapes (protobufjs camelCase; int64 as Long, bytes as Uint8Array) ----
+/** Already-converted attributes (the hand-written decoder's output); see otlp-values.ts. */
+export type AttrMapLike = { [k: string]: unknown };
+
 export interface LongLike {
   low: number;
   high: number;
@@ -63,7 +66,7 @@ export interface Scope {
   attributes?: KeyValue[];
 }
 export interface Resource {
-  attributes?: KeyValue[];
+  attributes?: KeyValue[] | AttrMapLike;
 }
 export interface SpanMsg {
   traceId: Uint8Array;
@@ -75,10 +78,16 @@ export interface SpanMsg {
   kind?: number;
   startTimeUnixNano: Int64;
   endTimeUnixNano: Int64;
-  attributes?: KeyValue[];
+  attributes?: KeyValue[] | AttrMapLike;
   droppedAttributesCount?: number;
-  events?: { timeUnixNano: Int64; name: string; attributes?: KeyValue[] }[];
-  links?: { traceId: Uint8Array; spanId: Uint8Array; traceState?: string; attributes?: KeyValue[]; flags?: number }[];
+  events?: { timeUnixNano: Int64; name: string; attributes?: KeyValue[] | AttrMapLike }[];
+  links?: {
+    traceId: Uint8Array;
+    spanId: Uint8Array;
+    traceState?: string;
+    attributes?: KeyValue[] | AttrMapLike;
+    flags?: number;
+  }[];
   status?: { message?: string; code?: number } | null;
 }
 export interface TracesRequest {
@@ -90,7 +99,7 @@ export interface LogMsg {
   severityNumber?: number;
   severityText?: string;
   body?: AnyValue | null;
-  attributes?: KeyValue[];
+  attributes?: KeyValue[] | AttrMapLike;
   flags?: number;
   traceId?: Uint8Array;
   spanId?: Uint8Array;

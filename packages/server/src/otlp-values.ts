@@ -69,8 +69,12 @@ export function anyValueToJson(v: AnyValue | null | undefined, depth = 0): JsonV
   }
 }
 
-export function kvToObject(kvs: KeyValue[] | undefined, depth = 0): { [k: string]: JsonValue } {
-  const out: { [k: string]: JsonValue } = {};
+/** Attributes as the fast decoder yields them: already converted, in wire order (last duplicate wins). */
+export type AttrMap = { [k: string]: JsonValue };
+
+export function kvToObject(kvs: KeyValue[] | { [k: string]: unknown } | undefined, depth = 0): AttrMap {
+  if (kvs && !Array.isArray(kvs)) return kvs as AttrMap;
+  const out: AttrMap = {};
   if (!kvs) return out;
   for (const kv of kvs) out[kv.key] = anyValueToJson(kv.value, depth);
   return out;
