@@ -1,4 +1,5 @@
 import { trace } from '@opentelemetry/api';
+import { logger } from '@sightline/node';
 import amqp from 'amqplib';
 import type { QueueConfig } from './config.js';
 import { encodeJob, type Job } from './job-model.js';
@@ -12,6 +13,7 @@ import type { JobHandler, JobQueue } from './job-queue.js';
 export class RabbitJobQueue implements JobQueue {
   #consumerTag: string | undefined;
   #inFlight: Promise<void> = Promise.resolve();
+  #closing = false;
 
   private constructor(
     private readonly connection: amqp.ChannelModel,
@@ -29,7 +31,16 @@ export class RabbitJobQueue implements JobQueue {
       deadLetterExchange: '',
       deadLetterRoutingKey: config.deadLetterQueue,
     });
-    return new RabbitJobQueue(connection, channel, config);
+    const queue = new RabbitJobQueue(connection, channel, config);
+    // No silent zombie: a lost broker connection ends the process through its normal SIGTERM shutdown (exit code 1),
+    // so the orchestrator restarts it and it reconnects; unacknowledged messages are redelivered.
+    connection.on('close', () => {
+      if (queue.#closing) return;
+      logger.error({ amqpUrl: config.amqpUrl.replace(/\/\/[^@]*@/, '//') }, 'RabbitMQ connection lost, shutting down');
+      process.exitCode = 1;
+      process.kill(process.pid, 'SIGTERM');
+    });
+    return queue;
   }
 
   async publish(job: Job): Promise<void> {
@@ -62,15 +73,27 @@ export class RabbitJobQueue implements JobQueue {
       'messaging.message.id': String(message.properties.messageId ?? ''),
       'messaging.message.body.size': message.content.length,
     });
+    let ok = false;
     try {
       await handler(message.content);
-      this.channel.ack(message);
+      ok = true;
     } catch {
-      this.channel.nack(message, false, false);
+      // The handler has recorded and logged the failure; here only the broker is told: dead-letter, no requeue.
+    }
+    try {
+      if (ok) this.channel.ack(message);
+      else this.channel.nack(message, false, false);
+    } catch (err) {
+      // Channel gone (broker restart): the message is unacknowledged, so RabbitMQ redelivers it to the next worker.
+      logger.warn(
+        { err, messageId: message.properties.messageId },
+        'could not settle the message; it will be redelivered',
+      );
     }
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     if (this.#consumerTag) await this.channel.cancel(this.#consumerTag);
     await this.#inFlight;
     await this.channel.close();
