@@ -60,6 +60,9 @@ export function startServiceProcess(spec: ServiceSpec): Promise<ServiceProcess> 
       execArgv: ['--import', spec.registerUrl],
       // The SDK instruments the libraries the app resolves from its working directory: ours is this package.
       cwd: PACKAGE_DIR,
+      // Own process group: Ctrl-C in a terminal reaches only `sightline demo`, which stops the services in order
+      // with SIGTERM. If the demo dies, the IPC channel closes and each service leaves (service-runtime.cts).
+      detached: true,
       env: childEnv(spec.env),
       stdio: ['ignore', logFd, 'pipe', 'ipc'],
     });

@@ -70,8 +70,8 @@ export function runService(
   };
 
   process.once('SIGTERM', () => void stop('SIGTERM'));
-  // Ctrl-C in a terminal reaches the whole process group. Under `sightline demo` the parent stops us in
-  // order (traffic, then api, then the rest) with SIGTERM, so we wait for that; run alone, Ctrl-C stops us.
+  // Under `sightline demo` the parent stops us in order (traffic, then api, then the rest) with SIGTERM and we
+  // run in our own process group; should a SIGINT still arrive we wait for that. Run alone, Ctrl-C stops us.
   process.on('SIGINT', () => {
     if (!process.connected) void stop('SIGINT');
   });
