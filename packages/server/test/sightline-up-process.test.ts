@@ -129,6 +129,16 @@ describe.skipIf(buildProblem !== undefined)('sightline up as a process', () => {
     }
   });
 
+  it('refuses a second sightline up on the same data dir, naming the problem, and exits 2', async () => {
+    const dataDir = `${tmp.dir}/shared`;
+    const first = await up(['--data-dir', dataDir, ...EPHEMERAL]);
+    const second = await up(['--data-dir', dataDir, ...EPHEMERAL], false);
+    expect(await second.exit).toBe(2);
+    expect(second.stderr()).toContain('error SIGHTLINE_ERR_STORE_LOCKED: data dir');
+    first.child.kill('SIGTERM');
+    expect(await first.exit).toBe(0);
+  });
+
   it('keeps every acknowledged span after SIGKILL mid-ingest, and the file reopens cleanly', async () => {
     const dataDir = `${tmp.dir}/durable`;
     const proc = await up(['--data-dir', dataDir, ...EPHEMERAL]);
