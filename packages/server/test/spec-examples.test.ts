@@ -148,3 +148,76 @@ describe.skipIf(!hasCurl)('the OTLP specification JSON examples sent with curl',
     expect((await getJson(`${defaultRetention.apiUrl}/api/health`)).body.storage.spans).toBe(0);
   });
 });
+
+describe('OTLP/JSON leniency the JSON mapping allows', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => server?.cleanup());
+
+  it('accepts snake_case keys, enum names, numeric int64s and severity names', async () => {
+    const now = Date.now();
+    const traces = {
+      resource_spans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { string_value: 'lenient' } }] },
+          scope_spans: [
+            {
+              spans: [
+                {
+                  trace_id: 'aa'.repeat(16),
+                  span_id: 'bb'.repeat(8),
+                  name: 'GET /lenient',
+                  kind: 'SPAN_KIND_SERVER',
+                  start_time_unix_nano: now * 1e6,
+                  end_time_unix_nano: (now + 3) * 1e6,
+                  status: { code: 'STATUS_CODE_ERROR' },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const res = await fetch(`${server.otlpHttpUrl}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(traces),
+    });
+    expect(res.status).toBe(200);
+    const logs = {
+      resourceLogs: [
+        {
+          scopeLogs: [
+            {
+              logRecords: [
+                {
+                  timeUnixNano: String(now * 1e6),
+                  severityNumber: 'SEVERITY_NUMBER_WARN2',
+                  body: { stringValue: 'named severity' },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const logRes = await fetch(`${server.otlpHttpUrl}/v1/logs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(logs),
+    });
+    expect(logRes.status).toBe(200);
+    const spans = await getJson(`${server.apiUrl}/api/spans`);
+    expect(spans.body.spans[0]).toMatchObject({ service: 'lenient', kind: 'server', statusCode: 'error' });
+    // ns as JSON numbers exceed 2^53: accepted, with the precision a double has
+    expect(spans.body.spans[0].durationMs).toBeCloseTo(3, 2);
+    const stored = await getJson(`${server.apiUrl}/api/logs`);
+    expect(stored.body.logs[0]).toMatchObject({
+      severityNumber: 14,
+      body: 'named severity',
+      service: 'unknown_service',
+    });
+  });
+});
