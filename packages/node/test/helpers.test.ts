@@ -159,4 +159,28 @@ describe('helpers in a process that called init()', () => {
     const served = receiver.spans.find((s) => s.kind === 2 && s.attributes['url.path'] === '/ping');
     expect(served?.parentSpanId).toBe(client?.spanId);
   });
+
+  it('a fetch() call gets a CLIENT span whose context reaches the called server', async () => {
+    const seen: Array<string | undefined> = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.traceparent as string | undefined);
+      res.statusCode = 404;
+      res.end('nope');
+    }).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    const status = await withSpan(
+      'fetch-caller',
+      async () => (await fetch(`http://127.0.0.1:${port}/missing?password=hunter2`)).status,
+    );
+    server.close();
+    expect(status).toBe(404);
+    await sdk.forceFlush();
+    const caller = receiver.spans.find((s) => s.name === 'fetch-caller');
+    const client = receiver.spans.find((s) => s.kind === 3 && s.parentSpanId === caller?.spanId);
+    expect(client?.attributes['url.full']).toBe(`http://127.0.0.1:${port}/missing?password=REDACTED`);
+    expect(client?.attributes['http.response.status_code']).toBe(404);
+    expect(client?.status.code).toBe(ERROR);
+    expect(seen[0]).toBe(`00-${client?.traceId}-${client?.spanId}-01`);
+  });
 });

@@ -9,6 +9,7 @@ import { SightlineConfigError, warn } from '../diagnostics.js';
 import { redactSql } from '../redaction.js';
 import { setExpressEnabled } from './express.js';
 import { installFastify } from './fastify.js';
+import { installFetchClient } from './fetch-client.js';
 import { installHttpClient } from './http-client.js';
 import { installHttpServer } from './http-server.js';
 import { installPinoHook } from './pino-hook.js';
@@ -31,7 +32,6 @@ function sanitizeStatementHook(span: Span): void {
 }
 
 export const OFFICIAL: OfficialSpec[] = [
-  { name: 'undici', targets: [], module: '@opentelemetry/instrumentation-undici', cls: 'UndiciInstrumentation' },
   { name: 'koa', targets: ['koa'], module: '@opentelemetry/instrumentation-koa', cls: 'KoaInstrumentation' },
   {
     name: 'nestjs-core',
@@ -104,7 +104,7 @@ export const OFFICIAL: OfficialSpec[] = [
   },
 ];
 
-export const OWN = ['http', 'express', 'fastify', 'pino', 'runtime-node'] as const;
+export const OWN = ['http', 'undici', 'express', 'fastify', 'pino', 'runtime-node'] as const;
 
 function appRequire(): NodeJS.Require {
   return createRequire(join(process.cwd(), '__sightline_resolve__.js'));
@@ -177,6 +177,7 @@ export function installInstrumentations(cfg: ResolvedConfig): () => void {
     );
     undo.push(installHttpClient(tracer, cfg.redactQueryParams));
   }
+  if (isEnabled(cfg, 'undici')) undo.push(installFetchClient(tracer, cfg.redactQueryParams));
   setExpressEnabled(isEnabled(cfg, 'express'));
   if (isEnabled(cfg, 'fastify')) undo.push(installFastify());
   if (isEnabled(cfg, 'pino')) undo.push(installPinoHook());
