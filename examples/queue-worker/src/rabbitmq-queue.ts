@@ -22,7 +22,9 @@ export class RabbitJobQueue implements JobQueue {
   ) {}
 
   static async connect(config: QueueConfig): Promise<RabbitJobQueue> {
-    const connection = await amqp.connect(config.amqpUrl);
+    // A connection name operators can find in the RabbitMQ UI / `rabbitmqctl list_connections user_provided_name`.
+    const connectionName = `queue-worker ${config.queue} pid ${process.pid}`;
+    const connection = await amqp.connect(config.amqpUrl, { clientProperties: { connection_name: connectionName } });
     connection.on('error', () => {});
     const channel = await connection.createConfirmChannel();
     await channel.assertQueue(config.deadLetterQueue, { durable: true });
