@@ -72,8 +72,15 @@ export function traceIntegrityGate(spans: CheckSpan[], thresholds: CheckThreshol
       hasRemoteChild.add(`${s.traceId}/${s.parentSpanId}`);
     }
   }
+  // Spans grouped by trace, only for traces that have orphans (the caller lookup below needs them).
+  const orphanTraces = new Set(
+    spans.filter((s) => s.parentSpanId && !byKey.has(`${s.traceId}/${s.parentSpanId}`)).map((s) => s.traceId),
+  );
   const byTrace = new Map<string, CheckSpan[]>();
+  const traceIds = new Set<string>();
   for (const s of spans) {
+    traceIds.add(s.traceId);
+    if (!orphanTraces.has(s.traceId)) continue;
     const list = byTrace.get(s.traceId) ?? [];
     list.push(s);
     byTrace.set(s.traceId, list);
@@ -140,7 +147,7 @@ export function traceIntegrityGate(spans: CheckSpan[], thresholds: CheckThreshol
     summary:
       spans.length === 0
         ? 'no spans'
-        : `${orphans} orphan span(s) and ${unpropagated} call(s) without propagated context, breaking ${brokenTraces.size} of ${byTrace.size} traces`,
+        : `${orphans} orphan span(s) and ${unpropagated} call(s) without propagated context, breaking ${brokenTraces.size} of ${traceIds.size} traces`,
     offenders: offenders.worst(),
   });
 }
