@@ -116,6 +116,13 @@ describe('sightline init per framework and package manager', () => {
     expect(run.stdout).toContain('then pnpm start');
   });
 
+  it('detects yarn from yarn.lock', async () => {
+    const dir = copy('express-esm');
+    writeFileSync(join(dir, 'yarn.lock'), '# yarn lockfile v1\n');
+    const run = await runCli(['init', '--dir', dir, '--dry-run']);
+    expect(run.stdout).toContain('detected: yarn, ESM, JavaScript, Express');
+  });
+
   it('installs @sightline/node with the package manager when not told otherwise', async () => {
     const dir = join(tmp, 'install-me');
     cpSync(join(FIXTURES, 'pnpm-plain'), dir, { recursive: true });
