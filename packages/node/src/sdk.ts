@@ -8,7 +8,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
-import type { IMetricReader } from '@opentelemetry/sdk-metrics';
+import type { IMetricReader, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
@@ -102,15 +102,21 @@ function metricReaders(cfg: ResolvedConfig): IMetricReader[] {
   if (m.exporter === 'prometheus') {
     const { PrometheusExporter } =
       require('@opentelemetry/exporter-prometheus') as typeof import('@opentelemetry/exporter-prometheus');
-    return [
-      new PrometheusExporter({ port: m.prometheusPort, host: m.prometheusHost }, (err) => {
-        if (err)
-          warn(
-            'SIGHTLINE_ERR_SDK_PROMETHEUS',
-            `could not serve /metrics on ${m.prometheusHost}:${m.prometheusPort}: ${err.message}`,
-          );
-      }),
-    ];
+    const { addUnitSuffixes } = require('./prometheus-names.js') as typeof import('./prometheus-names.js');
+    const exporter = new PrometheusExporter({ port: m.prometheusPort, host: m.prometheusHost }, (err) => {
+      if (err)
+        warn(
+          'SIGHTLINE_ERR_SDK_PROMETHEUS',
+          `could not serve /metrics on ${m.prometheusHost}:${m.prometheusPort}: ${err.message}`,
+        );
+    });
+    // Internal, but stable across the 0.x line we pin: the serializer that renders /metrics.
+    const serializer = (exporter as unknown as { _serializer?: { serialize(d: ResourceMetrics): string } })._serializer;
+    if (serializer && typeof serializer.serialize === 'function') {
+      const serialize = serializer.serialize.bind(serializer);
+      serializer.serialize = (d: ResourceMetrics) => addUnitSuffixes(serialize(d), d);
+    }
+    return [exporter];
   }
   return [
     new PeriodicExportingMetricReader({
