@@ -133,6 +133,13 @@ describe.skipIf(!SIGHTLINE_REGISTER_BUILT)('sightline check on telemetry of real
     expect(auto.offenders[0]?.key).toBe('gateway: gateway-manual');
   });
 
+  it('finds every required HTTP attribute on the spans @sightline/node produced', async () => {
+    const semconv = (await defaultCheck()).gate('semconv-attributes');
+    expect(semconv.status).toBe('pass');
+    // Per order: gateway server + 2 fetch clients, inventory server, billing server; plus the orphan /ping.
+    expect(semconv.summary).toBe(`0 of ${REQUESTS * 5 + 1} HTTP/DB/messaging/RPC spans miss required attributes`);
+  });
+
   it('reports the bare 500 as an error span without an exception event', async () => {
     const errors = (await defaultCheck()).gate('error-exceptions');
     expect(errors.status).toBe('fail');
