@@ -41,6 +41,9 @@ export function printBanner(print: (line: string) => void, facts: BannerFacts): 
   print('  3. "Logs for this trace" on the trace page; in Logs, each trace_id links back to its trace.');
   print(`     api warnings, errors  ${ui}/logs?service=api&severity=warn&refresh=5s`);
   print(`  Slow traces (1 in 5 GET /recommendations)  ${ui}/traces?service=api&minDurationMs=400&refresh=5s`);
+  print(
+    `  Orders per second by product (a custom metric)  ${ui}/metrics?metric=demo.orders.placed&agg=rate&groupBy=demo.order.sku`,
+  );
   print('Press Ctrl-C to stop (telemetry is flushed first).');
   print('');
 }

@@ -4,7 +4,7 @@
  * slow sometimes, so every kind of signal shows up in Sightline.
  */
 import { trace } from '@opentelemetry/api';
-import { logger, recordError, withSpan } from '@sightline/node';
+import { counter, logger, recordError, withSpan } from '@sightline/node';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { openJobPublisher, type QueueAddress } from './job-queue.cjs';
 import { callJson } from './json-client.cjs';
@@ -17,6 +17,7 @@ interface StockItem {
   stock: number;
 }
 
+const ordersPlaced = counter('demo.orders.placed', { description: 'Orders accepted by api', unit: '{order}' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 class HttpError extends Error {
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
     }
     const orderId = `ord_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
     const jobId = await jobs.publish('order.created', { orderId, sku, quantity, totalCents });
+    ordersPlaced.add(1, { 'demo.order.sku': sku });
     logger.info({ orderId, sku, quantity, totalCents, jobId }, 'order placed');
     res.status(201).json({ orderId, totalCents });
   });

@@ -7,7 +7,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { extractContext, injectContext, logger, recordError } from '@sightline/node';
+import { extractContext, histogram, injectContext, logger, recordError, upDownCounter } from '@sightline/node';
 import type { Channel, ChannelModel } from 'amqplib';
 import { connect } from 'amqplib';
 import { callJson } from './json-client.cjs';
@@ -30,6 +30,11 @@ export interface QueueAddress {
 }
 
 const tracer = trace.getTracer('sightline-demo-queue');
+const jobDuration = histogram('demo.job.duration', { description: 'Time to process one job', unit: 's' });
+const queueDepth = upDownCounter('demo.queue.depth', {
+  description: 'Jobs waiting in the in-process queue',
+  unit: '{job}',
+});
 
 function messagingAttributes(address: QueueAddress, operation: 'send' | 'process', job: JobEnvelope) {
   return {
@@ -107,15 +112,22 @@ async function processJob(address: QueueAddress, job: JobEnvelope, handler: JobH
       { kind: SpanKind.CONSUMER, attributes: messagingAttributes(address, 'process', job) },
       async (span) => {
         span.setAttribute('demo.job.queued_ms', Math.max(0, Date.now() - job.publishedAtMs));
+        const started = performance.now();
+        let outcome = 'success';
         try {
           await handler(job);
           return true;
         } catch (error) {
+          outcome = 'failure';
           recordError(error);
           span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
           logger.error({ err: error, jobId: job.id, jobType: job.type }, `job ${job.type} failed`);
           return false;
         } finally {
+          jobDuration.record((performance.now() - started) / 1000, {
+            'demo.job.type': job.type,
+            'demo.job.outcome': outcome,
+          });
           span.end();
         }
       },
@@ -140,6 +152,7 @@ function memoryConsumer(address: QueueAddress, handler: JobHandler, concurrency:
   const pump = () => {
     while (running < concurrency && waiting.length > 0) {
       const job = waiting.shift() as JobEnvelope;
+      queueDepth.add(-1, { 'messaging.destination.name': address.queue });
       running += 1;
       void processJob(address, job, handler).finally(() => {
         running -= 1;
@@ -153,6 +166,7 @@ function memoryConsumer(address: QueueAddress, handler: JobHandler, concurrency:
     accept(job) {
       if (!open || waiting.length >= MEMORY_QUEUE_LIMIT) return false;
       waiting.push(job);
+      queueDepth.add(1, { 'messaging.destination.name': address.queue });
       setImmediate(pump);
       return true;
     },
