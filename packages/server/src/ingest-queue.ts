@@ -79,11 +79,22 @@ export class IngestQueue extends EventEmitter {
     while (this.pending.length > 0) {
       const group = this.pending;
       this.pending = [];
-      try {
-        await this.commit(group);
-      } catch {
-        // One bad batch must not fail the others it was grouped with: retry each on its own.
-        if (group.length > 1) for (const p of group) await this.commit([p]).catch(() => undefined);
+      // One commit per table: a request holds one signal, so a failure in one table never touches the others.
+      const parts = new Map<string, Pending[]>();
+      for (const p of group) {
+        const b = p.batch;
+        const key = b.spans.length ? 'spans' : b.logs.length ? 'logs' : 'points';
+        const part = parts.get(key);
+        if (part) part.push(p);
+        else parts.set(key, [p]);
+      }
+      for (const part of parts.values()) {
+        try {
+          await this.commit(part);
+        } catch {
+          // One bad batch must not fail the others it was grouped with: retry each on its own.
+          for (const p of part) await this.commit([p]).catch(() => undefined);
+        }
       }
     }
     this.running = undefined;

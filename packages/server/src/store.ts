@@ -57,6 +57,8 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
   }
   const writer = readOnly ? undefined : await instance.connect();
   if (writer) await writer.run(SCHEMA_SQL);
+  // Retention deletes run on their own connection so they never interleave with the writer's appends.
+  const maintenance = readOnly ? undefined : await instance.connect();
 
   const query = async (sql: string, params: DuckDBValue[] = []): Promise<Row[]> => {
     const conn = await instance.connect();
@@ -86,11 +88,11 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
     seq,
     query,
     async applyRetention(retentionMs, nowMs = Date.now()) {
-      if (!writer) return 0;
+      if (!maintenance) return 0;
       const cutoff = BigInt(Math.floor(nowMs - retentionMs)) * 1_000_000n;
       let deleted = 0;
       for (const [table, column] of Object.entries(TIME_COLUMN)) {
-        const res = await writer.run(`DELETE FROM ${table} WHERE ${column} < ?`, [cutoff]);
+        const res = await maintenance.run(`DELETE FROM ${table} WHERE ${column} < ?`, [cutoff]);
         deleted += Number(res.rowsChanged);
       }
       return deleted;
@@ -105,6 +107,7 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
     async close() {
       if (closed) return;
       closed = true;
+      maintenance?.closeSync();
       if (writer) {
         await writer.run('CHECKPOINT').catch(() => undefined);
         writer.closeSync();
