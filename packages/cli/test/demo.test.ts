@@ -3,6 +3,7 @@
  * instrumented services and the traffic generator, on free ports and a temporary data directory.
  * Demos run one at a time across test files (acquireDemoLock): two at once would compete for this machine.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   acquireDemoLock,
   browserAvailable,
+  CLI_BIN,
   DemoProcess,
   demoSkipReason,
   eventually,
@@ -226,6 +228,17 @@ describe.skipIf(skipReason !== undefined)('npm start runs sightline demo', () =>
     });
     expect(custom.orders).toMatchObject({ type: 'sum', services: ['api'] });
     expect(custom.jobs).toMatchObject({ type: 'histogram', services: ['worker'] });
+  });
+
+  it('has custom metrics that pass sightline validate (names, units, buckets)', () => {
+    const result = spawnSync(
+      process.execPath,
+      [CLI_BIN, 'validate', 'metrics', '--from-store', '--api', apiUrl, '--from', 'now-15m', '--format', 'json'],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    const report = JSON.parse(result.stdout) as { metricsChecked: number; findings: Array<{ metric: string }> };
+    expect(report.metricsChecked).toBeGreaterThan(3);
+    expect(report.findings.filter((finding) => finding.metric.startsWith('demo.'))).toEqual([]);
   });
 
   it.skipIf(!uiBuilt || !browserAvailable)(

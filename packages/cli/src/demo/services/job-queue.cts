@@ -30,7 +30,12 @@ export interface QueueAddress {
 }
 
 const tracer = trace.getTracer('sightline-demo-queue');
-const jobDuration = histogram('demo.job.duration', { description: 'Time to process one job', unit: 's' });
+const jobDuration = histogram('demo.job.duration', {
+  description: 'Time to process one job',
+  unit: 's',
+  // Seconds, so the semantic-convention duration buckets (the SDK's defaults suit milliseconds).
+  advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] },
+});
 const queueDepth = upDownCounter('demo.queue.depth', {
   description: 'Jobs waiting in the in-process queue',
   unit: '{job}',
