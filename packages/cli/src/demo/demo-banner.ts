@@ -34,7 +34,7 @@ export function printBanner(print: (line: string) => void, facts: BannerFacts): 
   print('');
   const ui = backend.apiUrl;
   print(`What to click first${facts.ui ? '' : ' (once the UI is built)'}:`);
-  print(`  1. Services → api        ${ui}/services/api`);
+  print(`  1. Services → api        ${ui}/services/api?from=now-5m&refresh=5s`);
   print('     rate, error % and p50/p95/p99 per route; POST /payments fails one time in five.');
   print(`  2. Failed traces         ${ui}/traces?service=api&status=error&refresh=5s`);
   print('     open one: the waterfall crosses api → inventory and api → worker; the red span holds the exception.');
