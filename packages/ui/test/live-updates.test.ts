@@ -29,11 +29,12 @@ describe.skipIf(reason !== '')('Sightline UI on a fresh backend', () => {
     await page.goto(`${backend.url}/services?refresh=5s`);
     const empty = page.getByRole('status');
     await expect.poll(() => empty.textContent()).toContain('No services yet');
-    const text = (await empty.textContent()) ?? '';
-    expect(text).toContain('node --import @sightline/node/register app.js');
     // The exact endpoint: the one /api/health reports, else the standard gRPC port on the UI's host.
     const health = (await (await fetch(`${backend.url}/api/health`)).json()) as { otlp?: { grpc?: string } };
-    expect(text).toContain(`OTEL_EXPORTER_OTLP_ENDPOINT=${health.otlp?.grpc ?? 'http://127.0.0.1:4317'}`);
+    const endpoint = `OTEL_EXPORTER_OTLP_ENDPOINT=${health.otlp?.grpc ?? 'http://127.0.0.1:4317'}`;
+    await expect.poll(() => empty.textContent()).toContain(endpoint);
+    const text = (await empty.textContent()) ?? '';
+    expect(text).toContain('node --import @sightline/node/register app.js');
     expect(text).toContain('OTEL_SERVICE_NAME=');
     await screenshot(page, 'empty-services');
     await sendTelemetry(backend.otlpHttp);
