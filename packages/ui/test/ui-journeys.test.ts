@@ -58,6 +58,9 @@ describe.skipIf(reason !== '')('Sightline UI journeys', () => {
       .first();
     await link.waitFor();
     await screenshot(page, 'traces');
+    // Each result links to its logs too.
+    const logsHref = await page.getByRole('link', { name: 'logs', exact: true }).first().getAttribute('href');
+    expect(new URL(logsHref ?? '', backend.url).searchParams.get('traceId')).toBe(sent.traceId);
     await link.click();
     await page.waitForURL((u) => u.pathname === `/traces/${sent.traceId}`);
     const rows = page.locator('.wf-row');

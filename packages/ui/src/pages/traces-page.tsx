@@ -207,7 +207,18 @@ export function TracesPage() {
                   ))}
                 </td>
                 <td class="mono">
-                  {t.traceId.slice(0, 8)}… <CopyButton text={t.traceId} label="trace id" />
+                  {t.traceId.slice(0, 8)}… <CopyButton text={t.traceId} label="trace id" />{' '}
+                  <a
+                    class="row-logs"
+                    title="Logs of this trace"
+                    href={hrefWith('/logs', {
+                      traceId: t.traceId,
+                      from: String(Math.floor(t.startMs - 3_600_000)),
+                      to: String(Math.ceil(t.startMs + t.durationMs + 3_600_000)),
+                    })}
+                  >
+                    logs
+                  </a>
                 </td>
               </tr>
             ))}
