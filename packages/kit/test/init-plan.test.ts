@@ -96,6 +96,12 @@ describe('sightline init per framework and package manager', () => {
     expect(read(dir, 'instrumentation.ts')).toContain("if (process.env.NEXT_RUNTIME === 'nodejs') {\n    // Traces");
     expect(read(dir, 'instrumentation.ts')).toContain("await import('@sightline/node/register');");
     expect(JSON.parse(read(dir, 'package.json')).scripts).toEqual(scripts);
+    // Without moduleResolution Next.js would fill in "node", under which the exports subpath does not resolve.
+    expect(JSON.parse(read(dir, 'tsconfig.json')).compilerOptions).toEqual({
+      moduleResolution: 'bundler',
+      strict: true,
+      jsx: 'preserve',
+    });
     const again = await runCli(['init', '--dir', dir, '--yes', '--no-install']);
     expect(again.stdout).toContain('already set up: nothing to change');
   });
@@ -107,6 +113,16 @@ describe('sightline init per framework and package manager', () => {
     const hook = read(dir, 'instrumentation.ts');
     expect(hook).toMatch(/^export async function register\(\) \{\n {2}if \(process\.env\.NEXT_RUNTIME === 'nodejs'\)/);
     expect(hook).toContain("  console.log('booting');\n}");
+  });
+
+  it('Next.js with moduleResolution "node" gets "bundler", the rest of tsconfig.json untouched', async () => {
+    const dir = copy('nextjs-app');
+    const tsconfig =
+      '{\n  // comments survive: tsconfig is JSONC\n  "compilerOptions": {\n    "moduleResolution": "node",\n    "jsx": "preserve"\n  }\n}\n';
+    writeFileSync(join(dir, 'tsconfig.json'), tsconfig);
+    const run = await runCli(['init', '--dir', dir, '--yes', '--no-install']);
+    expect(run.stdout).toContain('-    "moduleResolution": "node",\n+    "moduleResolution": "bundler",');
+    expect(read(dir, 'tsconfig.json')).toBe(tsconfig.replace('"node"', '"bundler"'));
   });
 
   it('detects pnpm from packageManager and tells the user to run pnpm', async () => {

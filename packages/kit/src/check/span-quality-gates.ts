@@ -3,10 +3,10 @@ import { type CheckSpan, type CheckThresholds, type GateResult, gate, OffenderTa
 /**
  * Scopes of automatic instrumentation: OpenTelemetry contrib instrumentations in any language, @sightline/node's own
  * instrumentations (`@sightline/node/<name>`; the bare `@sightline/node` tracer is withSpan/traced, i.e. manual),
- * and the framework-maintained ones.
+ * and the framework-maintained ones (Next.js's built-in `next.js` tracer).
  */
 const AUTO_SCOPE =
-  /^(@opentelemetry\/instrumentation-|@sightline\/node\/|@fastify\/otel|@prisma\/instrumentation|opentelemetry\.instrumentation\.|io\.opentelemetry\.|go\.opentelemetry\.io\/contrib\/instrumentation\/|OpenTelemetry\.Instrumentation\.|Microsoft\.AspNetCore|System\.Net\.Http)/;
+  /^(@opentelemetry\/instrumentation-|@sightline\/node\/|@fastify\/otel|@prisma\/instrumentation|opentelemetry\.instrumentation\.|io\.opentelemetry\.|go\.opentelemetry\.io\/contrib\/instrumentation\/|OpenTelemetry\.Instrumentation\.|Microsoft\.AspNetCore|System\.Net\.Http|next\.js$)/;
 
 export function isAutoScope(scopeName: string): boolean {
   return AUTO_SCOPE.test(scopeName);

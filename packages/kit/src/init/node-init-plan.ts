@@ -47,6 +47,30 @@ function nextInstrumentation(existing: string | null, typescript: boolean): stri
   return `${existing.replace(/\s*$/, '')}\n\nexport async function register() {\n${body.join('\n')}\n}\n`;
 }
 
+/**
+ * `@sightline/node/register` is a package-exports subpath: TypeScript resolves it under moduleResolution "bundler"
+ * (create-next-app's default) but not under the older "node" that Next.js writes when the option is missing.
+ * tsconfig.json is JSONC, so it is edited as text: the one value, or one inserted line.
+ */
+function nextTsconfigChange(text: string | null): FileChange | undefined {
+  if (text === null) return undefined;
+  const current = /"moduleResolution"\s*:\s*"([^"]*)"/i.exec(text);
+  if (current && !/^(node|node10|classic)$/i.test(current[1] ?? '')) return undefined;
+  const after = current
+    ? text.replace(current[0], '"moduleResolution": "bundler"')
+    : text.replace(/("compilerOptions"\s*:\s*\{)(\s*)/, (_m, open: string, space: string) => {
+        const indent = space.includes('\n') ? space : ' ';
+        return `${open}${indent}"moduleResolution": "bundler",${indent}`;
+      });
+  if (after === text) return undefined;
+  return {
+    path: 'tsconfig.json',
+    before: text,
+    after,
+    reason: `moduleResolution "bundler" so TypeScript resolves @sightline/node/register (was ${current ? `"${current[1]}"` : 'unset, which Next.js fills with "node"'})`,
+  };
+}
+
 /** Everything `sightline init` would change in a Node project; an empty list means it is already set up. */
 export function planNodeInit(project: DetectedProject, options: NodePlanOptions = {}): NodeInitPlan {
   const { dir, packageJson } = project;
@@ -71,6 +95,8 @@ export function planNodeInit(project: DetectedProject, options: NodePlanOptions 
         reason: "load @sightline/node from Next.js's instrumentation hook",
       });
     }
+    const tsconfig = project.typescript ? nextTsconfigChange(readIfExists(dir, 'tsconfig.json')) : undefined;
+    if (tsconfig) changes.push(tsconfig);
     notes.push(
       'Next.js 13/14: set experimental.instrumentationHook = true in next.config (Next.js 15+ needs nothing).',
     );
