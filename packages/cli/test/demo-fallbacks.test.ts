@@ -1,20 +1,20 @@
 /**
  * `sightline demo` off the happy path: no PostgreSQL or RabbitMQ (in-memory stand-ins, stopped with Ctrl-C),
- * `--duration`, and a service that dies. Demos run one at a time across test files (see acquireDemoLock).
+ * `--duration`, a service that dies, the demo killed. Demos boot one at a time across test files (startDemo).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  acquireDemoLock,
-  DemoProcess,
+  type DemoProcess,
   demoSkipReason,
   eventually,
   type FlatSpan,
   flattenTrace,
   getJson,
   isRunning,
+  startDemo,
 } from './demo-harness.js';
 
 interface TraceSummary {
@@ -25,12 +25,6 @@ interface TraceSummary {
 const skipReason = await demoSkipReason();
 if (skipReason) console.warn(`skipped: sightline demo fallbacks — ${skipReason}`);
 
-let releaseLock: (() => void) | undefined;
-beforeAll(async () => {
-  if (!skipReason) releaseLock = await acquireDemoLock();
-}, 180_000);
-afterAll(() => releaseLock?.());
-
 /** The demo with nothing installed: `--database memory --queue memory` stands in for a bare machine. */
 describe.skipIf(skipReason !== undefined)('sightline demo without PostgreSQL and RabbitMQ', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sightline-demo-memory-'));
@@ -39,20 +33,10 @@ describe.skipIf(skipReason !== undefined)('sightline demo without PostgreSQL and
 
   beforeAll(async () => {
     const ports = ['--port', '0', '--otlp-grpc-port', '0', '--otlp-http-port', '0'];
-    demo = new DemoProcess([
-      ...ports,
-      '--data-dir',
-      dataDir,
-      '--rate',
-      '20',
-      '--database',
-      'memory',
-      '--queue',
-      'memory',
-    ]);
-    await demo.waitFor(/^ready\b/m, 60_000);
+    const memory = ['--database', 'memory', '--queue', 'memory'];
+    demo = await startDemo([...ports, '--data-dir', dataDir, '--rate', '20', ...memory], /^ready\b/m, 60_000);
     apiUrl = demo.banner().apiUrl;
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await demo?.stop('SIGKILL');
@@ -107,17 +91,8 @@ describe.skipIf(skipReason !== undefined)('sightline demo without PostgreSQL and
 describe.skipIf(skipReason !== undefined)('sightline demo --duration', () => {
   it('stops by itself after the given seconds, exits 0 and removes its temporary data directory', async () => {
     const ports = ['--port', '0', '--otlp-grpc-port', '0', '--otlp-http-port', '0'];
-    const demo = new DemoProcess([
-      ...ports,
-      '--rate',
-      '5',
-      '--database',
-      'memory',
-      '--queue',
-      'memory',
-      '--duration',
-      '2',
-    ]);
+    const args = [...ports, '--rate', '5', '--database', 'memory', '--queue', 'memory', '--duration', '2'];
+    const demo = await startDemo(args, /Press Ctrl-C to stop/, 45_000);
     try {
       const exit = await Promise.race([
         demo.exited,
@@ -131,15 +106,18 @@ describe.skipIf(skipReason !== undefined)('sightline demo --duration', () => {
     } finally {
       await demo.stop('SIGKILL');
     }
-  }, 60_000);
+  }, 90_000);
 });
 
 describe.skipIf(skipReason !== undefined)('sightline demo when a service dies', () => {
   it('stops everything, exits 1, names the service and keeps its logs', async () => {
     const ports = ['--port', '0', '--otlp-grpc-port', '0', '--otlp-http-port', '0'];
-    const demo = new DemoProcess([...ports, '--rate', '5', '--database', 'memory', '--queue', 'memory']);
+    const demo = await startDemo(
+      [...ports, '--rate', '5', '--database', 'memory', '--queue', 'memory'],
+      /Press Ctrl-C to stop/,
+      45_000,
+    );
     try {
-      await demo.waitFor(/Press Ctrl-C to stop/, 45_000);
       const { pids } = demo.banner();
       process.kill(pids.worker as number, 'SIGKILL');
       const exit = await Promise.race([
@@ -162,9 +140,12 @@ describe.skipIf(skipReason !== undefined)('sightline demo when a service dies', 
 describe.skipIf(skipReason !== undefined)('sightline demo killed with SIGKILL', () => {
   it('leaves no service process behind (each service leaves when its parent is gone)', async () => {
     const ports = ['--port', '0', '--otlp-grpc-port', '0', '--otlp-http-port', '0'];
-    const demo = new DemoProcess([...ports, '--rate', '5', '--database', 'memory', '--queue', 'memory']);
+    const demo = await startDemo(
+      [...ports, '--rate', '5', '--database', 'memory', '--queue', 'memory'],
+      /Press Ctrl-C to stop/,
+      45_000,
+    );
     try {
-      await demo.waitFor(/Press Ctrl-C to stop/, 45_000);
       const { pids } = demo.banner();
       expect(Object.keys(pids).sort()).toEqual(['api', 'inventory', 'worker']);
       expect(await demo.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });

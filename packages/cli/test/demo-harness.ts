@@ -47,7 +47,7 @@ export async function demoSkipReason(): Promise<string | undefined> {
 const LOCK_DIR = join(tmpdir(), 'sightline-demo-tests.lock');
 
 /**
- * One demo at a time across test files (each file runs in its own process): a directory created atomically,
+ * One demo booting at a time across test files (each file runs in its own process): a directory created atomically,
  * holding the owner's pid so a lock left by a killed run is taken over. Resolves with the release function.
  */
 export async function acquireDemoLock(): Promise<() => void> {
@@ -69,6 +69,24 @@ export async function acquireDemoLock(): Promise<() => void> {
       if (owner === -1 || (owner > 0 && !isRunning(owner))) rmSync(LOCK_DIR, { recursive: true, force: true });
       else await new Promise((resolve) => setTimeout(resolve, 250));
     }
+  }
+}
+
+/**
+ * Starts `sightline demo args` holding the boot lock until it prints `pattern`: demos boot one at a time across
+ * test files (booting is what loads this 2-core machine), then run their checks side by side.
+ */
+export async function startDemo(args: string[], pattern: RegExp, timeoutMs: number): Promise<DemoProcess> {
+  const release = await acquireDemoLock();
+  const demo = new DemoProcess(args);
+  try {
+    await demo.waitFor(pattern, timeoutMs);
+    return demo;
+  } catch (error) {
+    await demo.stop('SIGKILL');
+    throw error;
+  } finally {
+    release();
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * `npm start`'s path end to end: `node packages/cli/dist/bin.js demo` with the real backend, the three
  * instrumented services and the traffic generator, on free ports and a temporary data directory.
- * Demos run one at a time across test files (acquireDemoLock): two at once would compete for this machine.
+ * Demos boot one at a time across test files (startDemo): two booting at once would compete for this machine.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,10 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  acquireDemoLock,
   browserAvailable,
   CLI_BIN,
-  DemoProcess,
+  type DemoProcess,
   demoSkipReason,
   eventually,
   type FlatSpan,
@@ -23,6 +22,7 @@ import {
   isRunning,
   launchBrowser,
   saveScreenshot,
+  startDemo,
 } from './demo-harness.js';
 
 interface TraceSummary {
@@ -37,12 +37,6 @@ interface LogRow {
 
 const skipReason = await demoSkipReason();
 if (skipReason) console.warn(`skipped: sightline demo end to end — ${skipReason}`);
-
-let releaseLock: (() => void) | undefined;
-beforeAll(async () => {
-  if (!skipReason) releaseLock = await acquireDemoLock();
-}, 180_000);
-afterAll(() => releaseLock?.());
 
 /** Holds 127.0.0.1:port for the test's duration if nobody else does (either way the port is busy). */
 async function occupy(port: number): Promise<Server | undefined> {
@@ -68,10 +62,13 @@ describe.skipIf(skipReason !== undefined)('npm start runs sightline demo', () =>
 
   beforeAll(async () => {
     grpcBlocker = await occupy(4317);
-    demo = new DemoProcess(['--port', '0', '--otlp-http-port', '0', '--data-dir', dataDir, '--rate', '20']);
-    await demo.waitFor(/^ready\b/m, 30_000);
+    demo = await startDemo(
+      ['--port', '0', '--otlp-http-port', '0', '--data-dir', dataDir, '--rate', '20'],
+      /^ready\b/m,
+      30_000,
+    );
     apiUrl = demo.banner().apiUrl;
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await demo?.stop('SIGKILL');
