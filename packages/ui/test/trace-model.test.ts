@@ -1,7 +1,7 @@
 // The span tree behind the waterfall: nesting by parent id, ordering, orphans, cycles, the critical path.
 import { describe, expect, it } from 'vitest';
 import type { OtlpSpan, OtlpTrace } from '../src/lib/api-types';
-import { buildTraceTree, nanosToMs, visibleRows } from '../src/lib/trace-model';
+import { buildTraceTree, nanosToMs, selfTimeMs, visibleRows } from '../src/lib/trace-model';
 
 const T = 'a'.repeat(32);
 const base = 1_764_150_000_000_000_000n;
@@ -74,6 +74,15 @@ describe('trace tree', () => {
       traceOf(['api', [span('1', '', 0, 100), span('2', '1', 0, 90), span('3', '1', 10, 50)]]),
     );
     expect(tree2.byId.get('0000000000000003')?.critical).toBe(false);
+  });
+
+  it('computes self time as the span minus the union of its children, overlaps counted once', () => {
+    const tree = buildTraceTree(
+      traceOf(['api', [span('1', '', 0, 100), span('2', '1', 10, 40), span('3', '1', 30, 50), span('4', '1', 90, 120)]]),
+    );
+    // Children cover 10–50 and 90–100 (clipped): 50 ms of 100.
+    expect(selfTimeMs(tree.byId.get('0000000000000001') as never)).toBeCloseTo(50, 6);
+    expect(selfTimeMs(tree.byId.get('0000000000000002') as never)).toBeCloseTo(30, 6);
   });
 
   it('handles a 5,000-deep chain without overflowing the stack', () => {

@@ -2,7 +2,7 @@
 
 import { formatDurationMs, formatTime } from '../lib/format';
 import { hrefWith } from '../lib/router';
-import { attrs, nanosToMs, SPAN_KINDS, type SpanNode } from '../lib/trace-model';
+import { attrs, nanosToMs, SPAN_KINDS, type SpanNode, selfTimeMs } from '../lib/trace-model';
 import { AttributeTable, valueText } from './attribute-table';
 import { CopyButton } from './copy-button';
 
@@ -38,7 +38,11 @@ export function SpanDetail({ node, onClose }: { node: SpanNode; onClose: () => v
         <dt>Start</dt>
         <dd>{formatTime(node.startMs)}</dd>
         <dt>Duration</dt>
-        <dd>{formatDurationMs(node.durationMs)}</dd>
+        <dd>
+          {formatDurationMs(node.durationMs)}
+          {node.children.length ? ` (self ${formatDurationMs(selfTimeMs(node))})` : ''}
+          {node.critical ? ' · critical path' : ''}
+        </dd>
         <dt>Status</dt>
         <dd class={node.isError ? 'bad-text' : undefined}>
           {STATUS[s.status?.code ?? 0] ?? 'unset'}

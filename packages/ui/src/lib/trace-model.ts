@@ -156,3 +156,23 @@ export function visibleRows(tree: TraceTree, collapsed: Set<string>): SpanNode[]
   }
   return out;
 }
+
+/** Time the span spent outside its children (the union of child intervals, clipped to the span, subtracted). */
+export function selfTimeMs(n: SpanNode): number {
+  const iv = n.children
+    .map((c) => [Math.max(c.startMs, n.startMs), Math.min(c.endMs, n.endMs)] as const)
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  let covered = 0;
+  let curStart = Number.NaN;
+  let curEnd = Number.NaN;
+  for (const [a, b] of iv) {
+    if (Number.isNaN(curEnd) || a > curEnd) {
+      if (!Number.isNaN(curEnd)) covered += curEnd - curStart;
+      curStart = a;
+      curEnd = b;
+    } else curEnd = Math.max(curEnd, b);
+  }
+  if (!Number.isNaN(curEnd)) covered += curEnd - curStart;
+  return Math.max(0, n.durationMs - covered);
+}
