@@ -78,7 +78,10 @@ describe('trace tree', () => {
 
   it('computes self time as the span minus the union of its children, overlaps counted once', () => {
     const tree = buildTraceTree(
-      traceOf(['api', [span('1', '', 0, 100), span('2', '1', 10, 40), span('3', '1', 30, 50), span('4', '1', 90, 120)]]),
+      traceOf([
+        'api',
+        [span('1', '', 0, 100), span('2', '1', 10, 40), span('3', '1', 30, 50), span('4', '1', 90, 120)],
+      ]),
     );
     // Children cover 10–50 and 90–100 (clipped): 50 ms of 100.
     expect(selfTimeMs(tree.byId.get('0000000000000001') as never)).toBeCloseTo(50, 6);
