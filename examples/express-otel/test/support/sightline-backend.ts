@@ -64,15 +64,21 @@ export function buildForTest(exampleDir: string): void {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
     }
   }
+  const tsc = (projects: string[]) =>
+    execFileSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', ...projects], {
+      cwd: repoRoot,
+      stdio: 'pipe',
+    });
+  const projects = [exampleDir, 'packages/server', 'packages/kit', 'packages/cli'];
   try {
-    for (const project of [exampleDir, 'packages/server', 'packages/kit', 'packages/cli']) {
+    tsc(projects);
+  } catch {
+    // One of them does not compile: build each alone. Another package mid-edit must not stop the example's tests
+    // when its last good build is there.
+    for (const project of projects) {
       try {
-        execFileSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', project], {
-          cwd: repoRoot,
-          stdio: 'pipe',
-        });
+        tsc([project]);
       } catch (err) {
-        // Another package mid-edit must not stop the example's tests when its last good build is there.
         if (!existsSync(resolve(repoRoot, project, 'dist'))) throw err;
         const output = String((err as { stdout?: Buffer }).stdout ?? '').slice(0, 400);
         console.warn(`build of ${project} failed; testing against its previous dist/:\n${output}`);
