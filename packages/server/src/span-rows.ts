@@ -4,7 +4,7 @@ import { emptyBatch, type RowBatch, type SpanRow } from './rows.js';
 
 /**
  * Validates and flattens an ExportTraceServiceRequest. Any invalid id rejects the whole request (thrown);
- * spans that ended before `minNs` (outside retention) are counted as rejected.
+ * spans that started before `minNs` (outside retention, which deletes by start time) are counted as rejected.
  */
 export function spanRows(req: TracesRequest, minNs: bigint): RowBatch {
   const batch = emptyBatch();
@@ -39,7 +39,7 @@ export function spanRows(req: TracesRequest, minNs: bigint): RowBatch {
           traceState: l.traceState ?? '',
           attributes: kvToObject(l.attributes),
         }));
-        if (endNs < minNs) {
+        if (startNs < minNs) {
           batch.rejected++;
           continue;
         }
@@ -87,6 +87,6 @@ export function spanRows(req: TracesRequest, minNs: bigint): RowBatch {
     }
   }
   if (batch.rejected > 0)
-    batch.rejectedReason = `${batch.rejected} span(s) ended before the retention window and were not stored`;
+    batch.rejectedReason = `${batch.rejected} span(s) started before the retention window and were not stored`;
   return batch;
 }

@@ -276,6 +276,8 @@ describe('fuzzing the OTLP/HTTP receiver', () => {
     expect(failures.slice(0, 5)).toEqual([]);
     expect(statuses.get(400) ?? 0).toBeGreaterThan(CASES / 10);
     expect(statuses.get(200) ?? 0).toBeGreaterThan(CASES / 20);
+    // a retention sweep must not delete anything that ingest accepted (same time rule on both sides)
+    expect(await server.store.applyRetention(RETENTION_MS)).toBe(0);
     const { body } = await getJson(`${server.apiUrl}/api/health`);
     expect(body.storage).toEqual({ spans: expected.spans, logs: expected.logs, metricPoints: expected.points });
     // and the API still reads everything that was stored

@@ -142,7 +142,7 @@ describe.skipIf(!hasCurl)('the OTLP specification JSON examples sent with curl',
     expect(JSON.parse(res.body)).toEqual({
       partialSuccess: {
         rejectedSpans: '1',
-        errorMessage: '1 span(s) ended before the retention window and were not stored',
+        errorMessage: '1 span(s) started before the retention window and were not stored',
       },
     });
     expect((await getJson(`${defaultRetention.apiUrl}/api/health`)).body.storage.spans).toBe(0);

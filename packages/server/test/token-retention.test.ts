@@ -135,6 +135,26 @@ describe('--retention', () => {
     }
   });
 
+  it('refuses at ingest exactly what a sweep would delete: a span that started before the window', async () => {
+    const server = await startTestServer({ retention: '1d' });
+    try {
+      const now = Date.now();
+      const longSpan = {
+        traceId: traceId(7),
+        spanId: spanId(7),
+        name: 'long',
+        kind: 2,
+        startMs: now - DAY - 60_000,
+        durationMs: 120_000,
+      };
+      const res = await postJson(server.otlpHttpUrl, '/v1/traces', tracesRequest('r', [longSpan]));
+      expect(JSON.parse(res.body).partialSuccess.rejectedSpans).toBe('1');
+      expect(await server.store.applyRetention(DAY)).toBe(0);
+    } finally {
+      await server.cleanup();
+    }
+  });
+
   it('refuses a malformed retention naming the flag', async () => {
     await expect(
       startServer({ retention: 'forever', port: 0, otlpGrpcPort: 0, otlpHttpPort: 0 }),
