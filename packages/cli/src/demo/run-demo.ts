@@ -99,10 +99,16 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
         return service;
       });
 
-    const [inventory, worker] = await Promise.all([
-      start('inventory', databaseUrl ? { DEMO_DATABASE_URL: databaseUrl } : {}),
-      start('worker', { DEMO_QUEUE_NAME: queueName, ...(queueUrl ? { DEMO_QUEUE_URL: queueUrl } : {}) }),
-    ]);
+    // allSettled: when one fails, the other is still tracked in `services` and stopped with the rest.
+    const [inventory, worker] = (
+      await Promise.allSettled([
+        start('inventory', databaseUrl ? { DEMO_DATABASE_URL: databaseUrl } : {}),
+        start('worker', { DEMO_QUEUE_NAME: queueName, ...(queueUrl ? { DEMO_QUEUE_URL: queueUrl } : {}) }),
+      ])
+    ).map((result) => {
+      if (result.status === 'rejected') throw result.reason;
+      return result.value;
+    }) as [ServiceProcess, ServiceProcess];
     const rabbit = worker.details.queue === 'rabbitmq';
     const api = await start('api', {
       DEMO_INVENTORY_URL: inventory.url,
