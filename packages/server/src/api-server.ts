@@ -274,7 +274,14 @@ export function createApiServer(ctx: ApiContext): Server {
       throw new SightlineError('SIGHTLINE_ERR_NOT_FOUND', `no API endpoint at ${path}; see docs/query-api.md`, 404);
     } catch (e) {
       const err =
-        e instanceof SightlineError ? e : new SightlineError('SIGHTLINE_ERR_INTERNAL', (e as Error).message, 500);
+        e instanceof SightlineError
+          ? e
+          : e instanceof URIError
+            ? new SightlineError(
+                'SIGHTLINE_ERR_BAD_PARAM',
+                `the path ${JSON.stringify(path)} is not valid percent-encoding`,
+              )
+            : new SightlineError('SIGHTLINE_ERR_INTERNAL', (e as Error).message, 500);
       if (res.headersSent) return void res.destroy();
       sendJson(res, err.status, { error: { code: err.code, message: err.message } });
     }

@@ -184,5 +184,7 @@ describe('query API bad input', () => {
     expect(post.status).toBe(405);
     const otlp = await getJson(`${server.apiUrl}/v1/traces`);
     expect(otlp.status).toBe(404);
+    const badEscape = await getJson(`${server.apiUrl}/api/traces/%E0%A4%A`);
+    expect(badEscape).toMatchObject({ status: 400, body: { error: { code: 'SIGHTLINE_ERR_BAD_PARAM' } } });
   });
 });
