@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import amqp from 'amqplib';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { unreachable } from './support/reachability.js';
@@ -36,10 +37,11 @@ describe.skipIf(skipReason)('queue-worker: the broker closes the worker’s conn
     await client.connect();
     await client.query(`DROP TABLE IF EXISTS ${table}`);
     await client.end();
-    try {
-      rabbitmqctl(['delete_queue', queue]);
-      rabbitmqctl(['delete_queue', `${queue}.dead`]);
-    } catch {}
+    const connection = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+    const channel = await connection.createChannel();
+    await channel.deleteQueue(queue);
+    await channel.deleteQueue(`${queue}.dead`);
+    await connection.close();
   });
 
   let exitCode: number | null;
