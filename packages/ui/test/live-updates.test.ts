@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUiBuilt, launchBrowser, type RunningBackend, screenshot, skipReason, startBackend } from './harness';
-import { sendLog, sendTelemetry } from './telemetry';
+import { type SentTelemetry, sendLog, sendTelemetry } from './telemetry';
 
 const reason = await skipReason();
 if (reason) console.warn(`skipped: UI live updates — ${reason}`);
@@ -12,6 +12,7 @@ describe.skipIf(reason !== '')('Sightline UI on a fresh backend', () => {
   let backend: RunningBackend;
   let browser: Browser;
   let page: Page;
+  let sent: SentTelemetry;
 
   beforeAll(async () => {
     ensureUiBuilt();
@@ -37,7 +38,7 @@ describe.skipIf(reason !== '')('Sightline UI on a fresh backend', () => {
     expect(text).toContain('node --import @sightline/node/register app.js');
     expect(text).toContain('OTEL_SERVICE_NAME=');
     await screenshot(page, 'empty-services');
-    await sendTelemetry(backend.otlpHttp);
+    sent = await sendTelemetry(backend.otlpHttp);
     // No reload: the 5 s auto-refresh picks the services up.
     await expect
       .poll(() => page.getByRole('table', { name: 'Services' }).getByRole('link').allTextContents(), {
@@ -67,7 +68,7 @@ describe.skipIf(reason !== '')('Sightline UI on a fresh backend', () => {
       .toContain('reserve failed');
     await page.keyboard.press('Enter');
     await page.waitForURL((u) => u.pathname.startsWith('/traces/'));
-    await expect.poll(() => page.locator('.wf-row').count()).toBe(5);
+    await expect.poll(() => page.locator('.wf-row').count()).toBe(sent.parents.size);
   });
 
   it('shows new logs at the top while live tail is on', async () => {

@@ -87,6 +87,8 @@ export async function sendTelemetry(otlpHttp: string): Promise<SentTelemetry> {
   });
   const db = span(apiTracer, 'SELECT orders', root.ctx, SpanKind.CLIENT, { 'db.system.name': 'postgresql' });
   db.s.end();
+  // A hostile span name: the waterfall and span detail must show it as text.
+  span(apiTracer, `render ${XSS_IMG}`, root.ctx, SpanKind.INTERNAL).s.end();
   const call = span(apiTracer, 'GET', root.ctx, SpanKind.CLIENT, { 'server.address': 'inventory' });
   const invServer = span(invTracer, 'GET /stock/:sku', call.ctx, SpanKind.SERVER, { 'http.route': '/stock/:sku' });
   const reserve = span(invTracer, 'reserve stock', invServer.ctx, SpanKind.INTERNAL);

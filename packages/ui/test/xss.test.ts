@@ -67,6 +67,13 @@ describe.skipIf(reason !== '')('Sightline UI escapes telemetry', () => {
     await expect
       .poll(() => attrs.locator('tr', { hasText: 'xss.attr' }).locator('td').textContent())
       .toBe(`${XSS_IMG} ${XSS_SCRIPT}`);
+    // A hostile span name in the waterfall and the detail heading.
+    const row = page.locator('.wf-row', { hasText: 'render <img' });
+    expect(await row.locator('.span-name').textContent()).toBe(`render ${XSS_IMG}`);
+    await row.click();
+    await expect
+      .poll(() => page.getByRole('complementary', { name: 'Span detail' }).locator('h2').textContent())
+      .toBe(`render ${XSS_IMG}`);
     expect(await injected(page)).toEqual({ imgs: 0, scripts: 0 });
     // Give an onerror handler time to fire had an element been created.
     await page.waitForTimeout(300);
