@@ -5,23 +5,32 @@ const pino = require('pino');
 
 init({ traces: { exporter: 'none' }, metrics: { exporter: 'none' }, logs: { exporter: 'none' }, handleSignals: false });
 const sink = { write() {} };
-const plain = pino({}, sink);
+const plainLogger = pino({}, sink);
 const correlated = createLogger({ otlp: false, pretty: false }, sink);
 const full = createLogger({ pretty: false }, sink);
-const N = Number(process.env.BENCH_LOG_CALLS ?? 300000);
+const N = Number(process.env.BENCH_LOG_CALLS ?? 50000);
+const ROUNDS = 21;
 
 function time(logger) {
   const start = process.hrtime.bigint();
   for (let i = 0; i < N; i++) logger.info({ i }, 'hello');
   return Number(process.hrtime.bigint() - start) / N;
 }
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+// Interleaved short rounds; the cost is the median of the per-round differences, which cancels machine drift.
 withSpan('bench', () => {
-  const best = { plain: Infinity, correlated: Infinity, full: Infinity };
-  for (let round = 0; round < 7; round++) {
-    best.plain = Math.min(best.plain, time(plain));
-    best.correlated = Math.min(best.correlated, time(correlated));
-    best.full = Math.min(best.full, time(full));
+  const plain = [];
+  const correlatedCost = [];
+  const fullCost = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const p = time(plainLogger);
+    plain.push(p);
+    correlatedCost.push(time(correlated) - p);
+    fullCost.push(time(full) - p);
   }
-  process.stdout.write(`${JSON.stringify(best)}\n`);
+  const p = median(plain);
+  const c = median(correlatedCost);
+  const f = median(fullCost);
+  process.stdout.write(`${JSON.stringify({ plain: p, correlated: p + c, full: p + f })}\n`);
 });

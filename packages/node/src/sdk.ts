@@ -2,7 +2,7 @@
 // installs only the instrumentations whose target packages the app has.
 
 import type { Context } from '@opentelemetry/api';
-import { context, DiagLogLevel, diag, metrics, propagation, trace } from '@opentelemetry/api';
+import { context, DiagLogLevel, diag, metrics, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -25,6 +25,7 @@ import { droppedTotals, setQuiet, warn } from './diagnostics.js';
 import { createLogExporter, createMetricExporter, createSpanExporter } from './exporters.js';
 import { installInstrumentations, isEnabled } from './instrumentations/loader.js';
 import { startRuntimeMetrics } from './instrumentations/runtime-metrics.js';
+import { setActiveContextReader } from './log-correlation.js';
 import { clearInstrumentCache } from './meter-helpers.js';
 import { buildResource } from './resource.js';
 import { installSignalHandlers, withDeadline } from './shutdown.js';
@@ -151,7 +152,12 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
     );
 
   const resource = buildResource(cfg);
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(contextManager);
+  // Log correlation reads the store directly (internal field of the pinned context-async-hooks 2.12.x).
+  const als = (contextManager as unknown as { _asyncLocalStorage?: { getStore(): Context | undefined } })
+    ._asyncLocalStorage;
+  if (als && typeof als.getStore === 'function') setActiveContextReader(() => als.getStore() ?? ROOT_CONTEXT);
   propagation.setGlobalPropagator(
     new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
   );
