@@ -5,6 +5,7 @@
 const KEY = 'sightline.token';
 
 function readFragment(): void {
+  if (typeof window === 'undefined') return;
   const m = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
   if (!m) return;
   sessionStorage.setItem(KEY, decodeURIComponent(m[1] as string));
@@ -13,7 +14,7 @@ function readFragment(): void {
 readFragment();
 
 export function getToken(): string | null {
-  return sessionStorage.getItem(KEY);
+  return typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(KEY);
 }
 
 export function setToken(token: string): void {
