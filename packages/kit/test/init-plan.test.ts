@@ -132,6 +132,18 @@ describe('sightline init per framework and package manager', () => {
     expect(run.stdout).toContain('then pnpm start');
   });
 
+  it('warns when the project already sets up another OpenTelemetry SDK', async () => {
+    const dir = copy('express-esm');
+    const pkg = JSON.parse(read(dir, 'package.json'));
+    pkg.scripts.start = 'node --require ./tracing.cjs server.js';
+    pkg.dependencies['@opentelemetry/sdk-node'] = '^0.223.0';
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
+    const run = await runCli(['init', '--dir', dir, '--dry-run']);
+    expect(run.stdout).toContain(
+      'note: this project already sets up OpenTelemetry (dependency @opentelemetry/sdk-node); remove that setup, or spans are recorded twice.',
+    );
+  });
+
   it('detects yarn from yarn.lock', async () => {
     const dir = copy('express-esm');
     writeFileSync(join(dir, 'yarn.lock'), '# yarn lockfile v1\n');

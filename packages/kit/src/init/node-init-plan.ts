@@ -71,6 +71,21 @@ function nextTsconfigChange(text: string | null): FileChange | undefined {
   };
 }
 
+/** Another OpenTelemetry SDK setup in the project: a second SDK would record every span twice. */
+function otherOpenTelemetrySetup(pkg: PackageJson): string | undefined {
+  const deps = { ...pkg.dependencies, ...pkg.devDependencies };
+  const sdk = ['@opentelemetry/sdk-node', '@opentelemetry/auto-instrumentations-node', '@vercel/otel'].find(
+    (d) => d in deps,
+  );
+  if (sdk) return `dependency ${sdk}`;
+  const script = Object.entries(pkg.scripts ?? {}).find(
+    ([, cmd]) =>
+      /--(require|import|r)[ =]\S*(opentelemetry|tracing|instrumentation)/.test(cmd) &&
+      !cmd.includes('@sightline/node'),
+  );
+  return script ? `script "${script[0]}": ${script[1]}` : undefined;
+}
+
 /** Everything `sightline init` would change in a Node project; an empty list means it is already set up. */
 export function planNodeInit(project: DetectedProject, options: NodePlanOptions = {}): NodeInitPlan {
   const { dir, packageJson } = project;
@@ -132,6 +147,12 @@ export function planNodeInit(project: DetectedProject, options: NodePlanOptions 
     'OTEL_* variables for @sightline/node',
   );
   if (envChange) changes.push(envChange);
+  const otherSetup = otherOpenTelemetrySetup(pkg);
+  if (otherSetup) {
+    notes.push(
+      `this project already sets up OpenTelemetry (${otherSetup}); remove that setup, or spans are recorded twice.`,
+    );
+  }
   const detected = [
     project.packageManager,
     project.moduleType === 'esm' ? 'ESM' : 'CommonJS',

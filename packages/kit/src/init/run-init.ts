@@ -57,6 +57,7 @@ export async function runInit(options: InitOptions = {}): Promise<InitResult> {
   const project = detectProject(dir);
   const plan = planNodeInit(project, { nodePackage: options.nodePackage });
   print(`sightline init: ${dir}\ndetected: ${plan.detected}`);
+  for (const note of plan.notes) print(`note: ${note}`);
   const result: InitResult = { written: [], planned: plan.changes, applied: false, installed: false, checks: [] };
   if (plan.changes.length === 0) {
     print('already set up: nothing to change');
@@ -73,7 +74,6 @@ export async function runInit(options: InitOptions = {}): Promise<InitResult> {
     await install(project.packageManager, dir, print);
     result.installed = true;
   }
-  for (const note of plan.notes) print(`note: ${note}`);
   if (result.applied || plan.changes.length === 0) {
     print(
       `next: copy .env.example to .env (or set OTEL_* in your deployment), start \`sightline up\`, then ${project.packageManager} ${project.startScriptName === 'start' ? 'start' : `run ${project.startScriptName ?? 'start'}`}`,
