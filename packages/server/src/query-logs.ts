@@ -72,6 +72,16 @@ export async function searchLogs(
   let cursorSql = '';
   if (cursor)
     (cursorSql = ' AND (time_ns < ? OR (time_ns = ? AND seq < ?))'), params.push(cursor.ns, cursor.ns, cursor.seq);
+  if (q.traceId) {
+    // The trace_id index serves only a bare equality; it yields the trace's row range, which the row-group min/max
+    // indexes on seq (rows are appended in order) then prune the full query to.
+    const [span] = await store.query('SELECT min(seq) AS lo, max(seq) AS hi FROM logs WHERE trace_id = ?', [
+      q.traceId.toLowerCase(),
+    ]);
+    if (!span || span.lo === null || span.lo === undefined) return { logs: [], nextCursor: null };
+    cursorSql += ' AND seq BETWEEN ? AND ?';
+    params.push(span.lo, span.hi);
+  }
   params.push(q.limit + 1);
   const rows = await store.query(
     `SELECT * FROM logs WHERE ${where}${cursorSql} ORDER BY time_ns DESC, seq DESC LIMIT ?`,
