@@ -117,6 +117,9 @@ describe('logs', () => {
       body: 'disk <full> & "quoted"',
       traceId: traceId(5),
     });
+    // a trace's logs from different batches (far apart in the table) are all found by traceId
+    const both = await api(`/api/logs?from=${T0}&traceId=${traceId(5)}`);
+    expect(both.body.logs.map((l: { service: string }) => l.service)).toEqual(['tailer', 'api']);
   });
 });
 
