@@ -20,8 +20,25 @@ export function apiUrl(path: string, params: Record<string, string | number | un
   return qs ? `${path}?${qs}` : path;
 }
 
+interface Prefetch {
+  url: string;
+  response: Promise<Response | undefined>;
+}
+
+/** The request index.html started before the script loaded, if it is for `url` (used once, and only if it succeeded). */
+async function takePrefetch(url: string): Promise<Response | undefined> {
+  const w = window as unknown as { __sightlinePrefetch?: Prefetch };
+  const pre = w.__sightlinePrefetch;
+  if (!pre || pre.url !== url) return undefined;
+  w.__sightlinePrefetch = undefined;
+  const res = await pre.response;
+  return res?.ok ? res : undefined;
+}
+
 export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(url, { signal, headers: { accept: 'application/json', ...authHeaders() } });
+  const res =
+    (await takePrefetch(url)) ??
+    (await fetch(url, { signal, headers: { accept: 'application/json', ...authHeaders() } }));
   const text = await res.text();
   let body: unknown;
   try {
