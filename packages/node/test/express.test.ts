@@ -15,7 +15,9 @@ describe('an Express 5 ESM app started with --import @sightline/node/register, e
     await Promise.all(Array.from({ length: 20 }, (_, i) => fetch(`${app.base}/orders/${i}?token=s3cr3t-value&page=2`)));
     await fetch(`${app.base}/boom`);
     await fetch(`${app.base}/health`);
-    await receiver.waitFor(() => receiver.spans.filter((s) => s.kind === SERVER).length >= 21, 15_000, 'server spans');
+    // a client that gives up before the response
+    await fetch(`${app.base}/slow/600`, { signal: AbortSignal.timeout(100) }).catch(() => undefined);
+    await receiver.waitFor(() => receiver.spans.filter((s) => s.kind === SERVER).length >= 22, 15_000, 'server spans');
     const routeCount = () =>
       receiver.metrics
         .filter((m) => m.name === 'http.server.request.duration')
@@ -56,6 +58,13 @@ describe('an Express 5 ESM app started with --import @sightline/node/register, e
     expect(span?.attributes['http.response.status_code']).toBe(500);
     const event = span?.events.find((e) => e.name === 'exception');
     expect(event?.attributes['exception.message']).toBe('boom failed');
+  });
+
+  it('ends the span of a request whose client disconnected, marked error.type=aborted', () => {
+    const span = receiver.spans.find((s) => s.kind === SERVER && s.attributes['url.path'] === '/slow/600');
+    expect(span?.name).toBe('GET /slow/:ms');
+    expect(span?.attributes['error.type']).toBe('aborted');
+    expect(span?.attributes['http.response.status_code']).toBeUndefined();
   });
 
   it('does not trace health-check routes', () => {

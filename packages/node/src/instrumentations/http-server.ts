@@ -75,16 +75,45 @@ export function installHttpServer(tracer: Tracer, meter: Meter, cfg: HttpServerI
       const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
       req[kServerSpan] = span;
       req[kStart] = performance.now();
+      watchSocket(req);
       const rpc: RPCMetadata = { type: RPCType.HTTP, span };
       req[kRpc] = rpc;
       return context.with(setRPCMetadata(trace.setSpan(parent, span), rpc), original, this, event, ...args);
     };
+
+  // A client that disconnects before the response is finished must not leave the span open (and unexported):
+  // one 'close' listener per socket (not per request) ends whatever request it still carries.
+  const kPending = Symbol('sightline.http.pending');
+  type WatchedSocket = NonNullable<Req['socket']> & { [kPending]?: Req | null };
+  const watchSocket = (req: Req): void => {
+    const socket = req.socket as WatchedSocket | null;
+    if (!socket) return;
+    if (socket[kPending] === undefined) {
+      socket.once('close', () => {
+        const pending = socket[kPending];
+        socket[kPending] = null;
+        const span = pending?.[kServerSpan];
+        if (!pending || !span) return;
+        pending[kServerSpan] = undefined;
+        const route = pending[kRoute] ?? pending[kRpc]?.route;
+        if (route !== undefined) {
+          span.setAttribute('http.route', route);
+          span.updateName(`${normalizeMethod(pending.method)} ${route}`);
+        }
+        span.setAttribute('error.type', 'aborted');
+        span.end();
+      });
+    }
+    socket[kPending] = req;
+  };
 
   const onFinish = (message: unknown): void => {
     const { request, response } = message as { request: Req; response: ServerResponse };
     const span = request[kServerSpan];
     if (span === undefined) return;
     request[kServerSpan] = undefined;
+    const socket = request.socket as WatchedSocket | null;
+    if (socket && socket[kPending] === request) socket[kPending] = null;
     const status = response.statusCode;
     const route = request[kRoute] ?? request[kRpc]?.route;
     const method = normalizeMethod(request.method);
