@@ -26,7 +26,6 @@ import { createLogExporter, createMetricExporter, createSpanExporter } from './e
 import { installInstrumentations, isEnabled } from './instrumentations/loader.js';
 import { startRuntimeMetrics } from './instrumentations/runtime-metrics.js';
 import { setActiveContextReader } from './log-correlation.js';
-import { clearInstrumentCache } from './meter-helpers.js';
 import { buildResource } from './resource.js';
 import { installSignalHandlers, withDeadline } from './shutdown.js';
 
@@ -191,7 +190,6 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
   const loggerProvider = new LoggerProvider({ resource, processors: logProcessors });
   logs.setGlobalLoggerProvider(loggerProvider);
 
-  clearInstrumentCache();
   const stopRuntime = isEnabled(cfg, 'runtime-node')
     ? startRuntimeMetrics(meterProvider.getMeter('@sightline/node/runtime'))
     : () => {};

@@ -20,6 +20,8 @@ import {
 import { OtlpReceiver } from './support/otlp-receiver.js';
 
 const ERROR = 2;
+// created at module top level, before init(): must still export once the SDK runs
+const early = counter('early.counter');
 const receiver = new OtlpReceiver();
 let sdk: SightlineHandle;
 const lines: Array<Record<string, unknown>> = [];
@@ -116,6 +118,7 @@ describe('helpers in a process that called init()', () => {
   });
 
   it('meter helpers export counters, up-down counters, gauges and histograms', async () => {
+    early.add(4);
     counter('orders.created').add(2, { channel: 'web' });
     counter('orders.created').add(1, { channel: 'web' });
     upDownCounter('queue.depth').add(5);
@@ -124,6 +127,7 @@ describe('helpers in a process that called init()', () => {
     await sdk.forceFlush();
     const byName = (n: string) => receiver.metrics.findLast((m) => m.name === n);
     expect(byName('orders.created')?.points[0]?.value).toBe(3);
+    expect(byName('early.counter')?.points[0]?.value).toBe(4);
     expect(byName('queue.depth')?.points[0]?.value).toBe(5);
     expect(byName('cache.size')?.unit).toBe('By');
     expect(byName('job.duration')?.points[0]?.count).toBe(1);
