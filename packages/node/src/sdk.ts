@@ -212,7 +212,9 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
     );
     return shuttingDown;
   };
-  const removeSignals = cfg.handleSignals ? installSignalHandlers(shutdownAll, cfg.shutdownTimeoutMillis) : () => {};
+  const removeSignals = cfg.handleSignals
+    ? installSignalHandlers(flushAll, shutdownAll, cfg.shutdownTimeoutMillis)
+    : () => {};
   // A script that simply ends still delivers what it recorded, and then ends: an exporter still retrying an
   // unreachable collector must not keep it alive past the deadline (unless the app has beforeExit work of its own).
   process.once('beforeExit', () => {

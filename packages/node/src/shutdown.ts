@@ -1,5 +1,8 @@
-// Flush on SIGTERM/SIGINT within a deadline. When the app has its own handlers we flush alongside them and, if the
-// app calls process.exit() meanwhile, hold that exit until the flush is done (or the deadline passes).
+// Flush on SIGTERM/SIGINT within a deadline.
+// - Nobody else handles the signal: shut the SDK down (flushing everything), then die of the signal as usual.
+// - The app has its own handler (it drains and exits when it is done): flush now but keep the SDK running, so the
+//   requests answered during the drain are still recorded; shut down when the app calls process.exit() (held until
+//   the final flush is done or the deadline passes) or when the event loop empties (beforeExit, see sdk.ts).
 
 export function withDeadline(work: Promise<void>, ms: number): Promise<void> {
   return new Promise<void>((resolve) => {
@@ -18,10 +21,14 @@ export function withDeadline(work: Promise<void>, ms: number): Promise<void> {
   });
 }
 
-export function installSignalHandlers(flush: () => Promise<void>, deadlineMs: number): () => void {
-  let flushing: Promise<void> | undefined;
+export function installSignalHandlers(
+  flush: () => Promise<void>,
+  shutdown: () => Promise<void>,
+  deadlineMs: number,
+): () => void {
   const realExit = process.exit;
   const handlers = new Map<NodeJS.Signals, () => void>();
+  let exitHeld = false;
   const uninstall = (): void => {
     for (const [sig, h] of handlers) process.removeListener(sig, h);
     handlers.clear();
@@ -30,19 +37,24 @@ export function installSignalHandlers(flush: () => Promise<void>, deadlineMs: nu
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
     const handler = (): void => {
       const appHandlers = process.listenerCount(sig) - 1;
-      if (!flushing) {
-        flushing = withDeadline(flush(), deadlineMs);
-        process.exit = ((code?: number | string | null) => {
-          void flushing?.finally(() => realExit.call(process, code ?? undefined));
-        }) as typeof process.exit;
-      }
       if (appHandlers === 0) {
-        // Nobody else handles the signal: flush, then die of it as the default action would.
-        void flushing.finally(() => {
+        void withDeadline(shutdown(), deadlineMs).finally(() => {
           uninstall();
           process.exit = realExit;
           process.kill(process.pid, sig);
         });
+        return;
+      }
+      void withDeadline(flush(), deadlineMs);
+      if (!exitHeld) {
+        exitHeld = true;
+        process.exit = function exit(this: NodeJS.Process, ...args: unknown[]) {
+          process.exit = realExit;
+          // Same arguments as the app gave: process.exit() keeps the app's process.exitCode.
+          void withDeadline(shutdown(), deadlineMs).finally(() =>
+            (realExit as (...a: unknown[]) => never).apply(process, args),
+          );
+        } as typeof process.exit;
       }
     };
     handlers.set(sig, handler);

@@ -67,8 +67,10 @@ describe('an Express 5 ESM app started with --import @sightline/node/register, e
     expect(span?.attributes['http.response.status_code']).toBeUndefined();
   });
 
-  it('does not trace health-check routes', () => {
+  it('does not trace health-check routes, nor the work done inside them', () => {
     expect(receiver.spans.some((s) => s.attributes['url.path'] === '/health')).toBe(false);
+    // nor anything the probe does: no orphan root spans
+    expect(receiver.spans.some((s) => s.name === 'health-check')).toBe(false);
   });
 
   it('never sends the ?token= value to the receiver', () => {

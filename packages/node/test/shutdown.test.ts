@@ -64,6 +64,35 @@ describe.each([
   });
 });
 
+describe('SIGTERM while the app drains on its own handler (keeps serving, then exits with process.exitCode = 3)', () => {
+  const receiver = new OtlpReceiver();
+  let app: AppProcess | undefined;
+  afterAll(async () => {
+    await app?.stop();
+    await receiver.stop();
+  });
+
+  it('records the requests answered during the drain too, and keeps the exit code', async () => {
+    const port = await receiver.startHttp();
+    app = await startApp('express-app.mjs', {
+      env: { ...otlpEnv('http/json', port), OWN_SIGTERM: 'drain', OTEL_BSP_SCHEDULE_DELAY: '60000' },
+    });
+    const traffic = load(app, 4);
+    await new Promise((r) => setTimeout(r, 500));
+    const beforeSignal = traffic.completed.length;
+    app.child.kill('SIGTERM');
+    const exit = await app.exited;
+    await traffic.stop();
+    expect(exit.code).toBe(3);
+    const answeredDuringDrain = traffic.completed.length - beforeSignal;
+    expect(answeredDuringDrain).toBeGreaterThan(5);
+    const received = new Set(receiver.spans.filter((s) => s.kind === SERVER).map((s) => s.attributes['url.path']));
+    expect(traffic.completed.filter((p) => !received.has(p))).toEqual([]);
+    const logged = new Set(receiver.logs.filter((l) => l.body === 'loading order').map((l) => l.attributes.order));
+    expect(traffic.completed.filter((p) => !logged.has(p.replace('/orders/', '')))).toEqual([]);
+  });
+});
+
 describe('a script that simply ends', () => {
   it('delivers what it recorded and exits, or exits at the shutdown deadline when the collector is down', async () => {
     const { spawn } = await import('node:child_process');

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { Attributes, Histogram, Meter, Span, Tracer } from '@opentelemetry/api';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { RPCMetadata } from '@opentelemetry/core';
-import { isTracingSuppressed, RPCType, setRPCMetadata } from '@opentelemetry/core';
+import { isTracingSuppressed, RPCType, setRPCMetadata, suppressTracing } from '@opentelemetry/core';
 import { createQueryRedactor } from '../redaction.js';
 import { patchExpressFromListeners } from './express.js';
 import { createRouteIgnorer, DURATION_BUCKETS, kRoute, kServerSpan, kStart, normalizeMethod } from './http-semconv.js';
@@ -52,7 +52,9 @@ export function installHttpServer(tracer: Tracer, meter: Meter, cfg: HttpServerI
       const q = url.indexOf('?');
       const path = q === -1 ? url : url.slice(0, q);
       const active = context.active();
-      if (ignored(path) || isTracingSuppressed(active)) return original.call(this, event, ...args);
+      if (isTracingSuppressed(active)) return original.call(this, event, ...args);
+      // Not traced means nothing of it is: framework and database spans of a health probe stay out too.
+      if (ignored(path)) return context.with(suppressTracing(active), original, this, event, ...args);
       patchExpressFromListeners(this);
       const method = normalizeMethod(req.method);
       const headers = req.headers;
