@@ -27,11 +27,13 @@ if (skipReason) console.warn(`skipped: sightline demo fallbacks — ${skipReason
 
 /** The demo with nothing installed: `--database memory --queue memory` stands in for a bare machine. */
 describe.skipIf(skipReason !== undefined)('sightline demo without PostgreSQL and RabbitMQ', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sightline-demo-memory-'));
+  let dataDir = '';
   let demo: DemoProcess;
   let apiUrl = '';
 
   beforeAll(async () => {
+    // Created here, not in the describe body: a skipped or filtered suite must leave nothing behind.
+    dataDir = mkdtempSync(join(tmpdir(), 'sightline-demo-memory-'));
     const ports = ['--port', '0', '--otlp-grpc-port', '0', '--otlp-http-port', '0'];
     const memory = ['--database', 'memory', '--queue', 'memory'];
     demo = await startDemo([...ports, '--data-dir', dataDir, '--rate', '20', ...memory], /^ready\b/m, 60_000);
@@ -40,7 +42,7 @@ describe.skipIf(skipReason !== undefined)('sightline demo without PostgreSQL and
 
   afterAll(async () => {
     await demo?.stop('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('says it uses the in-memory store and the in-process queue', () => {

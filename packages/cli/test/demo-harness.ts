@@ -142,7 +142,10 @@ export class DemoProcess {
     return { apiUrl: api[1], pids };
   }
 
-  /** Sends `signal` and waits for the exit (SIGKILL after `timeoutMs`, so a failing test never leaks it). */
+  /**
+   * Sends `signal` and waits for the exit (SIGKILL after `timeoutMs`, so a failing test never leaks it). A demo
+   * killed cannot remove its temporary data directory, so this does.
+   */
   async stop(
     signal: NodeJS.Signals,
     timeoutMs = 30_000,
@@ -151,6 +154,8 @@ export class DemoProcess {
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
     const result = await this.exited;
     clearTimeout(timer);
+    const temporary = this.output.match(/^\s+data\s+(\S+) \(temporary, removed on exit\)$/m)?.[1];
+    if (temporary?.startsWith(tmpdir())) rmSync(temporary, { recursive: true, force: true });
     return result;
   }
 }

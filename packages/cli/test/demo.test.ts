@@ -54,13 +54,15 @@ if (!skipReason && !uiBuilt)
 const REQUEST_LOG_MESSAGES = ['listed products', 'order placed', 'payment captured', 'recommendations served'];
 
 describe.skipIf(skipReason !== undefined)('npm start runs sightline demo', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sightline-demo-test-'));
+  let dataDir = '';
   let demo: DemoProcess;
   let apiUrl = '';
   let grpcBlocker: Server | undefined;
   let orderTraceId = '';
 
   beforeAll(async () => {
+    // Created here, not in the describe body: a skipped or filtered suite must leave nothing behind.
+    dataDir = mkdtempSync(join(tmpdir(), 'sightline-demo-test-'));
     grpcBlocker = await occupy(4317);
     demo = await startDemo(
       ['--port', '0', '--otlp-http-port', '0', '--data-dir', dataDir, '--rate', '20'],
@@ -73,7 +75,7 @@ describe.skipIf(skipReason !== undefined)('npm start runs sightline demo', () =>
   afterAll(async () => {
     await demo?.stop('SIGKILL');
     grpcBlocker?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('prints the UI URL and what to click first, then ready within 30 s', () => {
