@@ -70,11 +70,8 @@ describe.skipIf(skipReason)('queue-worker: the broker closes the worker’s conn
     expect(messages).toContain('worker stopped');
   });
 
-  // KNOWN BUG, expected to fail until @sightline/node is fixed: its exit interception calls the real process.exit with
-  // an explicit `undefined` (`realExit.call(process, code ?? undefined)`), which resets the app's process.exitCode to
-  // 0. The worker sets exitCode = 1 and exits 0. When fixed, this test fails: change `it.fails` to `it`.
-  it.fails('exits with code 1 so that a supervisor sees the failure', () => {
-    console.warn('queue-worker: expected failure — @sightline/node resets process.exitCode to 0 on a signal shutdown');
+  // @sightline/node's exit interception keeps the app's own process.exitCode.
+  it('exits with code 1 so that a supervisor sees the failure', () => {
     expect(exitCode).toBe(1);
   });
 });
