@@ -3,7 +3,7 @@ import { OrderCache } from './order-cache.js';
 import { OrderStore } from './order-store.js';
 import { ShutdownState } from './shutdown-state.js';
 
-/** Liveness and readiness probes. @sightline/node starts no server span for /health* (Nest handler spans: see README). */
+/** Liveness and readiness probes: @sightline/node traces nothing under /health* (no server or Nest handler spans). */
 @Controller('health')
 export class HealthController {
   constructor(
