@@ -39,6 +39,23 @@ function compatible(call: { path?: string; port?: string }, served: { path?: str
   return true;
 }
 
+/**
+ * Calls that carry a traceparent to another instrumented service: producers, and client spans of HTTP or RPC.
+ * Database and cache clients (pg, Redis, `pg-pool.connect`) never reach one, so a root span starting during them
+ * in another service is a coincidence, not a propagation gap.
+ */
+function carriesContext(span: CheckSpan): boolean {
+  if (span.kind === 'producer') return true;
+  if (span.kind !== 'client') return false;
+  const a = span.attributes;
+  return (
+    a['http.request.method'] !== undefined ||
+    a['http.method'] !== undefined ||
+    a['rpc.system'] !== undefined ||
+    a['url.full'] !== undefined
+  );
+}
+
 /** Processes stamp spans from their own clocks (timeOrigin + monotonic time), which drift apart by milliseconds. */
 const CLOCK_SKEW_MS = 50;
 
@@ -110,7 +127,7 @@ export function traceIntegrityGate(spans: CheckSpan[], thresholds: CheckThreshol
   const used = new Set<CheckSpan>();
   let unpropagated = 0;
   const calls = spans.filter(
-    (s) => (s.kind === 'client' || s.kind === 'producer') && !hasRemoteChild.has(`${s.traceId}/${s.spanId}`),
+    (s) => carriesContext(s) && !hasRemoteChild.has(`${s.traceId}/${s.spanId}`),
   );
   for (const call of calls) {
     const endpoint = calledEndpoint(call);
