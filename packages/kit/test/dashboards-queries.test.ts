@@ -149,6 +149,7 @@ describe('sightline dashboards', () => {
       'nodejs_eventloop_delay_p99_seconds',
       'nodejs_eventloop_utilization_ratio',
       'v8js_memory_heap_used_bytes',
+      'v8js_memory_heap_space_size_bytes',
       'v8js_gc_duration_seconds_sum',
       'process_memory_usage_bytes',
       'sightline_sdk_dropped_total',

@@ -123,7 +123,7 @@ export function runtimeRuleGroup(config: SightlineConfig): RuleGroup {
   const { eventLoopDelaySeconds, heapUsedRatio } = config.alerts;
   const delayMs = Math.round(eventLoopDelaySeconds * 1000);
   const used = `sum by (${by}) (${sel(METRICS.heapUsed, svc)})`;
-  const limit = `sum by (${by}) (${sel(METRICS.heapLimit, svc)})`;
+  const limit = `sum by (${by}) (${sel(METRICS.heapSpaceSize, svc)})`;
 
   const eventLoop: AlertRule = {
     alert: 'EventLoopDelayHigh',
@@ -166,7 +166,7 @@ export function runtimeRuleGroup(config: SightlineConfig): RuleGroup {
           series: `${METRICS.heapUsed}{${inst}, ${LABELS.heapSpace}="old_space"}`,
           values: `${heapBytes(heapUsedRatio + (1 - heapUsedRatio) / 2)}x30`,
         },
-        { series: `${METRICS.heapLimit}{${inst}, ${LABELS.heapSpace}="old_space"}`, values: '1000000000x30' },
+        { series: `${METRICS.heapSpaceSize}{${inst}, ${LABELS.heapSpace}="old_space"}`, values: '1000000000x30' },
       ],
       evalTime: '20m',
       expectLabels: { [S]: sample, [E]: SAMPLE_ENVIRONMENT, instance: `${sample}-1`, severity: 'ticket' },
@@ -177,7 +177,7 @@ export function runtimeRuleGroup(config: SightlineConfig): RuleGroup {
           series: `${METRICS.heapUsed}{${inst}, ${LABELS.heapSpace}="old_space"}`,
           values: `${heapBytes(heapUsedRatio / 2)}x30`,
         },
-        { series: `${METRICS.heapLimit}{${inst}, ${LABELS.heapSpace}="old_space"}`, values: '1000000000x30' },
+        { series: `${METRICS.heapSpaceSize}{${inst}, ${LABELS.heapSpace}="old_space"}`, values: '1000000000x30' },
       ],
       evalTime: '20m',
     },

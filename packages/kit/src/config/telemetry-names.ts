@@ -14,7 +14,7 @@ export const OTEL_INSTRUMENTS = {
   eventLoopUtilization: 'nodejs.eventloop.utilization',
   gcDuration: 'v8js.gc.duration',
   heapUsed: 'v8js.memory.heap.used',
-  heapLimit: 'v8js.memory.heap.limit',
+  heapSpaceSize: 'v8js.memory.heap.space.size',
   processMemory: 'process.memory.usage',
   sdkDropped: 'sightline.sdk.dropped',
 } as const;
@@ -33,8 +33,8 @@ export const METRICS = {
   gcDurationSum: 'v8js_gc_duration_seconds_sum',
   gcDurationCount: 'v8js_gc_duration_seconds_count',
   heapUsed: 'v8js_memory_heap_used_bytes',
-  /** Semconv v8js.memory.heap.limit: heap memory pre-allocated per space (what V8 committed, not --max-old-space-size). */
-  heapLimit: 'v8js_memory_heap_limit_bytes',
+  /** Semconv v8js.memory.heap.space.size (formerly v8js.memory.heap.limit): heap memory pre-allocated per space (what V8 committed, not --max-old-space-size). */
+  heapSpaceSize: 'v8js_memory_heap_space_size_bytes',
   /** process.memory.usage: resident set size. */
   processMemory: 'process_memory_usage_bytes',
   sdkDropped: 'sightline_sdk_dropped_total',

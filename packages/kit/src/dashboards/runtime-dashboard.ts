@@ -69,7 +69,7 @@ export function runtimeDashboard(config: SightlineConfig): DashboardBuilder {
         'V8 heap in use and allocated (summed over heap spaces), and process RSS.',
       )
         .withTarget(prom('A', `sum by (${BY}) (${sel(METRICS.heapUsed)})`, `${LEGEND} heap used`))
-        .withTarget(prom('B', `sum by (${BY}) (${sel(METRICS.heapLimit)})`, `${LEGEND} heap allocated`))
+        .withTarget(prom('B', `sum by (${BY}) (${sel(METRICS.heapSpaceSize)})`, `${LEGEND} heap allocated`))
         .withTarget(prom('C', `sum by (${BY}) (${sel(METRICS.processMemory)})`, `${LEGEND} RSS`)),
     )
     .withPanel(

@@ -41,9 +41,9 @@ export function startRuntimeMetrics(meter: Meter): () => void {
     unit: 'By',
     description: 'Heap used by V8 heap space',
   });
-  const heapLimit = meter.createObservableGauge('v8js.memory.heap.limit', {
+  const heapSpaceSize = meter.createObservableGauge('v8js.memory.heap.space.size', {
     unit: 'By',
-    description: 'Heap size limit by V8 heap space',
+    description: 'Total heap memory size pre-allocated for a V8 heap space',
   });
   const rss = meter.createObservableUpDownCounter('process.memory.usage', {
     unit: 'By',
@@ -56,7 +56,7 @@ export function startRuntimeMetrics(meter: Meter): () => void {
   });
 
   const ns = 1e-9;
-  const observables = [p50, p90, p99, max, mean, elu, heapUsed, heapLimit, rss];
+  const observables = [p50, p90, p99, max, mean, elu, heapUsed, heapSpaceSize, rss];
   const callback = (result: BatchObservableResult): void => {
     result.observe(p50, delay.percentile(50) * ns);
     result.observe(p90, delay.percentile(90) * ns);
@@ -70,7 +70,7 @@ export function startRuntimeMetrics(meter: Meter): () => void {
     for (const space of v8.getHeapSpaceStatistics()) {
       const attrs = { 'v8js.heap.space.name': space.space_name };
       result.observe(heapUsed, space.space_used_size, attrs);
-      result.observe(heapLimit, space.space_size, attrs);
+      result.observe(heapSpaceSize, space.space_size, attrs);
     }
     result.observe(rss, process.memoryUsage.rss());
   };
