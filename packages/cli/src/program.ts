@@ -1,13 +1,13 @@
-import { Command } from 'commander';
 import { createRequire } from 'node:module';
-import { registerDemo } from './commands/demo.js';
-import { registerCheck } from './commands/check.js';
-import { registerInit } from './commands/init.js';
-import { registerValidate } from './commands/validate.js';
-import { registerUp } from './commands/up.js';
-import { registerStack } from './commands/stack.js';
-import { registerDashboards } from './commands/dashboards.js';
+import { Command } from 'commander';
 import { registerAlerts } from './commands/alerts.js';
+import { registerCheck } from './commands/check.js';
+import { registerDashboards } from './commands/dashboards.js';
+import { registerDemo } from './commands/demo.js';
+import { registerInit } from './commands/init.js';
+import { registerStack } from './commands/stack.js';
+import { registerUp } from './commands/up.js';
+import { registerValidate } from './commands/validate.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 

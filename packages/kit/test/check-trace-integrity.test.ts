@@ -17,7 +17,13 @@ function span(fields: Partial<CheckSpan> & Pick<CheckSpan, 'traceId' | 'spanId' 
   };
 }
 
-const apiRoot = span({ traceId: 'b'.repeat(32), spanId: '2'.repeat(16), service: 'api', kind: 'server', startMs: 1_005 });
+const apiRoot = span({
+  traceId: 'b'.repeat(32),
+  spanId: '2'.repeat(16),
+  service: 'api',
+  kind: 'server',
+  startMs: 1_005,
+});
 
 describe('the broken-traces gate of sightline check', () => {
   it('names an HTTP call whose traceparent did not arrive by service pair', () => {
@@ -28,7 +34,10 @@ describe('the broken-traces gate of sightline check', () => {
       kind: 'client',
       attributes: { 'http.request.method': 'GET', 'url.full': 'http://127.0.0.1:8080/orders' },
     });
-    const result = traceIntegrityGate([call, { ...apiRoot, attributes: { 'url.path': '/orders' } }], DEFAULT_THRESHOLDS);
+    const result = traceIntegrityGate(
+      [call, { ...apiRoot, attributes: { 'url.path': '/orders' } }],
+      DEFAULT_THRESHOLDS,
+    );
     expect(result.status).toBe('fail');
     expect(result.offenders.map((o) => o.key)).toEqual(['worker → api']);
   });
@@ -42,7 +51,12 @@ describe('the broken-traces gate of sightline check', () => {
       name: 'pg-pool.connect',
       scopeName: '@opentelemetry/instrumentation-pg',
     });
-    const query = { ...connect, spanId: '3'.repeat(16), name: 'SELECT', attributes: { 'db.system.name': 'postgresql' } };
+    const query = {
+      ...connect,
+      spanId: '3'.repeat(16),
+      name: 'SELECT',
+      attributes: { 'db.system.name': 'postgresql' },
+    };
     const result = traceIntegrityGate([connect, query, apiRoot], DEFAULT_THRESHOLDS);
     expect(result.status).toBe('pass');
     expect(result.offenders).toEqual([]);

@@ -126,9 +126,7 @@ export function traceIntegrityGate(spans: CheckSpan[], thresholds: CheckThreshol
     .sort((a, b) => a.startMs - b.startMs);
   const used = new Set<CheckSpan>();
   let unpropagated = 0;
-  const calls = spans.filter(
-    (s) => carriesContext(s) && !hasRemoteChild.has(`${s.traceId}/${s.spanId}`),
-  );
+  const calls = spans.filter((s) => carriesContext(s) && !hasRemoteChild.has(`${s.traceId}/${s.spanId}`));
   for (const call of calls) {
     const endpoint = calledEndpoint(call);
     const end = call.startMs + call.durationMs;
