@@ -43,6 +43,11 @@ describe('the collector is down for the first 10 s', () => {
     const latencies: number[] = [];
     let n = 0;
     const base = app.base;
+    // RSS once the app is warm (JIT, heap sized for the load): from then on it must stay flat.
+    let rssWarm = 0;
+    const warmTimer = setTimeout(() => {
+      rssWarm = rssMiB(pid);
+    }, 4_000);
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         while (Date.now() - started < 10_000) {
@@ -55,6 +60,7 @@ describe('the collector is down for the first 10 s', () => {
         }
       }),
     );
+    clearTimeout(warmTimer);
     const rssAfter = rssMiB(pid);
     expect(failed).toBe(0);
     expect(ok).toBeGreaterThan(200);
@@ -62,18 +68,33 @@ describe('the collector is down for the first 10 s', () => {
     latencies.sort((a, b) => a - b);
     expect(latencies[Math.floor(latencies.length / 2)]).toBeLessThan(100);
     // Queues are bounded (2048 spans, 2048 logs): memory does not grow with the traffic that could not be sent.
-    expect(rssAfter - rssStart).toBeLessThan(80);
+    // Warm-up growth (JIT, heap sizing) depends on the machine's load; growth after warm-up is what an unbounded
+    // queue would show (6 s of undelivered spans and logs at this rate is well over 100 MiB).
+    expect(rssWarm).toBeGreaterThan(0);
+    expect(rssAfter - rssWarm).toBeLessThan(40);
+    expect(rssAfter - rssStart).toBeLessThan(160);
     expect(app.stderr()).toContain('SIGHTLINE_ERR_SDK_DROPPED');
     expect(app.stderr()).not.toMatch(/Unhandled|uncaught/i);
 
     await receiver.startHttp(port);
-    const res = await fetch(`${base}/orders/after-recovery`);
-    expect(res.status).toBe(200);
-    await receiver.waitFor(
-      () => receiver.spans.some((s) => s.kind === SERVER && s.attributes['url.path'] === '/orders/after-recovery'),
-      20_000,
-      'the span of a request made after the collector came back',
-    );
+    // The span queue is still full of the outage's backlog when the collector returns, and a full queue drops the
+    // newest span: keep making requests until one made after the return arrives (telemetry resumes).
+    let probes = 0;
+    const arrived = () =>
+      receiver.spans.some(
+        (s) => s.kind === SERVER && String(s.attributes['url.path']).startsWith('/orders/after-recovery-'),
+      );
+    const prober = setInterval(() => {
+      void fetch(`${base}/orders/after-recovery-${probes++}`).then(
+        (res) => res.text(),
+        () => undefined,
+      );
+    }, 250);
+    try {
+      await receiver.waitFor(arrived, 20_000, 'the span of a request made after the collector came back');
+    } finally {
+      clearInterval(prober);
+    }
     await receiver.waitFor(
       () =>
         receiver.metrics.some((m) => m.name === 'sightline.sdk.dropped' && m.points.some((p) => (p.value ?? 0) > 0)),
