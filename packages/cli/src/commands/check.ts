@@ -1,4 +1,4 @@
-import { type CheckThresholds, formatCheckReport, parseCheckFormat, runCheck, SightlineKitError } from '@sightline/kit';
+import { type CheckThresholds, formatCheckReport, KitError, parseCheckFormat, runCheck } from '@sightline/kit';
 import type { Command } from 'commander';
 import { EXIT_CHECK_FAILED, EXIT_OK, runCommand } from '../command-errors.js';
 
@@ -59,7 +59,7 @@ export function registerCheck(program: Command): void {
       runCommand(async () => {
         const format = parseCheckFormat(flags.format);
         if (flags.fromStore && flags.store === false) {
-          throw new SightlineKitError(
+          throw new KitError(
             'SIGHTLINE_ERR_CHECK_INPUT',
             '--from-store and --no-store contradict each other; pick one',
           );
@@ -69,7 +69,7 @@ export function registerCheck(program: Command): void {
           const raw = String(flags[flag]);
           const value = Number(raw);
           if (raw.trim() === '' || !Number.isFinite(value)) {
-            throw new SightlineKitError('SIGHTLINE_ERR_CHECK_THRESHOLD', `${name} "${raw}" is not a number`);
+            throw new KitError('SIGHTLINE_ERR_CHECK_THRESHOLD', `${name} "${raw}" is not a number`);
           }
           thresholds[key] = value;
         }

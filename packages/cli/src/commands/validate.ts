@@ -1,8 +1,8 @@
 import {
   formatValidationReport,
+  KitError,
   loadMetrics,
   parseReportFormat,
-  SightlineKitError,
   validateMetricFamilies,
 } from '@sightline/kit';
 import type { Command } from 'commander';
@@ -51,7 +51,7 @@ export function registerValidate(program: Command): void {
         const format = parseReportFormat(flags.format);
         const maxDistinctValues = Number(flags.maxValues);
         if (!Number.isInteger(maxDistinctValues) || maxDistinctValues < 1) {
-          throw new SightlineKitError(
+          throw new KitError(
             'SIGHTLINE_ERR_VALIDATE_INPUT',
             `--max-values "${flags.maxValues}" must be a positive integer`,
           );

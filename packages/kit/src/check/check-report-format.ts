@@ -1,14 +1,11 @@
-import { SightlineKitError } from '../validate/kit-error.js';
+import { KitError } from '../kit-error.js';
 import type { CheckReport, GateResult } from './check-model.js';
 
 export type CheckFormat = 'table' | 'json';
 
 export function parseCheckFormat(value: string): CheckFormat {
   if (value === 'table' || value === 'json') return value;
-  throw new SightlineKitError(
-    'SIGHTLINE_ERR_CHECK_FORMAT',
-    `--format "${value}" is not supported; accepted: table, json`,
-  );
+  throw new KitError('SIGHTLINE_ERR_CHECK_FORMAT', `--format "${value}" is not supported; accepted: table, json`);
 }
 
 function measured(g: GateResult): string {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { SightlineKitError } from '../validate/kit-error.js';
+import { KitError } from '../kit-error.js';
 import {
   type CheckLog,
   type CheckReport,
@@ -52,7 +52,7 @@ export function validateThresholds(partial: Partial<CheckThresholds> = {}): Chec
   for (const [key, value] of Object.entries(t)) {
     const isPercent = key.startsWith('min') || key === 'maxMissingAttributes' || key === 'maxErrorsWithoutException';
     if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || (isPercent && value > 100)) {
-      throw new SightlineKitError(
+      throw new KitError(
         'SIGHTLINE_ERR_CHECK_THRESHOLD',
         `${THRESHOLD_FLAGS[key as keyof CheckThresholds]} ${String(value)} is out of range; accepted: ${isPercent ? 'a percentage 0–100' : 'a count ≥ 0'}`,
       );
@@ -68,17 +68,14 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
   const fromMs = parseTime(options.from ?? 'now-1h', '--from', now);
   const toMs = parseTime(options.to ?? 'now', '--to', now);
   if (fromMs >= toMs) {
-    throw new SightlineKitError(
+    throw new KitError(
       'SIGHTLINE_ERR_CHECK_TIME',
       `--from must be before --to (got ${new Date(fromMs).toISOString()} ≥ ${new Date(toMs).toISOString()})`,
     );
   }
   const useStore = options.store !== false;
   if (!useStore && !options.logs) {
-    throw new SightlineKitError(
-      'SIGHTLINE_ERR_CHECK_INPUT',
-      '--no-store needs --logs PATH|- (there is nothing else to check)',
-    );
+    throw new KitError('SIGHTLINE_ERR_CHECK_INPUT', '--no-store needs --logs PATH|- (there is nothing else to check)');
   }
   const client = useStore ? new StoreApiClient(options) : undefined;
   const sources: string[] = [];
@@ -90,7 +87,7 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
       try {
         text = await readFile(options.logs, 'utf8');
       } catch (error) {
-        throw new SightlineKitError(
+        throw new KitError(
           'SIGHTLINE_ERR_CHECK_INPUT',
           `--logs ${options.logs}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
         );
@@ -119,7 +116,7 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
   }
   if (logs.length === 0 && (spans ?? []).filter((s) => s.startMs >= fromMs && s.startMs <= toMs).length === 0) {
     // A gate over nothing would pass; in CI that hides a service that stopped sending.
-    throw new SightlineKitError(
+    throw new KitError(
       'SIGHTLINE_ERR_CHECK_NO_DATA',
       `no spans and no log records${options.service ? ` of service ${options.service}` : ''} between ${new Date(fromMs).toISOString()} and ${new Date(toMs).toISOString()} in ${sources.join(' + ')}; check that the services export there, or widen --from`,
       1,

@@ -1,4 +1,4 @@
-import { SightlineKitError } from '../validate/kit-error.js';
+import { KitError } from '../kit-error.js';
 
 export interface StoreApiOptions {
   /** Base URL of `sightline up`'s query API; default http://127.0.0.1:4400. */
@@ -26,13 +26,10 @@ export class StoreApiClient {
     try {
       url = new URL(api);
     } catch {
-      throw new SightlineKitError(
-        'SIGHTLINE_ERR_API_URL',
-        `--api "${api}" is not a URL; expected e.g. ${DEFAULT_API_URL}`,
-      );
+      throw new KitError('SIGHTLINE_ERR_API_URL', `--api "${api}" is not a URL; expected e.g. ${DEFAULT_API_URL}`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new SightlineKitError('SIGHTLINE_ERR_API_URL', `--api "${api}" must be an http:// or https:// URL`);
+      throw new KitError('SIGHTLINE_ERR_API_URL', `--api "${api}" must be an http:// or https:// URL`);
     }
     this.base = url.toString().replace(/\/$/, '');
     this.token = options.token;
@@ -48,13 +45,13 @@ export class StoreApiClient {
       response = await fetch(url, { headers, signal: AbortSignal.timeout(30_000) });
     } catch (error) {
       const cause = causeOf(error);
-      throw new SightlineKitError(
+      throw new KitError(
         'SIGHTLINE_ERR_STORE_UNREACHABLE',
         `cannot reach the Sightline query API at --api ${this.base} (${cause}); start it with \`sightline up\` or pass --api URL`,
       );
     }
     if (response.status === 401 || response.status === 403) {
-      throw new SightlineKitError(
+      throw new KitError(
         'SIGHTLINE_ERR_STORE_AUTH',
         `the query API at ${this.base} refused the request (HTTP ${response.status}); pass the server's token with --token`,
       );
@@ -66,7 +63,7 @@ export class StoreApiClient {
         const body = JSON.parse(text) as { error?: { code?: string; message?: string } };
         if (body.error) detail = `${body.error.code ?? ''} ${body.error.message ?? ''}`.trim();
       } catch {}
-      throw new SightlineKitError(
+      throw new KitError(
         'SIGHTLINE_ERR_STORE_QUERY',
         `GET ${url.pathname}${url.search} answered HTTP ${response.status}: ${detail}`,
       );
@@ -74,7 +71,7 @@ export class StoreApiClient {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new SightlineKitError('SIGHTLINE_ERR_STORE_QUERY', `GET ${url.pathname} did not answer JSON`);
+      throw new KitError('SIGHTLINE_ERR_STORE_QUERY', `GET ${url.pathname} did not answer JSON`);
     }
   }
 
@@ -91,7 +88,7 @@ export class StoreApiClient {
       const page = await this.get<Record<string, unknown>>(path, { ...params, limit: 10_000, cursor });
       const items = page[key];
       if (!Array.isArray(items)) {
-        throw new SightlineKitError('SIGHTLINE_ERR_STORE_QUERY', `GET ${path} answered without a "${key}" array`);
+        throw new KitError('SIGHTLINE_ERR_STORE_QUERY', `GET ${path} answered without a "${key}" array`);
       }
       rows.push(...(items as T[]));
       const next = page.nextCursor;

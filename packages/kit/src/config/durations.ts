@@ -1,4 +1,4 @@
-import { KitError } from './kit-error.js';
+import { KitError } from '../kit-error.js';
 
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/;

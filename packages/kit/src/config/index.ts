@@ -1,6 +1,5 @@
 export { type ConfigInput, configSchema, defineConfig, type ParsedConfig } from './config-schema.js';
 export { durationSeconds, promDuration } from './durations.js';
-export { KitError } from './kit-error.js';
 export {
   CONFIG_FILE_NAMES,
   type LoadConfigOptions,

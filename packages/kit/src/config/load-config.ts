@@ -3,8 +3,8 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { KitError } from '../kit-error.js';
 import { configSchema } from './config-schema.js';
-import { KitError } from './kit-error.js';
 import { resolveConfig, type SightlineConfig } from './resolved-config.js';
 
 /** Looked up in this order in the working directory when no `--config` is given. */

@@ -1,6 +1,6 @@
+import { KitError } from '../kit-error.js';
 import type { ParsedConfig } from './config-schema.js';
 import { durationSeconds } from './durations.js';
-import { KitError } from './kit-error.js';
 import { HTTP_DURATION_BUCKETS } from './telemetry-names.js';
 
 export interface ResolvedSlo {

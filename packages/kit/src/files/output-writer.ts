@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
-import { KitError } from '../config/kit-error.js';
+import { KitError } from '../kit-error.js';
 
 /** Where we record what we wrote, so a later run can tell "ours, unchanged" from "changed by the user". */
 export const MANIFEST_FILE = '.sightline-manifest.json';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SightlineKitError } from '../validate/kit-error.js';
+import { KitError } from '../kit-error.js';
 
 export type PackageManager = 'npm' | 'pnpm' | 'yarn';
 export type Framework = 'nextjs' | 'nestjs' | 'fastify' | 'koa' | 'hono' | 'express' | 'none';
@@ -62,7 +62,7 @@ export const FRAMEWORK_NAMES: Record<Framework, string> = {
 export function detectProject(dir: string): DetectedProject {
   const file = join(dir, 'package.json');
   if (!existsSync(file)) {
-    throw new SightlineKitError(
+    throw new KitError(
       'SIGHTLINE_ERR_INIT_NO_PROJECT',
       `no package.json in ${dir}; run sightline init in a Node project, or pass --language python|go|rust|java|dotnet --out DIR`,
     );
@@ -72,10 +72,7 @@ export function detectProject(dir: string): DetectedProject {
   try {
     packageJson = JSON.parse(packageJsonText) as PackageJson;
   } catch (error) {
-    throw new SightlineKitError(
-      'SIGHTLINE_ERR_INIT_NO_PROJECT',
-      `${file} is not valid JSON (${(error as Error).message})`,
-    );
+    throw new KitError('SIGHTLINE_ERR_INIT_NO_PROJECT', `${file} is not valid JSON (${(error as Error).message})`);
   }
   const deps = { ...packageJson.devDependencies, ...packageJson.dependencies };
   const framework = FRAMEWORKS.find(([, names]) => names.some((n) => n in deps))?.[0] ?? 'none';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { SightlineKitError } from '../validate/kit-error.js';
+import { KitError } from '../kit-error.js';
 import { changeIfDifferent, type FileChange } from './file-change.js';
 import { DOTNET_FRAMEWORKS, dotnetTemplate } from './languages/dotnet-template.js';
 import { GO_FRAMEWORKS, goTemplate } from './languages/go-template.js';
@@ -41,7 +41,7 @@ export function planPolyglotInit(
 ): PolyglotPlan {
   const entry = LANGUAGES[language];
   if (!entry) {
-    throw new SightlineKitError(
+    throw new KitError(
       'SIGHTLINE_ERR_INIT_LANGUAGE',
       `--language "${language}" is not supported; accepted: ${Object.keys(LANGUAGES).join(', ')}`,
     );
@@ -49,13 +49,13 @@ export function planPolyglotInit(
   const requested = (framework ?? entry.frameworks[0] ?? '').toLowerCase();
   const chosen = entry.aliases?.[requested] ?? requested;
   if (!entry.frameworks.includes(chosen)) {
-    throw new SightlineKitError(
+    throw new KitError(
       'SIGHTLINE_ERR_INIT_FRAMEWORK',
       `--framework "${framework}" is not supported for ${language}; accepted: ${entry.frameworks.join(', ')}`,
     );
   }
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(serviceName)) {
-    throw new SightlineKitError(
+    throw new KitError(
       'SIGHTLINE_ERR_INIT_SERVICE_NAME',
       `--service-name "${serviceName}" is not a usable service.name; accepted: letters, digits, ".", "_" and "-"`,
     );

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { SightlineKitError } from '../validate/kit-error.js';
+import { KitError } from '../kit-error.js';
 import { detectProject, type PackageManager } from './detect-project.js';
 import { applyChanges, type FileChange, formatPlan } from './file-change.js';
 import { planNodeInit } from './node-init-plan.js';
@@ -48,7 +48,7 @@ export async function runInit(options: InitOptions = {}): Promise<InitResult> {
   const print = options.print ?? ((t: string) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`));
   if (options.language) return runPolyglotInit(options, print);
   if (options.framework || options.out) {
-    throw new SightlineKitError(
+    throw new KitError(
       'SIGHTLINE_ERR_INIT_LANGUAGE',
       '--framework and --out go with --language python|go|rust|java|dotnet; a Node project is detected from package.json',
     );
@@ -93,13 +93,13 @@ async function decide(changes: FileChange[], options: InitOptions, print: (t: st
   const question = `Apply these changes to ${changes.map((c) => c.path).join(', ')}? [y/N] `;
   const answer = options.confirm ? await options.confirm(question) : undefined;
   if (answer === undefined) {
-    throw new SightlineKitError(
+    throw new KitError(
       'SIGHTLINE_ERR_INIT_NOT_CONFIRMED',
       'existing files would change and there is no terminal to confirm; nothing was changed. Re-run with --yes to apply, or --dry-run to only print the plan',
     );
   }
   if (answer) return true;
-  throw new SightlineKitError('SIGHTLINE_ERR_INIT_NOT_CONFIRMED', 'not confirmed: nothing was changed', 1);
+  throw new KitError('SIGHTLINE_ERR_INIT_NOT_CONFIRMED', 'not confirmed: nothing was changed', 1);
 }
 
 function install(pm: PackageManager, dir: string, print: (t: string) => void): Promise<void> {
@@ -109,7 +109,7 @@ function install(pm: PackageManager, dir: string, print: (t: string) => void): P
     const child = spawn(command, args, { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
     const fail = (why: string) =>
       reject(
-        new SightlineKitError(
+        new KitError(
           'SIGHTLINE_ERR_INIT_INSTALL',
           `\`${command} ${args.join(' ')}\` in ${dir} ${why}; the files above were changed, run it yourself once the problem is fixed`,
           1,
@@ -122,7 +122,7 @@ function install(pm: PackageManager, dir: string, print: (t: string) => void): P
 
 async function runPolyglotInit(options: InitOptions, print: (t: string) => void): Promise<InitResult> {
   if (!options.out) {
-    throw new SightlineKitError(
+    throw new KitError(
       'SIGHTLINE_ERR_INIT_OUT',
       `--language ${options.language} needs --out DIR (where the setup files are written)`,
     );
@@ -144,7 +144,7 @@ async function runPolyglotInit(options: InitOptions, print: (t: string) => void)
   for (const c of result.checks) print(`${c.status.padEnd(9)} ${c.file}: ${c.detail}`);
   const failed = result.checks.filter((c) => c.status === 'failed');
   if (failed.length > 0) {
-    throw new SightlineKitError(
+    throw new KitError(
       'SIGHTLINE_ERR_INIT_CHECK',
       `generated ${failed.map((f) => f.file).join(', ')} failed ${failed.map((f) => f.tool).join(', ')}`,
       1,

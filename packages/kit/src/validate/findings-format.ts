@@ -1,4 +1,4 @@
-import { SightlineKitError } from './kit-error.js';
+import { KitError } from '../kit-error.js';
 import { METRIC_RULES } from './rule-catalog.js';
 import type { ValidationReport } from './validate-metrics.js';
 
@@ -7,7 +7,7 @@ export const REPORT_FORMATS: ReportFormat[] = ['table', 'json', 'sarif'];
 
 export function parseReportFormat(value: string): ReportFormat {
   if ((REPORT_FORMATS as string[]).includes(value)) return value as ReportFormat;
-  throw new SightlineKitError(
+  throw new KitError(
     'SIGHTLINE_ERR_VALIDATE_FORMAT',
     `--format "${value}" is not supported; accepted: ${REPORT_FORMATS.join(', ')}`,
   );

@@ -5,7 +5,6 @@ export {
   type ReportFormat,
   toSarif,
 } from './findings-format.js';
-export { SightlineKitError } from './kit-error.js';
 export type { MetricFamily, MetricForm, MetricInput, MetricKind } from './metric-model.js';
 export { loadMetrics, type MetricSourceOptions } from './metric-sources.js';
 export { parseOtlpMetricsJson } from './otlp-metrics-reader.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { causeOf, StoreApiClient, type StoreApiOptions } from '../check/store-api-client.js';
-import { SightlineKitError } from './kit-error.js';
+import { KitError } from '../kit-error.js';
 import { addAttributeValue, type MetricFamily, type MetricInput, type MetricKind } from './metric-model.js';
 import { parseOtlpMetricsJson } from './otlp-metrics-reader.js';
 import { parsePrometheusText } from './prometheus-text-parser.js';
@@ -23,7 +23,7 @@ export interface MetricSourceOptions extends StoreApiOptions {
 export async function loadMetrics(options: MetricSourceOptions): Promise<MetricInput> {
   const chosen = (['url', 'file', 'otlp', 'fromStore'] as const).filter((k) => options[k]);
   if (chosen.length !== 1) {
-    throw new SightlineKitError(
+    throw new KitError(
       'SIGHTLINE_ERR_VALIDATE_INPUT',
       `give exactly one metrics input: --url URL, --file PATH, --otlp PATH or --from-store (got ${chosen.length === 0 ? 'none' : chosen.map(flagName).join(', ')})`,
     );
@@ -50,7 +50,7 @@ async function readInput(path: string, flag: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new SightlineKitError(
+    throw new KitError(
       'SIGHTLINE_ERR_VALIDATE_INPUT',
       `${flag} ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
     );
@@ -66,10 +66,10 @@ async function scrape(url: string): Promise<string> {
     });
   } catch (error) {
     const cause = causeOf(error);
-    throw new SightlineKitError('SIGHTLINE_ERR_VALIDATE_INPUT', `--url ${url}: cannot scrape (${cause})`);
+    throw new KitError('SIGHTLINE_ERR_VALIDATE_INPUT', `--url ${url}: cannot scrape (${cause})`);
   }
   if (!response.ok) {
-    throw new SightlineKitError(
+    throw new KitError(
       'SIGHTLINE_ERR_VALIDATE_INPUT',
       `--url ${url}: answered HTTP ${response.status}, expected 200 with Prometheus text`,
     );

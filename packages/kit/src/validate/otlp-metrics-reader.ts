@@ -1,4 +1,4 @@
-import { SightlineKitError } from './kit-error.js';
+import { KitError } from '../kit-error.js';
 import { addAttributeValue, type MetricFamily, type MetricKind } from './metric-model.js';
 
 interface OtlpAnyValue {
@@ -55,7 +55,7 @@ export function parseOtlpMetricsJson(text: string, source = 'input'): MetricFami
       try {
         payloads.push(JSON.parse(line) as OtlpMetricsPayload);
       } catch {
-        throw new SightlineKitError(
+        throw new KitError(
           'SIGHTLINE_ERR_METRICS_PARSE',
           `${source}:${i + 1}: not JSON; an OTLP capture is one OTLP/JSON ExportMetricsServiceRequest or JSON lines of them`,
         );
@@ -65,7 +65,7 @@ export function parseOtlpMetricsJson(text: string, source = 'input'): MetricFami
   const families = new Map<string, MetricFamily>();
   for (const payload of payloads) {
     if (!payload || !Array.isArray(payload.resourceMetrics)) {
-      throw new SightlineKitError(
+      throw new KitError(
         'SIGHTLINE_ERR_METRICS_PARSE',
         `${source}: no "resourceMetrics" array; expected OTLP/JSON metrics (ExportMetricsServiceRequest)`,
       );

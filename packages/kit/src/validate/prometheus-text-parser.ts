@@ -1,4 +1,4 @@
-import { SightlineKitError } from './kit-error.js';
+import { KitError } from '../kit-error.js';
 import { addAttributeValue, type MetricFamily, type MetricKind } from './metric-model.js';
 
 /** Prometheus families keep the sample names they were seen with (`x_total`, `x_bucket`) for the suffix rules. */
@@ -127,8 +127,8 @@ function parseLabels(text: string, source: string, line: number): Array<[string,
   return labels;
 }
 
-function parseError(source: string, line: number, what: string): SightlineKitError {
-  return new SightlineKitError(
+function parseError(source: string, line: number, what: string): KitError {
+  return new KitError(
     'SIGHTLINE_ERR_METRICS_PARSE',
     `${source}:${line}: ${what}; expected Prometheus text exposition format (HELP/TYPE/UNIT comments and samples)`,
   );

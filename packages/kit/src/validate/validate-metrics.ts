@@ -1,6 +1,6 @@
+import { KitError } from '../kit-error.js';
 import { type AttributeRuleOptions, attributeFindings } from './attribute-rules.js';
 import { bucketFindings } from './bucket-rules.js';
-import { SightlineKitError } from './kit-error.js';
 import type { MetricFamily, MetricInput } from './metric-model.js';
 import { otelNamingFindings, prometheusNamingFindings } from './naming-rules.js';
 import type { PrometheusFamily } from './prometheus-text-parser.js';
@@ -26,7 +26,7 @@ export function validateMetricFamilies(input: MetricInput, options: ValidateOpti
   const known = new Set<string>(Object.values(METRIC_RULES).flatMap((r) => [r.id, r.name]));
   for (const rule of options.disable ?? []) {
     if (!known.has(rule)) {
-      throw new SightlineKitError(
+      throw new KitError(
         'SIGHTLINE_ERR_VALIDATE_RULE',
         `--disable ${rule}: unknown rule; accepted: ${Object.values(METRIC_RULES)
           .map((r) => `${r.id} (${r.name})`)
