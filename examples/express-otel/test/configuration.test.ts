@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ServiceProcess } from './support/service-process.js';
-import { buildForTest } from './support/sightline-backend.js';
+import { ServiceProcess } from '../../test-support/service-process.js';
+import { buildForTest } from '../../test-support/sightline-backend.js';
 
 // Configuration is read once at start; a bad value stops the service before it touches PostgreSQL or Redis, so this
 // test needs neither (and no backend: the SDK is disabled).

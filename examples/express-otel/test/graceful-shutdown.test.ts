@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unreachable } from './support/reachability.js';
-import { ServiceProcess } from './support/service-process.js';
-import { buildForTest, SightlineBackend } from './support/sightline-backend.js';
-import { messageOf, routeOf, statusOf } from './support/span-tree.js';
+import { dropTable } from '../../test-support/cleanup.js';
+import { unreachable } from '../../test-support/reachability.js';
+import { ServiceProcess } from '../../test-support/service-process.js';
+import { buildForTest, SightlineBackend } from '../../test-support/sightline-backend.js';
+import { messageOf, routeOf, statusOf } from '../../test-support/span-tree.js';
 
 // SIGTERM arriving while 30 orders are being placed at once: what the clients see, what the database holds, and what
 // telemetry reaches `sightline up`.
@@ -48,10 +49,7 @@ describe.skipIf(skipReason)('express-otel: graceful shutdown under load', () => 
   afterAll(async () => {
     await app?.stop();
     await backend?.close();
-    const client = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
-    await client.connect();
-    await client.query(`DROP TABLE IF EXISTS ${table}`);
-    await client.end();
+    await dropTable(table);
   });
 
   it('answers every request it had started when SIGTERM arrives, then exits 0', async () => {

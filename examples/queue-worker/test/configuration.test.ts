@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ServiceProcess } from './support/service-process.js';
-import { buildForTest } from './support/sightline-backend.js';
+import { ServiceProcess } from '../../test-support/service-process.js';
+import { buildForTest } from '../../test-support/sightline-backend.js';
 
 // Both processes read their configuration before connecting anywhere, so these need no broker and no backend.
 const exampleDir = fileURLToPath(new URL('..', import.meta.url));

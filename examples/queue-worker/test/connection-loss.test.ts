@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { unreachable } from './support/reachability.js';
-import { ServiceProcess } from './support/service-process.js';
-import { buildForTest, eventually, SightlineBackend } from './support/sightline-backend.js';
+import { dropTable } from '../../test-support/cleanup.js';
+import { unreachable } from '../../test-support/reachability.js';
+import { ServiceProcess } from '../../test-support/service-process.js';
+import { buildForTest, eventually, SightlineBackend } from '../../test-support/sightline-backend.js';
 
 // The broker drops the worker's connection (as on a RabbitMQ restart or a network cut): the worker must not linger
 // as a consumer of nothing; it shuts down through its normal path and exits 1 so its supervisor restarts it.
@@ -33,10 +33,7 @@ describe.skipIf(skipReason)('queue-worker: the broker closes the worker’s conn
   afterAll(async () => {
     await worker?.stop();
     await backend?.close();
-    const client = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
-    await client.connect();
-    await client.query(`DROP TABLE IF EXISTS ${table}`);
-    await client.end();
+    await dropTable(table);
     const connection = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
     const channel = await connection.createChannel();
     await channel.deleteQueue(queue);

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropTable } from '../../test-support/cleanup.js';
+import { unreachable } from '../../test-support/reachability.js';
+import { ServiceProcess } from '../../test-support/service-process.js';
+import { buildForTest, eventually, SightlineBackend, type SpanRow } from '../../test-support/sightline-backend.js';
+import { must, SpanTree } from '../../test-support/span-tree.js';
 import { type DeadLetterInbox, rabbitInbox } from './support/dead-letter-inbox.js';
-import { unreachable } from './support/reachability.js';
-import { ServiceProcess } from './support/service-process.js';
-import { buildForTest, eventually, SightlineBackend, type SpanRow } from './support/sightline-backend.js';
-import { must, SpanTree } from './support/span-tree.js';
 
 // A job published while no worker runs waits in RabbitMQ with its traceparent; the worker started later still
 // continues the request's trace, however long the job waited.
@@ -60,10 +61,7 @@ describe.skipIf(skipReason)('queue-worker: a job queued while the worker is down
     await worker?.stop();
     await inbox?.close();
     await backend?.close();
-    const client = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
-    await client.connect();
-    await client.query(`DROP TABLE IF EXISTS ${table}`);
-    await client.end();
+    await dropTable(table);
   });
 
   it('continues the request’s trace in the worker that started after the api had stopped', () => {

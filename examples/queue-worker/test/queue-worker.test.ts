@@ -1,13 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DeadLetter, type DeadLetterInbox, natsInbox, rabbitInbox } from './support/dead-letter-inbox.js';
-import { unreachable } from './support/reachability.js';
-import { ServiceProcess } from './support/service-process.js';
-import { buildForTest, eventually, type LogRow, SightlineBackend, type SpanRow } from './support/sightline-backend.js';
-import { sightlineCheck } from './support/sightline-check.js';
+import { deleteRedisKeys, dropTable } from '../../test-support/cleanup.js';
+import { unreachable } from '../../test-support/reachability.js';
+import { ServiceProcess } from '../../test-support/service-process.js';
+import {
+  buildForTest,
+  eventually,
+  type LogRow,
+  SightlineBackend,
+  type SpanRow,
+} from '../../test-support/sightline-backend.js';
+import { sightlineCheck } from '../../test-support/sightline-check.js';
 import {
   HEX16,
   HEX32,
@@ -18,7 +23,8 @@ import {
   must,
   routeOf,
   SpanTree,
-} from './support/span-tree.js';
+} from '../../test-support/span-tree.js';
+import { type DeadLetter, type DeadLetterInbox, natsInbox, rabbitInbox } from './support/dead-letter-inbox.js';
 
 // The jobs `api` and the invoice `worker`, both started with the register hook and exporting to one `sightline up`,
 // over RabbitMQ (amqplib, auto-instrumented) and over NATS (instrumented with injectContext/extractContext).
@@ -115,14 +121,8 @@ function scenario(transport: 'rabbitmq' | 'nats', protocol: 'grpc' | 'http/proto
       await worker?.stop();
       await inbox?.close();
       await backend?.close();
-      const client = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
-      await client.connect();
-      await client.query(`DROP TABLE IF EXISTS ${table}`);
-      await client.end();
-      const redis = new Redis('redis://127.0.0.1:6379');
-      const keys = await redis.keys(`jobs:${runId}:*`);
-      if (keys.length) await redis.del(...keys);
-      await redis.quit();
+      await dropTable(table);
+      await deleteRedisKeys(`jobs:${runId}:`);
     });
 
     it('follows one job through one trace: HTTP server → INSERT → publish → process in the worker → UPDATE + SET', () => {
