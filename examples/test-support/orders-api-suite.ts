@@ -73,6 +73,7 @@ export async function describeOrdersApi(example: OrdersApiExample): Promise<void
     let backend: SightlineBackend;
     let app: ServiceProcess;
     let exitCode: number | null;
+    let stopSentAtMs = Number.POSITIVE_INFINITY;
     let spans: SpanRow[];
     let logs: LogRow[];
     const created: { id: number; total: number }[] = [];
@@ -125,6 +126,8 @@ export async function describeOrdersApi(example: OrdersApiExample): Promise<void
       });
       failure = { status: res.status, traceId: (res.body.error as { traceId: string }).traceId };
 
+      // Traffic is over: what the process logs from here on (its shutdown) is outside every request.
+      stopSentAtMs = Date.now();
       exitCode = await app.stop();
       spans = await eventually(async () => {
         const rows = await backend.spans(SERVICE);
@@ -221,12 +224,14 @@ export async function describeOrdersApi(example: OrdersApiExample): Promise<void
       const SKEW_MS = 5;
       const distance = (t: number, s: SpanRow) => Math.max(0, s.startMs - t, t - (s.startMs + s.durationMs));
       const servers = spans.filter((s) => s.kind === 'server');
-      const during = logs.flatMap((log) => {
-        const [server] = servers
-          .filter((s) => distance(log.timeMs, s) <= SKEW_MS)
-          .sort((a, b) => distance(log.timeMs, a) - distance(log.timeMs, b));
-        return server ? [{ log, server }] : [];
-      });
+      const during = logs
+        .filter((log) => log.timeMs < stopSentAtMs)
+        .flatMap((log) => {
+          const [server] = servers
+            .filter((s) => distance(log.timeMs, s) <= SKEW_MS)
+            .sort((a, b) => distance(log.timeMs, a) - distance(log.timeMs, b));
+          return server ? [{ log, server }] : [];
+        });
       expect(during.length).toBeGreaterThanOrEqual(6);
       for (const { log, server } of during) expect(log.traceId, messageOf(log)).toBe(server.traceId);
     });
