@@ -36,8 +36,10 @@ export function printBanner(print: (line: string) => void, facts: BannerFacts): 
   print(`What to click first${facts.ui ? '' : ' (once the UI is built)'}:`);
   print(`  1. Services → api        ${ui}/services/api?from=now-5m&refresh=5s`);
   print('     rate, error % and p50/p95/p99 per route; POST /payments fails one time in five.');
-  print(`  2. Failed traces         ${ui}/traces?service=api&status=error&refresh=5s`);
-  print('     open one: the waterfall crosses api → inventory and api → worker; the red span holds the exception.');
+  print(`  2. Order traces          ${ui}/traces?service=api&name=${encodeURIComponent('POST /orders')}&refresh=5s`);
+  print('     open one: the waterfall crosses api → inventory (HTTP) and api → worker (queue).');
+  print(`     Failed traces         ${ui}/traces?service=api&status=error&refresh=5s`);
+  print('     the red span holds the exception; click it for the stack in the span detail panel.');
   print('  3. "Logs for this trace" on the trace page; in Logs, each trace_id links back to its trace.');
   print(`     api warnings, errors  ${ui}/logs?service=api&severity=warn&refresh=5s`);
   print(`  Slow traces (1 in 5 GET /recommendations)  ${ui}/traces?service=api&minDurationMs=400&refresh=5s`);
