@@ -1,13 +1,5 @@
 import type { JsonValue } from './otlp-values.js';
-import {
-  type AttrFilters,
-  attrSql,
-  decodeCursor,
-  encodeCursor,
-  msToNs,
-  nsToMs,
-  type TimeRange,
-} from './query-params.js';
+import { type AttrFilters, attrSql, cursorPage, decodeCursor, msToNs, nsToMs, type TimeRange } from './query-params.js';
 import type { LogRow } from './rows.js';
 import type { Row, Store } from './store.js';
 
@@ -87,13 +79,8 @@ export async function searchLogs(
     `SELECT * FROM logs WHERE ${where}${cursorSql} ORDER BY time_ns DESC, seq DESC LIMIT ?`,
     params as never[],
   );
-  const more = rows.length > q.limit;
-  const page = more ? rows.slice(0, q.limit) : rows;
-  const last = page[page.length - 1];
-  return {
-    logs: page.map(logApiRow),
-    nextCursor: more && last ? encodeCursor(last.time_ns as bigint, last.seq as bigint) : null,
-  };
+  const { page, nextCursor } = cursorPage(rows, q.limit, 'time_ns');
+  return { logs: page.map(logApiRow), nextCursor };
 }
 
 /** Bulk read: logs oldest first, cursor-paged. */
@@ -111,13 +98,8 @@ export async function exportLogs(
     `SELECT * FROM logs WHERE ${where}${cursorSql} ORDER BY time_ns, seq LIMIT ?`,
     params as never[],
   );
-  const more = rows.length > q.limit;
-  const page = more ? rows.slice(0, q.limit) : rows;
-  const last = page[page.length - 1];
-  return {
-    logs: page.map(logApiRow),
-    nextCursor: more && last ? encodeCursor(last.time_ns as bigint, last.seq as bigint) : null,
-  };
+  const { page, nextCursor } = cursorPage(rows, q.limit, 'time_ns');
+  return { logs: page.map(logApiRow), nextCursor };
 }
 
 const text = (v: JsonValue | undefined) =>

@@ -117,6 +117,21 @@ export function decodeCursor(raw: string | null): { ns: bigint; seq: bigint } | 
   return { ns: BigInt(m[1]!), seq: BigInt(m[2]!) };
 }
 
+/**
+ * One page of rows fetched with `LIMIT limit + 1`: the extra row only says there is more; the cursor points after the
+ * last row kept, by its time column and insertion sequence.
+ */
+export function cursorPage<R extends Record<string, unknown>>(
+  rows: R[],
+  limit: number,
+  timeColumn: string,
+): { page: R[]; nextCursor: string | null } {
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const last = page[page.length - 1];
+  return { page, nextCursor: more && last ? encodeCursor(last[timeColumn] as bigint, last.seq as bigint) : null };
+}
+
 export const SEVERITY_MIN: Record<string, number> = {
   trace: 1,
   debug: 5,

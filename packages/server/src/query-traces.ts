@@ -4,8 +4,8 @@ import { objectToKv } from './otlp-values.js';
 import {
   type AttrFilters,
   attrSql,
+  cursorPage,
   decodeCursor,
-  encodeCursor,
   KIND_NAMES,
   msToNs,
   nsToMs,
@@ -188,11 +188,6 @@ export async function exportSpans(
     `SELECT * FROM spans WHERE ${where} ORDER BY start_ns, seq LIMIT ?`,
     params as never[],
   );
-  const more = rows.length > q.limit;
-  const page = more ? rows.slice(0, q.limit) : rows;
-  const last = page[page.length - 1];
-  return {
-    spans: page.map(spanApiRow),
-    nextCursor: more && last ? encodeCursor(last.start_ns as bigint, last.seq as bigint) : null,
-  };
+  const { page, nextCursor } = cursorPage(rows, q.limit, 'start_ns');
+  return { spans: page.map(spanApiRow), nextCursor };
 }
