@@ -1,6 +1,7 @@
 import { LegendDisplayMode, LegendPlacement, VizLegendOptionsBuilder } from '@grafana/grafana-foundation-sdk/common';
 import {
   CustomVariableBuilder,
+  DashboardBuilder,
   DashboardLinkBuilder,
   DashboardLinkType,
   QueryVariableBuilder,
@@ -83,6 +84,24 @@ export function sightlineLinks(): DashboardLinkBuilder {
     .icon('external link')
     .tooltip('')
     .url('');
+}
+
+/** A Sightline dashboard: shared refresh, time range, service/environment variables and links between the three. */
+export function sightlineDashboard(
+  config: SightlineConfig,
+  d: { title: string; uid: string; description: string; tags: string[] },
+): DashboardBuilder {
+  return new DashboardBuilder(d.title)
+    .uid(d.uid)
+    .description(d.description)
+    .tags(d.tags)
+    .editable()
+    .refresh('30s')
+    .time({ from: 'now-1h', to: 'now' })
+    .timezone('browser')
+    .withVariable(serviceVariable(config))
+    .withVariable(environmentVariable(config))
+    .link(sightlineLinks());
 }
 
 function escapeRegex(value: string): string {

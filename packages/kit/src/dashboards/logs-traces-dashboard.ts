@@ -1,4 +1,4 @@
-import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { type DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as LogsPanel } from '@grafana/grafana-foundation-sdk/logs';
 import { DataqueryBuilder as LokiQuery } from '@grafana/grafana-foundation-sdk/loki';
 import { PanelBuilder as NodeGraphPanel } from '@grafana/grafana-foundation-sdk/nodegraph';
@@ -7,14 +7,7 @@ import { SearchTableType, DataqueryBuilder as TempoQuery } from '@grafana/grafan
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import type { SightlineConfig } from '../config/resolved-config.js';
 import { LOKI, TEMPO } from '../config/telemetry-names.js';
-import {
-  bottomLegend,
-  DASHBOARD_UIDS,
-  DATASOURCES,
-  environmentVariable,
-  serviceVariable,
-  sightlineLinks,
-} from './dashboard-common.js';
+import { bottomLegend, DASHBOARD_UIDS, DATASOURCES, sightlineDashboard } from './dashboard-common.js';
 
 const STREAM = `{${LOKI.service}=~"$service", ${LOKI.environment}=~"$environment"}`;
 const ERRORS = `${STREAM} | ${LOKI.severityText}=~"(?i)(error|fatal)"`;
@@ -32,17 +25,12 @@ function tempo(refId: string, traceql: string): TempoQuery {
 
 /** Error logs that link to their trace (Loki derived field on trace_id) next to Tempo searches for failing and slow requests. */
 export function logsTracesDashboard(config: SightlineConfig, slowThresholdSeconds: number): DashboardBuilder {
-  return new DashboardBuilder('Sightline / Logs and traces')
-    .uid(DASHBOARD_UIDS.logsAndTraces)
-    .description('Error logs with trace links, failing and slow traces, and the service map.')
-    .tags(['sightline', 'logs', 'traces'])
-    .editable()
-    .refresh('30s')
-    .time({ from: 'now-1h', to: 'now' })
-    .timezone('browser')
-    .withVariable(serviceVariable(config))
-    .withVariable(environmentVariable(config))
-    .link(sightlineLinks())
+  return sightlineDashboard(config, {
+    title: 'Sightline / Logs and traces',
+    uid: DASHBOARD_UIDS.logsAndTraces,
+    description: 'Error logs with trace links, failing and slow traces, and the service map.',
+    tags: ['sightline', 'logs', 'traces'],
+  })
     .withRow(new RowBuilder('Logs'))
     .withPanel(
       new TimeseriesPanel()

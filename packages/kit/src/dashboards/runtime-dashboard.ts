@@ -1,17 +1,9 @@
-import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { type DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder as PromQuery } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import type { SightlineConfig } from '../config/resolved-config.js';
 import { LABELS, METRICS } from '../config/telemetry-names.js';
-import {
-  bottomLegend,
-  DASHBOARD_UIDS,
-  DATASOURCES,
-  environmentVariable,
-  SERVICE_MATCHERS,
-  serviceVariable,
-  sightlineLinks,
-} from './dashboard-common.js';
+import { bottomLegend, DASHBOARD_UIDS, DATASOURCES, SERVICE_MATCHERS, sightlineDashboard } from './dashboard-common.js';
 
 const BY = `${LABELS.service}, ${LABELS.instance}`;
 const LEGEND = '{{service_name}} {{instance}}';
@@ -37,17 +29,12 @@ function sel(metric: string): string {
 
 /** Node.js runtime health from @opentelemetry/instrumentation-runtime-node (event loop, GC, heap, RSS) plus SDK drops. */
 export function runtimeDashboard(config: SightlineConfig): DashboardBuilder {
-  return new DashboardBuilder('Sightline / Node.js runtime')
-    .uid(DASHBOARD_UIDS.runtime)
-    .description('Event loop, garbage collection and memory of Node.js services instrumented with @sightline/node.')
-    .tags(['sightline', 'runtime', 'nodejs'])
-    .editable()
-    .refresh('30s')
-    .time({ from: 'now-1h', to: 'now' })
-    .timezone('browser')
-    .withVariable(serviceVariable(config))
-    .withVariable(environmentVariable(config))
-    .link(sightlineLinks())
+  return sightlineDashboard(config, {
+    title: 'Sightline / Node.js runtime',
+    uid: DASHBOARD_UIDS.runtime,
+    description: 'Event loop, garbage collection and memory of Node.js services instrumented with @sightline/node.',
+    tags: ['sightline', 'runtime', 'nodejs'],
+  })
     .withRow(new RowBuilder('Event loop'))
     .withPanel(
       timeseries('Event loop delay', 's', 'How late timers fire: a blocked event loop delays every request.')

@@ -1,18 +1,10 @@
-import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { type DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as HeatmapPanel, YAxisConfigBuilder } from '@grafana/grafana-foundation-sdk/heatmap';
 import { DataqueryBuilder as PromQuery, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import type { SightlineConfig } from '../config/resolved-config.js';
 import { LABELS, METRICS } from '../config/telemetry-names.js';
-import {
-  bottomLegend,
-  DASHBOARD_UIDS,
-  DATASOURCES,
-  environmentVariable,
-  SERVICE_MATCHERS,
-  serviceVariable,
-  sightlineLinks,
-} from './dashboard-common.js';
+import { bottomLegend, DASHBOARD_UIDS, DATASOURCES, SERVICE_MATCHERS, sightlineDashboard } from './dashboard-common.js';
 
 const S = LABELS.service;
 const COUNT = `${METRICS.httpServerDurationCount}{${SERVICE_MATCHERS}}`;
@@ -42,19 +34,13 @@ function timeseries(title: string, unit: string, description: string): Timeserie
 
 /** RED per service and per route from http.server.request.duration, with exemplars linking to Tempo. */
 export function serviceOverviewDashboard(config: SightlineConfig): DashboardBuilder {
-  return new DashboardBuilder('Sightline / Service overview')
-    .uid(DASHBOARD_UIDS.serviceOverview)
-    .description(
+  return sightlineDashboard(config, {
+    title: 'Sightline / Service overview',
+    uid: DASHBOARD_UIDS.serviceOverview,
+    description:
       'Rate, errors and duration of HTTP servers instrumented with @sightline/node (OpenTelemetry semantic conventions).',
-    )
-    .tags(['sightline', 'red', 'http'])
-    .editable()
-    .refresh('30s')
-    .time({ from: 'now-1h', to: 'now' })
-    .timezone('browser')
-    .withVariable(serviceVariable(config))
-    .withVariable(environmentVariable(config))
-    .link(sightlineLinks())
+    tags: ['sightline', 'red', 'http'],
+  })
     .withRow(new RowBuilder('Services'))
     .withPanel(
       timeseries('Request rate', 'reqps', 'Requests per second handled by each service.').withTarget(
