@@ -8,7 +8,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
-import type { IMetricReader, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { IMetricReader, MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
@@ -23,6 +23,7 @@ import type { ResolvedConfig, SightlineOptions } from './config.js';
 import { resolveConfig } from './config.js';
 import { droppedTotals, setQuiet, warn } from './diagnostics.js';
 import { createLogExporter, createMetricExporter, createSpanExporter } from './exporters.js';
+import { HttpServerDurationMetric } from './instrumentations/http-server-duration.js';
 import { installInstrumentations, isEnabled } from './instrumentations/loader.js';
 import { startRuntimeMetrics } from './instrumentations/runtime-metrics.js';
 import { setActiveContextReader } from './log-correlation.js';
@@ -96,20 +97,23 @@ const DIAG_LEVELS: Record<string, DiagLogLevel> = {
   all: DiagLogLevel.ALL,
 };
 
-function metricReaders(cfg: ResolvedConfig): IMetricReader[] {
+function metricReaders(cfg: ResolvedConfig, metricProducers: MetricProducer[]): IMetricReader[] {
   const m = cfg.metrics;
   if (m.exporter === 'none') return [];
   if (m.exporter === 'prometheus') {
     const { PrometheusExporter } =
       require('@opentelemetry/exporter-prometheus') as typeof import('@opentelemetry/exporter-prometheus');
     const { addUnitSuffixes } = require('./prometheus-names.js') as typeof import('./prometheus-names.js');
-    const exporter = new PrometheusExporter({ port: m.prometheusPort, host: m.prometheusHost }, (err) => {
-      if (err)
-        warn(
-          'SIGHTLINE_ERR_SDK_PROMETHEUS',
-          `could not serve /metrics on ${m.prometheusHost}:${m.prometheusPort}: ${err.message}`,
-        );
-    });
+    const exporter = new PrometheusExporter(
+      { port: m.prometheusPort, host: m.prometheusHost, metricProducers },
+      (err) => {
+        if (err)
+          warn(
+            'SIGHTLINE_ERR_SDK_PROMETHEUS',
+            `could not serve /metrics on ${m.prometheusHost}:${m.prometheusPort}: ${err.message}`,
+          );
+      },
+    );
     // Internal, but stable across the 0.x line we pin: the serializer that renders /metrics.
     const serializer = (exporter as unknown as { _serializer?: { serialize(d: ResourceMetrics): string } })._serializer;
     if (serializer && typeof serializer.serialize === 'function') {
@@ -123,6 +127,7 @@ function metricReaders(cfg: ResolvedConfig): IMetricReader[] {
       exporter: createMetricExporter(m),
       exportIntervalMillis: m.exportIntervalMillis,
       exportTimeoutMillis: Math.min(m.exportIntervalMillis, 30_000),
+      metricProducers,
     }),
   ];
 }
@@ -170,7 +175,8 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
   const tracerProvider = new BasicTracerProvider({ resource, sampler: sampler(cfg), spanProcessors });
   trace.setGlobalTracerProvider(tracerProvider);
 
-  const meterProvider = new MeterProvider({ resource, readers: metricReaders(cfg) });
+  const httpDuration = new HttpServerDurationMetric(resource);
+  const meterProvider = new MeterProvider({ resource, readers: metricReaders(cfg, [httpDuration]) });
   metrics.setGlobalMeterProvider(meterProvider);
   meterProvider
     .getMeter('@sightline/node')
@@ -193,7 +199,7 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
   const stopRuntime = isEnabled(cfg, 'runtime-node')
     ? startRuntimeMetrics(meterProvider.getMeter('@sightline/node/runtime'))
     : () => {};
-  const uninstrument = installInstrumentations(cfg);
+  const uninstrument = installInstrumentations(cfg, httpDuration);
 
   const flushAll = async (): Promise<void> => {
     await Promise.allSettled([tracerProvider.forceFlush(), loggerProvider.forceFlush()]);

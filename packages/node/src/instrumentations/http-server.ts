@@ -5,13 +5,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import type { Attributes, Histogram, Meter, Span, Tracer } from '@opentelemetry/api';
+import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { RPCMetadata } from '@opentelemetry/core';
 import { isTracingSuppressed, RPCType, setRPCMetadata, suppressTracing } from '@opentelemetry/core';
 import { createQueryRedactor } from '../redaction.js';
 import { patchExpressFromListeners } from './express.js';
-import { createRouteIgnorer, DURATION_BUCKETS, kRoute, kServerSpan, kStart, normalizeMethod } from './http-semconv.js';
+import { createRouteIgnorer, kRoute, kServerSpan, kStart, normalizeMethod } from './http-semconv.js';
+import type { HttpServerDurationMetric } from './http-server-duration.js';
 
 export interface HttpServerInstrumentationConfig {
   ignoreRoutes: readonly string[];
@@ -35,14 +36,13 @@ function splitHost(host: string | undefined, defaultPort: number): [string | und
   return colon === -1 ? [host, defaultPort] : [host.slice(0, colon), Number(host.slice(colon + 1)) || defaultPort];
 }
 
-export function installHttpServer(tracer: Tracer, meter: Meter, cfg: HttpServerInstrumentationConfig): () => void {
+export function installHttpServer(
+  tracer: Tracer,
+  duration: HttpServerDurationMetric,
+  cfg: HttpServerInstrumentationConfig,
+): () => void {
   const ignored = createRouteIgnorer(cfg.ignoreRoutes);
   const redactQuery = createQueryRedactor(cfg.redactQueryParams);
-  const duration: Histogram = meter.createHistogram('http.server.request.duration', {
-    description: 'Duration of HTTP server requests.',
-    unit: 's',
-    advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-  });
 
   const makeEmit = (original: Emit, scheme: 'http' | 'https', defaultPort: number): Emit =>
     function emit(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
@@ -120,24 +120,22 @@ export function installHttpServer(tracer: Tracer, meter: Meter, cfg: HttpServerI
     const route = request[kRoute] ?? request[kRpc]?.route;
     const method = normalizeMethod(request.method);
     span.setAttribute('http.response.status_code', status);
-    const metricAttrs: Attributes = {
-      'http.request.method': method,
-      'http.response.status_code': status,
-      'url.scheme': (request.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http',
-      'network.protocol.version': request.httpVersion,
-    };
     if (route !== undefined) {
       span.setAttribute('http.route', route);
       span.updateName(`${method} ${route}`);
-      metricAttrs['http.route'] = route;
     }
     if (status >= 500) {
       span.setAttribute('error.type', String(status));
-      metricAttrs['error.type'] = String(status);
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
     span.end();
-    duration.record((performance.now() - (request[kStart] ?? 0)) / 1000, metricAttrs);
+    duration.record((performance.now() - (request[kStart] ?? 0)) / 1000, {
+      method,
+      status,
+      scheme: (request.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http',
+      protocolVersion: request.httpVersion,
+      route,
+    });
   };
 
   const httpProto = http.Server.prototype as unknown as { emit: Emit };

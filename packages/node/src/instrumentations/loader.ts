@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Span } from '@opentelemetry/api';
-import { metrics, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config.js';
 import { SightlineConfigError, warn } from '../diagnostics.js';
 import { redactSql } from '../redaction.js';
@@ -12,6 +12,7 @@ import { installFastify } from './fastify.js';
 import { installFetchClient } from './fetch-client.js';
 import { installHttpClient } from './http-client.js';
 import { installHttpServer } from './http-server.js';
+import type { HttpServerDurationMetric } from './http-server-duration.js';
 import { installPinoHook } from './pino-hook.js';
 
 interface OfficialSpec {
@@ -166,14 +167,17 @@ function checkNames(cfg: ResolvedConfig): void {
   }
 }
 
-export function installInstrumentations(cfg: ResolvedConfig): () => void {
+/** `httpDuration` receives http.server.request.duration; the SDK registers it as a metric producer. */
+export function installInstrumentations(cfg: ResolvedConfig, httpDuration: HttpServerDurationMetric): () => void {
   checkNames(cfg);
   const tracer = trace.getTracer('@sightline/node/http');
-  const meter = metrics.getMeter('@sightline/node/http');
   const undo: Array<() => void> = [];
   if (isEnabled(cfg, 'http')) {
     undo.push(
-      installHttpServer(tracer, meter, { ignoreRoutes: cfg.ignoreRoutes, redactQueryParams: cfg.redactQueryParams }),
+      installHttpServer(tracer, httpDuration, {
+        ignoreRoutes: cfg.ignoreRoutes,
+        redactQueryParams: cfg.redactQueryParams,
+      }),
     );
     undo.push(installHttpClient(tracer, cfg.redactQueryParams));
   }
