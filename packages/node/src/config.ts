@@ -13,6 +13,7 @@ export type SamplerName =
   | 'parentbased_always_on'
   | 'parentbased_always_off'
   | 'parentbased_traceidratio';
+export type PropagatorName = 'tracecontext' | 'baggage' | 'b3' | 'b3multi' | 'jaeger' | 'none';
 export type DiagLevelName = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
 
 export interface SignalOptions {
@@ -39,6 +40,8 @@ export interface SightlineOptions {
   logs?: SignalOptions;
   sampler?: SamplerName;
   samplerArg?: number;
+  /** Context propagation formats, in order (default tracecontext, baggage); `none` turns propagation off. */
+  propagators?: PropagatorName[];
   instrumentations?: { enabled?: string[]; disabled?: string[] };
   /** Paths not traced; `*` at the end matches any suffix. Default: /health*, /ready*, /live*, /metrics. */
   ignoreRoutes?: string[];
@@ -81,6 +84,7 @@ export interface ResolvedConfig {
   logs: SignalConfig;
   sampler: SamplerName;
   samplerArg: number;
+  propagators: PropagatorName[];
   enabledInstrumentations: string[] | undefined;
   disabledInstrumentations: string[];
   ignoreRoutes: string[];
@@ -100,6 +104,7 @@ const SAMPLERS: readonly SamplerName[] = [
   'parentbased_always_off',
   'parentbased_traceidratio',
 ];
+const PROPAGATORS: readonly PropagatorName[] = ['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger', 'none'];
 const LOG_LEVELS: readonly DiagLevelName[] = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'];
 const SIGNAL_PATHS: Record<Signal, string> = { traces: '/v1/traces', metrics: '/v1/metrics', logs: '/v1/logs' };
 
@@ -195,6 +200,22 @@ function signalConfig(r: Reader, opts: SightlineOptions, signal: Signal): Signal
   return { exporter, protocol, url, headers, timeoutMillis, compression };
 }
 
+function propagatorList(r: Reader, fromOptions: PropagatorName[] | undefined): PropagatorName[] {
+  const source = fromOptions ? 'propagators' : 'OTEL_PROPAGATORS';
+  const requested = fromOptions ?? r.list('OTEL_PROPAGATORS')?.map((p) => p.toLowerCase() as PropagatorName);
+  if (!requested) return ['tracecontext', 'baggage'];
+  const known = requested.filter((p) => PROPAGATORS.includes(p));
+  for (const p of requested.filter((name) => !PROPAGATORS.includes(name))) {
+    r.problem(
+      'SIGHTLINE_ERR_SDK_PROPAGATOR',
+      `${source} names "${p}", which is not accepted; use any of ${PROPAGATORS.join(', ')}. Ignored.`,
+    );
+  }
+  if (known.includes('none')) return [];
+  // Only unknown names given: propagating nothing would silently break traces across services.
+  return known.length > 0 ? [...new Set(known)] : ['tracecontext', 'baggage'];
+}
+
 /** Merges options, environment and defaults; warns (or throws when strict) about every bad value. */
 export function resolveConfig(opts: SightlineOptions = {}, env: Env = process.env): ResolvedConfig {
   const strictEnv = env.SIGHTLINE_STRICT?.trim().toLowerCase();
@@ -231,6 +252,7 @@ export function resolveConfig(opts: SightlineOptions = {}, env: Env = process.en
     samplerArg = 1;
   }
   const metrics = signalConfig(r, opts, 'metrics');
+  const propagators = propagatorList(r, opts.propagators);
   return {
     disabled,
     spanBatch: batch('OTEL_BSP'),
@@ -256,6 +278,7 @@ export function resolveConfig(opts: SightlineOptions = {}, env: Env = process.en
     logs: signalConfig(r, opts, 'logs'),
     sampler,
     samplerArg,
+    propagators,
     enabledInstrumentations: opts.instrumentations?.enabled ?? r.list('OTEL_NODE_ENABLED_INSTRUMENTATIONS'),
     disabledInstrumentations: opts.instrumentations?.disabled ?? r.list('OTEL_NODE_DISABLED_INSTRUMENTATIONS') ?? [],
     ignoreRoutes: opts.ignoreRoutes ?? r.list('SIGHTLINE_IGNORE_ROUTES') ?? DEFAULT_IGNORE_ROUTES,

@@ -5,7 +5,6 @@ import type { Context } from '@opentelemetry/api';
 import { context, DiagLogLevel, diag, metrics, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { IMetricReader, MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
@@ -27,6 +26,7 @@ import { HttpServerDurationMetric } from './instrumentations/http-server-duratio
 import { installInstrumentations, isEnabled } from './instrumentations/loader.js';
 import { startRuntimeMetrics } from './instrumentations/runtime-metrics.js';
 import { setActiveContextReader } from './log-correlation.js';
+import { createPropagator } from './propagators.js';
 import { buildResource } from './resource.js';
 import { installSignalHandlers, withDeadline } from './shutdown.js';
 
@@ -162,9 +162,7 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
   const als = (contextManager as unknown as { _asyncLocalStorage?: { getStore(): Context | undefined } })
     ._asyncLocalStorage;
   if (als && typeof als.getStore === 'function') setActiveContextReader(() => als.getStore() ?? ROOT_CONTEXT);
-  propagation.setGlobalPropagator(
-    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-  );
+  propagation.setGlobalPropagator(createPropagator(cfg.propagators));
 
   const spanProcessors: SpanProcessor[] = [];
   if (cfg.traces.exporter !== 'none') {

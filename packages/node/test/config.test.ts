@@ -79,4 +79,17 @@ describe('configuration: options > environment > defaults', () => {
       expect.objectContaining({ code: 'SIGHTLINE_ERR_SDK_SAMPLER' }),
     );
   });
+
+  it('reads OTEL_PROPAGATORS: listed formats in order, none turns propagation off, unknown names are dropped', () => {
+    expect(resolveConfig({}, {}).propagators).toEqual(['tracecontext', 'baggage']);
+    expect(resolveConfig({}, { OTEL_PROPAGATORS: 'B3Multi, tracecontext' }).propagators).toEqual([
+      'b3multi',
+      'tracecontext',
+    ]);
+    expect(resolveConfig({}, { OTEL_PROPAGATORS: 'tracecontext,none' }).propagators).toEqual([]);
+    expect(resolveConfig({ propagators: ['jaeger'] }, { OTEL_PROPAGATORS: 'b3' }).propagators).toEqual(['jaeger']);
+    expect(() => resolveConfig({ strict: true }, { OTEL_PROPAGATORS: 'xray' })).toThrow(
+      /SIGHTLINE_ERR_SDK_PROPAGATOR: OTEL_PROPAGATORS names "xray"/,
+    );
+  });
 });

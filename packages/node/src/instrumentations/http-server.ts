@@ -42,6 +42,12 @@ export function installHttpServer(
   cfg: HttpServerInstrumentationConfig,
 ): () => void {
   const ignored = createRouteIgnorer(cfg.ignoreRoutes);
+  // Extraction costs more than a few header lookups: skip it when no header of the configured formats is there.
+  const contextHeaders = propagation.fields().map((f) => f.toLowerCase());
+  const carriesContext = (headers: IncomingMessage['headers']): boolean => {
+    for (const name of contextHeaders) if (headers[name] !== undefined) return true;
+    return false;
+  };
   const redactQuery = createQueryRedactor(cfg.redactQueryParams);
 
   const makeEmit = (original: Emit, scheme: 'http' | 'https', defaultPort: number): Emit =>
@@ -73,7 +79,7 @@ export function installHttpServer(
       if (ua) attributes['user_agent.original'] = ua;
       const clientAddress = req.socket?.remoteAddress;
       if (clientAddress) attributes['client.address'] = clientAddress;
-      const parent = headers.traceparent ? propagation.extract(ROOT_CONTEXT, headers) : ROOT_CONTEXT;
+      const parent = carriesContext(headers) ? propagation.extract(ROOT_CONTEXT, headers) : ROOT_CONTEXT;
       const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
       req[kServerSpan] = span;
       req[kStart] = performance.now();
