@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { SightlineError } from './errors.js';
+import { type ForwardTarget, forwardTargetHint, parseForwardTarget } from './forward-target.js';
 
 /** Options of startServer(); every field mirrors a `sightline up` flag. */
 export interface ServerOptions {
@@ -20,8 +21,15 @@ export interface ServerOptions {
   maxBody?: string;
   /** When set, every OTLP and API request needs `Authorization: Bearer <token>` (`--token`). */
   token?: string;
-  /** Upstream OTLP/HTTP base URL that receives a copy of every accepted batch (`--forward`). */
+  /**
+   * Upstream that receives a copy of every accepted batch (`--forward`): `grpc://host:4317` / `grpcs://…` for OTLP/gRPC,
+   * `http://host:4318` / `https://…` for OTLP/HTTP (protobuf to `<url>/v1/<signal>`).
+   */
   forward?: string;
+  /** Headers/metadata for the upstream (e.g. `{ authorization: 'Bearer …' }`). Default: SIGHTLINE_FORWARD_HEADERS. */
+  forwardHeaders?: Record<string, string>;
+  /** `gzip` or `none` for upstream requests. Default: SIGHTLINE_FORWARD_COMPRESSION, else none. */
+  forwardCompression?: 'gzip' | 'none';
   /** Directory with the built UI (index.html) served at `/`. */
   uiDir?: string;
   /** Rows waiting to be committed before receivers answer 429/RESOURCE_EXHAUSTED. Default 100,000. */
@@ -40,7 +48,7 @@ export interface ResolvedOptions {
   retention: string;
   maxBodyBytes: number;
   token: string | undefined;
-  forward: string | undefined;
+  forward: ForwardTarget | undefined;
   uiDir: string | undefined;
   maxQueuedRows: number;
   onWarning: (message: string) => void;
@@ -103,6 +111,8 @@ const optionsSchema = z.object({
   maxBody: z.string().optional(),
   token: z.string().optional(),
   forward: z.string().optional(),
+  forwardHeaders: z.record(z.string(), z.string()).optional(),
+  forwardCompression: z.enum(['gzip', 'none']).optional(),
   uiDir: z.string().optional(),
   maxQueuedRows: z.number().int().positive().optional(),
 });
@@ -114,19 +124,12 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     throw new SightlineError('SIGHTLINE_ERR_INVALID_OPTION', `option ${issue?.path.join('.')}: ${issue?.message}`);
   }
   const token = options.token === '' ? undefined : options.token;
-  let forward: string | undefined;
-  if (options.forward) {
-    try {
-      const url = new URL(options.forward);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
-      forward = url.toString().replace(/\/+$/, '');
-    } catch {
-      throw new SightlineError(
-        'SIGHTLINE_ERR_INVALID_FORWARD_URL',
-        `--forward "${options.forward}" is not an http(s) URL; use the upstream OTLP/HTTP base, e.g. http://alloy:4318`,
-      );
-    }
-  }
+  const onWarning = options.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
+  const forward = options.forward
+    ? parseForwardTarget(options.forward, { headers: options.forwardHeaders, compression: options.forwardCompression })
+    : undefined;
+  const hint = forward && forwardTargetHint(forward);
+  if (hint) onWarning(hint);
   return {
     dataDir: resolve(options.dataDir ?? '.sightline'),
     host: options.host ?? '127.0.0.1',
@@ -140,6 +143,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     forward,
     uiDir: options.uiDir,
     maxQueuedRows: options.maxQueuedRows ?? 100_000,
-    onWarning: options.onWarning ?? ((m) => process.stderr.write(`warning: ${m}\n`)),
+    onWarning,
   };
 }

@@ -40,7 +40,11 @@ export function registerUp(program: Command): void {
     .option('--retention <duration>', 'keep data this long (e.g. 7d, 12h)', '7d')
     .option('--max-body <size>', 'largest accepted request body (e.g. 16MiB)', '16MiB')
     .option('--token <token>', 'require Authorization: Bearer <token> on every OTLP and API request')
-    .option('--forward <url>', 'also send every accepted batch to this upstream OTLP/HTTP endpoint')
+    .option(
+      '--forward <url>',
+      'also send every accepted batch upstream: grpc://host:4317 (OTLP/gRPC; grpcs:// for TLS) or http://host:4318 ' +
+        '(OTLP/HTTP; https:// for TLS); headers from SIGHTLINE_FORWARD_HEADERS=k=v,…, gzip with SIGHTLINE_FORWARD_COMPRESSION=gzip',
+    )
     .action((flags: UpFlags) =>
       runCommand(async () => {
         const { startServer } = await import('@sightline/server');
