@@ -1,4 +1,6 @@
 // Exporters are created on their first export, so loading gRPC/protobuf code never delays the app's start-up.
+// Spans and log records over `grpc` and `http/protobuf` use our own encoder and transports (src/otlp/); metrics and
+// `http/json` use the official OTLP exporters.
 import { context } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import { suppressTracing } from '@opentelemetry/core';
@@ -126,8 +128,19 @@ class LazyExporter<T> {
   }
 }
 
+function loadOwnOtlp(signal: 'traces' | 'logs', cfg: SignalConfig): AnyExporter<never> {
+  const own = require('./otlp/proto-exporter.js') as typeof import('./otlp/proto-exporter.js');
+  const exporter = signal === 'traces' ? own.createProtoSpanExporter(cfg) : own.createProtoLogExporter(cfg);
+  return exporter as unknown as AnyExporter<never>;
+}
+
 function maker<T>(signal: keyof typeof MODULES, cfg: SignalConfig): () => AnyExporter<T> {
-  return () => (cfg.exporter === 'console' ? loadConsole(signal) : loadOtlp(signal, cfg)) as unknown as AnyExporter<T>;
+  return () => {
+    if (cfg.exporter === 'console') return loadConsole(signal) as unknown as AnyExporter<T>;
+    if (signal !== 'metrics' && cfg.protocol !== 'http/json')
+      return loadOwnOtlp(signal, cfg) as unknown as AnyExporter<T>;
+    return loadOtlp(signal, cfg) as unknown as AnyExporter<T>;
+  };
 }
 
 export function createSpanExporter(cfg: SignalConfig): SpanExporter {

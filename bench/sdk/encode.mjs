@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+// npm run bench:sdk:encode — @sightline/node's OTLP protobuf encoder vs the official otlp-transformer serializers
+// (ProtobufTraceSerializer / ProtobufLogsSerializer), on batches of 512 realistic HTTP server spans and pino log
+// records made by the real SDK. Interleaved rounds, medians, µs per item and the ratio official / ours.
+// Env: BENCH_ROUNDS (default 15), BENCH_BATCH (default 512). Needs a build (`npm run build` or tsc -b packages/node).
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(join(here, '..', '..', 'packages', 'node', 'package.json'));
+const { context, SpanKind, SpanStatusCode, TraceFlags, trace } = require('@opentelemetry/api');
+const { SeverityNumber } = require('@opentelemetry/api-logs');
+const { ProtobufLogsSerializer, ProtobufTraceSerializer } = require('@opentelemetry/otlp-transformer');
+const { resourceFromAttributes } = require('@opentelemetry/resources');
+const { LoggerProvider } = require('@opentelemetry/sdk-logs');
+const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+const { encodeSpans } = require('../../packages/node/dist/otlp/trace-encoder.js');
+const { encodeLogs } = require('../../packages/node/dist/otlp/logs-encoder.js');
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const BATCH = Number(process.env.BENCH_BATCH ?? 512);
+
+// What a service's resource looks like after detection (service, host, process, container).
+const resource = resourceFromAttributes({
+  'service.name': 'checkout',
+  'service.version': '1.4.2',
+  'service.instance.id': '6f1c1a9e-3c4b-4a8e-9d1f-0c2b7e5a9f11',
+  'deployment.environment.name': 'production',
+  'telemetry.sdk.name': 'opentelemetry',
+  'telemetry.sdk.language': 'nodejs',
+  'telemetry.sdk.version': '2.12.1',
+  'host.name': 'checkout-7d9f8b6c4-x2k9p',
+  'host.arch': 'amd64',
+  'process.pid': 4242,
+  'process.runtime.name': 'nodejs',
+  'process.runtime.version': '20.19.0',
+  'process.executable.name': 'node',
+  'container.id': '3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f2e3d4c5b6a7f8e9d0c1b2a3f4e',
+  'k8s.pod.name': 'checkout-7d9f8b6c4-x2k9p',
+  'k8s.namespace.name': 'shop',
+});
+
+function makeSpans() {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracer = provider.getTracer('@sightline/node', '0.1.0');
+  for (let i = 0; i < BATCH; i++) {
+    const status = i % 50 === 0 ? 500 : 200;
+    const span = tracer.startSpan('GET /orders/:id', {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'http.request.method': 'GET',
+        'url.path': `/orders/${100000 + i}`,
+        'url.scheme': 'http',
+        'server.address': 'checkout.shop.svc',
+        'server.port': 8080,
+        'network.protocol.version': '1.1',
+        'client.address': `10.1.${i % 250}.${(i * 7) % 250}`,
+        'user_agent.original': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0',
+        'http.route': '/orders/:id',
+      },
+    });
+    span.setAttribute('http.response.status_code', status);
+    if (status >= 500) {
+      span.setAttribute('error.type', '500');
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    span.end();
+  }
+  return exporter.getFinishedSpans();
+}
+
+function makeLogs() {
+  const records = [];
+  const keep = { onEmit: (r) => records.push(r), forceFlush: async () => {}, shutdown: async () => {} };
+  const provider = new LoggerProvider({ resource, processors: [keep] });
+  const logger = provider.getLogger('pino', '10.4.0');
+  for (let i = 0; i < BATCH; i++) {
+    const ctx = trace.setSpanContext(context.active(), {
+      traceId: (i + 1).toString(16).padStart(32, 'a'),
+      spanId: (i + 1).toString(16).padStart(16, 'b'),
+      traceFlags: TraceFlags.SAMPLED,
+    });
+    logger.emit({
+      severityNumber: SeverityNumber.INFO,
+      severityText: 'info',
+      body: 'order loaded',
+      attributes: { 'order.id': `ord-${100000 + i}`, items: 3, pid: 4242, hostname: 'checkout-7d9f8b6c4-x2k9p' },
+      context: ctx,
+    });
+  }
+  return records;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** µs per item for one round of `fn(batch)` repeated until ~200 ms passed. */
+function measure(fn, batch) {
+  let iterations = 0;
+  const t0 = performance.now();
+  let t = t0;
+  while (t - t0 < 200) {
+    fn(batch);
+    iterations++;
+    t = performance.now();
+  }
+  return ((t - t0) * 1000) / (iterations * batch.length);
+}
+
+function compare(label, batch, ours, official) {
+  // Warm both up (JIT) before measuring.
+  for (let i = 0; i < 200; i++) {
+    ours(batch);
+    official(batch);
+  }
+  const a = [];
+  const b = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    if (r % 2 === 0) {
+      a.push(measure(ours, batch));
+      b.push(measure(official, batch));
+    } else {
+      b.push(measure(official, batch));
+      a.push(measure(ours, batch));
+    }
+  }
+  const ma = median(a);
+  const mb = median(b);
+  const sizeA = ours(batch).length;
+  const sizeB = official(batch).length;
+  console.log(
+    `${label.padEnd(6)} ours ${ma.toFixed(3)} µs/item  official ${mb.toFixed(3)} µs/item  official/ours ${(mb / ma).toFixed(2)}x` +
+      `  (${batch.length} per batch; ${sizeA} vs ${sizeB} bytes)`,
+  );
+  return { ours: ma, official: mb, ratio: mb / ma };
+}
+
+console.log(`OTLP protobuf encoding, ${BATCH} items per batch, ${ROUNDS} interleaved rounds, medians (node ${process.version})`);
+compare('spans', makeSpans(), encodeSpans, (s) => ProtobufTraceSerializer.serializeRequest(s));
+compare('logs', makeLogs(), encodeLogs, (l) => ProtobufLogsSerializer.serializeRequest(l));
