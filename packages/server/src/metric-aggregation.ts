@@ -1,7 +1,17 @@
+import {
+  type ExpAcc,
+  type ExpBuckets,
+  expAccOf,
+  expAdd,
+  expDiff,
+  expHeatmap,
+  expQuantile,
+} from './metric-exponential.js';
+
 /**
  * Turns stored metric points into per-step values: counter increase/rate (cumulative with reset handling, or delta),
  * gauge last/avg/sum/min/max, histogram quantiles (Prometheus-style linear interpolation inside explicit buckets;
- * exponential histograms merged at the smallest scale) and per-bucket counts for heatmaps.
+ * exponential histograms merged at the smallest scale, see metric-exponential.ts) and per-bucket counts for heatmaps.
  */
 export interface StoredPoint {
   seriesKey: string;
@@ -15,12 +25,6 @@ export interface StoredPoint {
   exp: ExpBuckets | null;
   quantiles: [number, number][] | null;
 }
-export interface ExpBuckets {
-  scale: number;
-  zeroCount: number;
-  positive: { offset: number; counts: number[] };
-}
-
 export interface Grid {
   startMs: number;
   stepMs: number;
@@ -73,49 +77,6 @@ const arrDiff = (cur: number[], prev: number[] | null) =>
   prev === null || prev.length !== cur.length ? cur : cur.map((c, i) => (c >= prev[i]! ? c - prev[i]! : c));
 const arrAdd = (a: number[], b: number[]) => (a.length === b.length ? a.map((x, i) => x + b[i]!) : a);
 
-function expMap(e: ExpBuckets): Map<number, number> {
-  const m = new Map<number, number>();
-  e.positive.counts.forEach((c, k) => {
-    if (c) m.set(e.positive.offset + k, c);
-  });
-  m.set(Number.NEGATIVE_INFINITY, e.zeroCount);
-  return m;
-}
-
-interface ExpAcc {
-  scale: number;
-  buckets: Map<number, number>;
-}
-function downscale(a: ExpAcc, scale: number): ExpAcc {
-  if (a.scale <= scale) return a;
-  const shift = a.scale - scale;
-  const buckets = new Map<number, number>();
-  for (const [i, c] of a.buckets) {
-    const j = i === Number.NEGATIVE_INFINITY ? i : i >> shift;
-    buckets.set(j, (buckets.get(j) ?? 0) + c);
-  }
-  return { scale, buckets };
-}
-function expDiff(cur: ExpAcc, prev: ExpAcc | null): ExpAcc {
-  if (prev === null || prev.scale !== cur.scale) return cur;
-  const buckets = new Map<number, number>();
-  let reset = false;
-  for (const [i, c] of cur.buckets) {
-    const d = c - (prev.buckets.get(i) ?? 0);
-    if (d < 0) reset = true;
-    buckets.set(i, d);
-  }
-  return reset ? cur : { scale: cur.scale, buckets };
-}
-function expAdd(a: ExpAcc, b: ExpAcc): ExpAcc {
-  const scale = Math.min(a.scale, b.scale);
-  const x = downscale(a, scale);
-  const y = downscale(b, scale);
-  const buckets = new Map(x.buckets);
-  for (const [i, c] of y.buckets) buckets.set(i, (buckets.get(i) ?? 0) + c);
-  return { scale, buckets };
-}
-
 export function explicitQuantile(q: number, bounds: number[], counts: number[]): number | null {
   const total = counts.reduce((a, b) => a + b, 0);
   if (total <= 0) return null;
@@ -134,26 +95,6 @@ export function explicitQuantile(q: number, bounds: number[], counts: number[]):
   return bounds[bounds.length - 1] ?? null;
 }
 
-export function expQuantile(q: number, acc: ExpAcc): number | null {
-  let total = 0;
-  for (const c of acc.buckets.values()) total += c;
-  if (total <= 0) return null;
-  const rank = q * total;
-  const base = 2 ** (2 ** -acc.scale);
-  let seen = 0;
-  for (const i of [...acc.buckets.keys()].sort((a, b) => a - b)) {
-    const c = acc.buckets.get(i)!;
-    if (c > 0 && seen + c >= rank) {
-      if (i === Number.NEGATIVE_INFINITY) return 0;
-      const lower = base ** i;
-      const upper = base ** (i + 1);
-      return lower + (upper - lower) * ((rank - seen) / c);
-    }
-    seen += c;
-  }
-  return null;
-}
-
 export type Agg =
   | 'rate'
   | 'increase'
@@ -168,8 +109,17 @@ export type Agg =
   | 'p99'
   | 'heatmap';
 
-/** Per group: step index → value (or bucket counts for heatmap). Input points must be sorted by time. */
-export function aggregate(points: StoredPoint[], agg: Agg, g: Grid): Map<string, Map<number, number | number[]>> {
+export interface Aggregated {
+  /** Per group: step index → value, or bucket counts for heatmap. */
+  groups: Map<string, Map<number, number | number[]>>;
+  /** heatmap only: the bucket bounds every count array refers to (bounds.length + 1 counts). */
+  bounds?: number[];
+  /** heatmap of exponential histograms only: the scale the bounds were computed at. */
+  scale?: number;
+}
+
+/** Aggregates points (sorted by time) per group and step; see Agg. */
+export function aggregate(points: StoredPoint[], agg: Agg, g: Grid): Aggregated {
   const bySeries = new Map<string, StoredPoint[]>();
   for (const p of points) {
     getOrCreate(bySeries, p.seriesKey, () => []).push(p);
@@ -213,13 +163,7 @@ export function aggregate(points: StoredPoint[], agg: Agg, g: Grid): Map<string,
       }
       for (const [i, v] of last) merge(group, i, v, (a: number, b: number) => a + b);
     } else if (series[0]!.exp) {
-      const incs = increases<ExpAcc>(
-        series,
-        g,
-        (p) => (p.exp ? { scale: p.exp.scale, buckets: expMap(p.exp) } : null),
-        expDiff,
-        expAdd,
-      );
+      const incs = increases<ExpAcc>(series, g, (p) => (p.exp ? expAccOf(p.exp) : null), expDiff, expAdd);
       const m = getOrCreate(expAcc, group, () => new Map<number, ExpAcc>());
       for (const [i, acc] of incs) m.set(i, m.has(i) ? expAdd(m.get(i)!, acc) : acc);
     } else if (series[0]!.quantiles) {
@@ -228,7 +172,7 @@ export function aggregate(points: StoredPoint[], agg: Agg, g: Grid): Map<string,
         const hit = p.quantiles?.find(([qq]) => Math.abs(qq - q) < 1e-9);
         if (hit && i >= 0 && i < g.steps && p.timeMs >= g.fromMs) merge(group, i, hit[1], (_a: number, b: number) => b);
       }
-    } else {
+    } else if (series[0]!.counts) {
       for (const [i, inc] of increases(series, g, (p) => p.counts, arrDiff, arrAdd))
         merge(group, i, inc, arrAdd as never);
     }
@@ -236,6 +180,11 @@ export function aggregate(points: StoredPoint[], agg: Agg, g: Grid): Map<string,
   if (agg === 'avg') {
     for (const [group, m] of groups) for (const [i, v] of m) m.set(i, (v as number) / (counts.get(group)?.get(i) ?? 1));
   }
+  if (agg === 'heatmap' && expAcc.size > 0) {
+    const heat = expHeatmap(expAcc);
+    return { groups: heat.rows as Aggregated['groups'], bounds: heat.bounds, scale: heat.scale };
+  }
+  if (agg === 'heatmap') return { groups, bounds: points.find((p) => p.bounds)?.bounds ?? [] };
   if (q > 0) {
     const bounds = points.find((p) => p.bounds)?.bounds ?? [];
     for (const [group, m] of expAcc) {
@@ -257,5 +206,5 @@ export function aggregate(points: StoredPoint[], agg: Agg, g: Grid): Map<string,
       }
     }
   }
-  return groups;
+  return { groups };
 }

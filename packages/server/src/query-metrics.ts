@@ -62,7 +62,7 @@ const AGGS: Record<string, Agg[]> = {
   sum: ['rate', 'increase', 'last', 'avg', 'sum', 'min', 'max'],
   gauge: ['last', 'avg', 'sum', 'min', 'max', 'rate', 'increase'],
   histogram: ['p50', 'p90', 'p95', 'p99', 'heatmap'],
-  exponential_histogram: ['p50', 'p90', 'p95', 'p99'],
+  exponential_histogram: ['p50', 'p90', 'p95', 'p99', 'heatmap'],
   summary: ['p50', 'p90', 'p95', 'p99'],
 };
 
@@ -76,7 +76,10 @@ export interface SeriesQuery {
 }
 
 export interface SeriesResult {
+  /** heatmap: bucket bounds; each point's counts has bounds.length + 1 entries ((-Inf, b0], …, (bn-1, +Inf)). */
   bounds?: number[];
+  /** heatmap of an exponential histogram: the scale the bounds were computed at. */
+  scale?: number;
   series: { labels: Record<string, string>; points: [number, number | number[]][] }[];
 }
 
@@ -127,7 +130,7 @@ export async function metricSeries(store: Store, q: SeriesQuery): Promise<Series
     steps: Math.ceil((q.range.toMs - startMs) / q.stepMs),
     fromMs: q.range.fromMs,
   };
-  const groups = aggregate(points, agg, grid);
+  const { groups, bounds, scale } = aggregate(points, agg, grid);
   const series = [...groups]
     .map(([key, m]) => {
       const values = JSON.parse(key) as string[];
@@ -138,6 +141,6 @@ export async function metricSeries(store: Store, q: SeriesQuery): Promise<Series
       return { labels, points: pts };
     })
     .sort((a, b) => JSON.stringify(a.labels).localeCompare(JSON.stringify(b.labels)));
-  if (agg === 'heatmap') return { bounds: points.find((p) => p.bounds)?.bounds ?? [], series };
+  if (agg === 'heatmap') return { bounds: bounds ?? [], ...(scale !== undefined ? { scale } : {}), series };
   return { series };
 }
