@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { bearerChecker } from './auth.js';
 import { SightlineError } from './errors.js';
 import type { IngestQueue } from './ingest-queue.js';
+import { searchExemplars } from './query-exemplars.js';
 import { exportLogs, type LogFilters, liveLogApiRow, logMatcher, searchLogs } from './query-logs.js';
 import { listMetrics, metricLabels, metricSeries } from './query-metrics.js';
 import { parseAttrs, parseLimit, parseNumber, parseRange, parseSeverity, parseStepMs } from './query-params.js';
@@ -193,7 +194,36 @@ const ROUTES: [RegExp, Handler][] = [
       });
     },
   ],
+  [
+    /^\/api\/metrics\/exemplars$/,
+    async (p, _m, ctx) => {
+      const sort = opt(p, 'sort') ?? 'time';
+      if (sort !== 'time' && sort !== 'value') {
+        throw new SightlineError('SIGHTLINE_ERR_BAD_PARAM', `sort="${sort}" is not time or value`);
+      }
+      const exemplars = await searchExemplars(ctx.store, {
+        name: requireParam(p, 'name'),
+        range: parseRange(p),
+        service: opt(p, 'service'),
+        attrs: parseAttrs(p),
+        minValue: finiteParam(p, 'minValue'),
+        maxValue: finiteParam(p, 'maxValue'),
+        sort,
+        limit: parseLimit(p, 100, 10_000),
+      });
+      return { exemplars };
+    },
+  ],
 ];
+
+/** An optional number parameter that may be negative (exemplar values of gauges and sums can be). */
+function finiteParam(p: URLSearchParams, name: string): number | undefined {
+  const raw = opt(p, name);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n)) throw new SightlineError('SIGHTLINE_ERR_BAD_PARAM', `${name}="${raw}" is not a number`);
+  return n;
+}
 
 function requireParam(p: URLSearchParams, name: string): string {
   const v = opt(p, name);

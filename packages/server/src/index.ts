@@ -9,6 +9,7 @@ export { isSightlineError, SightlineError } from './errors.js';
 export { parseDuration, parseSize, type ServerOptions } from './options.js';
 export { toRows } from './otlp-ingest.js';
 export { decodeOtlpJson, decodeOtlpProtobuf, decodeWithProtobufjs } from './otlp-json.js';
+export { type ExemplarQuery, type ExemplarRow, searchExemplars } from './query-exemplars.js';
 export { exportLogs, type LogApiRow, type LogFilters, searchLogs } from './query-logs.js';
 export {
   listMetrics,
