@@ -136,6 +136,8 @@ function compare(label, batch, ours, official) {
   return { ours: ma, official: mb, ratio: mb / ma };
 }
 
-console.log(`OTLP protobuf encoding, ${BATCH} items per batch, ${ROUNDS} interleaved rounds, medians (node ${process.version})`);
+console.log(
+  `OTLP protobuf encoding, ${BATCH} items per batch, ${ROUNDS} interleaved rounds, medians (node ${process.version})`,
+);
 compare('spans', makeSpans(), encodeSpans, (s) => ProtobufTraceSerializer.serializeRequest(s));
 compare('logs', makeLogs(), encodeLogs, (l) => ProtobufLogsSerializer.serializeRequest(l));

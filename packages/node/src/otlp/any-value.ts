@@ -82,14 +82,18 @@ export function writeAnyValue(w: ProtoWriter, value: unknown): void {
 
 /** Repeated KeyValue under the field whose (one-byte) tag is given, one per own property of `attributes`. */
 export function writeKeyValues(w: ProtoWriter, tag: number, attributes: Record<string, unknown>): void {
-  for (const key in attributes) {
-    if (!Object.hasOwn(attributes, key)) continue;
+  const keys = Object.keys(attributes);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const v = attributes[key];
+    const kf = keyField(key);
+    if (typeof v === 'string' && w.asciiKeyValue(tag, kf, v)) continue;
     w.byte(tag);
     const kv = w.begin(1);
-    w.raw(keyField(key));
+    w.raw(kf);
     w.byte(0x12);
     const value = w.begin(1);
-    writeAnyValue(w, attributes[key]);
+    writeAnyValue(w, v);
     w.end(value, 1);
     w.end(kv, 1);
   }

@@ -21,18 +21,22 @@ export class ProtoWriter {
   buf: Buffer;
   pos = 0;
 
-  constructor(initialSize = 64 * 1024) {
-    this.buf = Buffer.allocUnsafe(initialSize);
+  constructor(private readonly initialSize = 64 * 1024) {
+    this.buf = Buffer.allocUnsafeSlow(initialSize);
   }
 
   reset(): void {
     this.pos = 0;
   }
 
-  /** A copy of what was written (the internal buffer is reused by the next batch). */
+  /**
+   * What was written. The buffer is handed over (no copy); the writer continues on a fresh one of the size the
+   * last message needed, so a steady stream of similar batches never grows it again.
+   */
   finish(): Uint8Array {
-    const out = Buffer.allocUnsafe(this.pos);
-    this.buf.copy(out, 0, 0, this.pos);
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafeSlow(Math.max(this.initialSize, this.pos + (this.pos >>> 3)));
+    this.pos = 0;
     return out;
   }
 
@@ -56,9 +60,18 @@ export class ProtoWriter {
 
   /** Already-encoded bytes (cached keys, resources, scopes). */
   raw(bytes: Uint8Array): void {
-    this.ensure(bytes.length);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
+    const n = bytes.length;
+    this.ensure(n);
+    if (n > 32) {
+      this.buf.set(bytes, this.pos);
+      this.pos += n;
+      return;
+    }
+    // Short copies (attribute keys) are cheaper by hand than through TypedArray#set.
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) buf[p++] = bytes[i] as number;
+    this.pos = p;
   }
 
   uint32(value: number): void {
@@ -168,6 +181,36 @@ export class ProtoWriter {
     this.ensure(5 + len);
     this.uint32(len);
     this.pos += this.buf.write(s, this.pos, len, 'utf8');
+  }
+
+  /**
+   * A whole KeyValue field whose value is a short ASCII string (most attributes), written in one pass with no
+   * back-patching. Returns false, having written nothing, when the value is not ASCII or the pair is too long.
+   */
+  asciiKeyValue(tag: number, keyField: Uint8Array, value: string): boolean {
+    const n = value.length;
+    const k = keyField.length;
+    const kvLen = k + 4 + n;
+    if (kvLen > 0x7f) return false;
+    this.ensure(kvLen + 2);
+    const buf = this.buf;
+    const start = this.pos;
+    let p = start + k + 6;
+    for (let i = 0; i < n; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) return false;
+      buf[p++] = c;
+    }
+    buf[start] = tag;
+    buf[start + 1] = kvLen;
+    p = start + 2;
+    for (let i = 0; i < k; i++) buf[p++] = keyField[i] as number;
+    buf[p] = 0x12; // KeyValue.value
+    buf[p + 1] = n + 2;
+    buf[p + 2] = 0x0a; // AnyValue.string_value
+    buf[p + 3] = n;
+    this.pos = start + kvLen + 2;
+    return true;
   }
 
   /** Length-prefixed bytes. */
