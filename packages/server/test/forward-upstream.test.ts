@@ -111,6 +111,8 @@ describe('--forward grpc:// (in-process server, real grpc-js receiver)', () => {
     expect(got.metadata.get('authorization')).toEqual(['Bearer upstream-secret']);
     // grpc-js decompresses before the handler; the wire-level check is the next test
     expect(got.metadata.get('x-scope-orgid')).toEqual(['dev']);
+    // the upstream has the call before the client has its answer
+    await eventually(async () => (local.stats().forward!.sent === 1 ? true : undefined), 5000, 'sent: 1');
     expect(local.stats().forward).toMatchObject({ sent: 1, dropped: 0, retried: 0, queued: 0, queuedBytes: 0 });
   });
 
@@ -173,6 +175,7 @@ describe('--forward grpc:// (in-process server, real grpc-js receiver)', () => {
       grpc.status.DEADLINE_EXCEEDED,
       grpc.status.OK,
     ]);
+    await eventually(async () => (local.stats().forward!.sent === 1 ? true : undefined), 5000, 'sent: 1');
     expect(local.stats().forward).toMatchObject({ sent: 1, retried: 3, dropped: 0 });
     // one warning for the whole episode (rate-limited), naming the upstream and the status
     expect(warnings).toHaveLength(1);
