@@ -2,7 +2,12 @@
 // npm run bench:sdk:encode — @sightline/node's OTLP protobuf encoder vs the official otlp-transformer serializers
 // (ProtobufTraceSerializer / ProtobufLogsSerializer), on batches of 512 realistic HTTP server spans and pino log
 // records made by the real SDK. Interleaved rounds, medians, µs per item and the ratio official / ours.
+// Then the whole export path: CPU time (user + system of this process, so including gzip-free HTTP work and the
+// response handling) per item for sequential exports of the same batches over http/protobuf to a sink in another
+// process, ours vs the official OTLP proto exporters.
 // Env: BENCH_ROUNDS (default 15), BENCH_BATCH (default 512). Needs a build (`npm run build` or tsc -b packages/node).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +22,9 @@ const { LoggerProvider } = require('@opentelemetry/sdk-logs');
 const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');
 const { encodeSpans } = require('../../packages/node/dist/otlp/trace-encoder.js');
 const { encodeLogs } = require('../../packages/node/dist/otlp/logs-encoder.js');
+const { createProtoLogExporter, createProtoSpanExporter } = require('../../packages/node/dist/otlp/proto-exporter.js');
+const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto');
+const { OTLPLogExporter } = require('@opentelemetry/exporter-logs-otlp-proto');
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const BATCH = Number(process.env.BENCH_BATCH ?? 512);
@@ -141,3 +149,76 @@ console.log(
 );
 compare('spans', makeSpans(), encodeSpans, (s) => ProtobufTraceSerializer.serializeRequest(s));
 compare('logs', makeLogs(), encodeLogs, (l) => ProtobufLogsSerializer.serializeRequest(l));
+
+// ---- the whole export path ----
+const sink = spawn(
+  process.execPath,
+  [
+    '-e',
+    `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.writeHead(200, { 'content-type': 'application/x-protobuf' }).end()); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`,
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const [portLine] = await once(sink.stdout, 'data');
+const sinkUrl = `http://127.0.0.1:${String(portLine).trim()}`;
+
+const EXPORTS_PER_ROUND = 20;
+function exportOnce(exporter, batch) {
+  return new Promise((resolve, reject) =>
+    exporter.export(batch, (r) => (r.code === 0 ? resolve() : reject(r.error ?? new Error('export failed')))),
+  );
+}
+async function cpuPerItem(exporter, batch) {
+  const before = process.cpuUsage();
+  for (let i = 0; i < EXPORTS_PER_ROUND; i++) await exportOnce(exporter, batch);
+  const d = process.cpuUsage(before);
+  return (d.user + d.system) / (EXPORTS_PER_ROUND * batch.length);
+}
+async function comparePipeline(label, batch, ours, official) {
+  for (let i = 0; i < 5; i++) {
+    await exportOnce(ours, batch);
+    await exportOnce(official, batch);
+  }
+  const a = [];
+  const b = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    if (r % 2 === 0) {
+      a.push(await cpuPerItem(ours, batch));
+      b.push(await cpuPerItem(official, batch));
+    } else {
+      b.push(await cpuPerItem(official, batch));
+      a.push(await cpuPerItem(ours, batch));
+    }
+  }
+  const ma = median(a);
+  const mb = median(b);
+  console.log(
+    `${label.padEnd(6)} ours ${ma.toFixed(2)} µs CPU/item  official ${mb.toFixed(2)} µs CPU/item  official/ours ${(mb / ma).toFixed(2)}x`,
+  );
+  await Promise.all([ours.shutdown(), official.shutdown()]);
+}
+
+console.log(
+  `\nWhole export over http/protobuf to a sink process, ${EXPORTS_PER_ROUND} sequential exports per round, CPU of this process`,
+);
+const cfg = (signal) => ({
+  exporter: 'otlp',
+  protocol: 'http/protobuf',
+  url: `${sinkUrl}/v1/${signal}`,
+  headers: {},
+  timeoutMillis: 10_000,
+  compression: 'none',
+});
+await comparePipeline(
+  'spans',
+  makeSpans(),
+  createProtoSpanExporter(cfg('traces')),
+  new OTLPTraceExporter({ url: `${sinkUrl}/v1/traces` }),
+);
+await comparePipeline(
+  'logs',
+  makeLogs(),
+  createProtoLogExporter(cfg('logs')),
+  new OTLPLogExporter({ url: `${sinkUrl}/v1/logs` }),
+);
+sink.kill();
