@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer as createHttp2Server } from 'node:http2';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
@@ -48,7 +51,11 @@ interface Received {
  * A real OTLP/gRPC receiver (grpc-js server) that records every Export call and answers with the next scripted
  * status (OK once the script runs out).
  */
-async function grpcReceiver(script: grpc.status[] = []) {
+async function grpcReceiver(
+  script: grpc.status[] = [],
+  credentials: grpc.ServerCredentials = grpc.ServerCredentials.createInsecure(),
+  host = '127.0.0.1',
+) {
   const received: Received[] = [];
   const attempts: grpc.status[] = [];
   const server = new grpc.Server();
@@ -83,7 +90,7 @@ async function grpcReceiver(script: grpc.status[] = []) {
     );
   }
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+    server.bindAsync(`${host}:0`, credentials, (e, p) => (e ? reject(e) : resolve(p))),
   );
   return { port, received, attempts, close: () => new Promise<void>((r) => server.tryShutdown(() => r())) };
 }
@@ -247,6 +254,15 @@ describe('--forward http:// (in-process servers)', () => {
   });
 });
 
+function opensslAvailable(): boolean {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const buildProblem = ensureCliBuilt();
 if (buildProblem) console.warn(`skipped: ${buildProblem}`);
 
@@ -323,6 +339,56 @@ describe.skipIf(buildProblem !== undefined)('sightline up --forward grpc:// betw
     expect(await local.stop()).toBe(0);
     expect(await upstream.stop()).toBe(0);
   });
+
+  it.skipIf(!opensslAvailable())(
+    'forwards over TLS to a grpcs:// upstream whose CA is given in GRPC_DEFAULT_SSL_ROOTS_FILE_PATH',
+    async () => {
+      const certFile = join(tmp.dir, 'upstream.crt');
+      const keyFile = join(tmp.dir, 'upstream.key');
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+          '-addext',
+          'subjectAltName=DNS:localhost',
+          '-keyout',
+          keyFile,
+          '-out',
+          certFile,
+        ],
+        { stdio: 'pipe' },
+      );
+      const receiver = await grpcReceiver(
+        [],
+        grpc.ServerCredentials.createSsl(null, [
+          { private_key: readFileSync(keyFile), cert_chain: readFileSync(certFile) },
+        ]),
+        'localhost',
+      );
+      try {
+        const local = await up(
+          ['--data-dir', `${tmp.dir}/local-tls`, '--forward', `grpcs://localhost:${receiver.port}`, ...EPHEMERAL_PORTS],
+          { env: { GRPC_DEFAULT_SSL_ROOTS_FILE_PATH: certFile } },
+        );
+        const body = protobufBody('tls', 900, 3);
+        expect(await postProtobuf(local.urls.http, body)).toBe(200);
+        const got = await eventually(async () => receiver.received[0], 10_000, 'the call over TLS');
+        expect(got.body.equals(body)).toBe(true);
+        expect(await local.stop()).toBe(0);
+        expect(local.stderr()).toBe('');
+      } finally {
+        await receiver.close();
+      }
+    },
+  );
 
   it.each([
     ['ftp://alloy:4317', 'has the scheme ftp'],
