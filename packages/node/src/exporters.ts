@@ -1,6 +1,6 @@
 // Exporters are created on their first export, so loading gRPC/protobuf code never delays the app's start-up.
-// Spans and log records over `grpc` and `http/protobuf` use our own encoder and transports (src/otlp/); metrics and
-// `http/json` use the official OTLP exporters.
+// Spans, log records and metrics over `grpc` and `http/protobuf` use our own encoder and transports (src/otlp/);
+// `http/json` uses the official OTLP exporters.
 import { context } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import { suppressTracing } from '@opentelemetry/core';
@@ -128,9 +128,14 @@ class LazyExporter<T> {
   }
 }
 
-function loadOwnOtlp(signal: 'traces' | 'logs', cfg: SignalConfig): AnyExporter<never> {
+function loadOwnOtlp(signal: keyof typeof MODULES, cfg: SignalConfig): AnyExporter<never> {
   const own = require('./otlp/proto-exporter.js') as typeof import('./otlp/proto-exporter.js');
-  const exporter = signal === 'traces' ? own.createProtoSpanExporter(cfg) : own.createProtoLogExporter(cfg);
+  const exporter =
+    signal === 'traces'
+      ? own.createProtoSpanExporter(cfg)
+      : signal === 'logs'
+        ? own.createProtoLogExporter(cfg)
+        : own.createProtoMetricExporter(cfg);
   return exporter as unknown as AnyExporter<never>;
 }
 

@@ -38,7 +38,7 @@ function someSpans(): ReadableSpan[] {
   return memory.getFinishedSpans();
 }
 
-function send(exporter: OtlpProtoExporter<ReadableSpan>, spans = someSpans()): Promise<ExportResult> {
+function send(exporter: OtlpProtoExporter<ReadableSpan[]>, spans = someSpans()): Promise<ExportResult> {
   return new Promise((resolve) => exporter.export(spans, resolve));
 }
 
@@ -96,7 +96,7 @@ function httpConfig(url: string, extra: Partial<SignalConfig> = {}): SignalConfi
   };
 }
 
-function exporterFor(cfg: SignalConfig, policy = FAST): OtlpProtoExporter<ReadableSpan> {
+function exporterFor(cfg: SignalConfig, policy = FAST): OtlpProtoExporter<ReadableSpan[]> {
   const exporter = createProtoSpanExporter(cfg, policy);
   cleanups.push(() => exporter.shutdown());
   return exporter;

@@ -9,12 +9,18 @@ import { SeverityNumber } from '@opentelemetry/api-logs';
 import type { ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, type LogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../server/src/index.js';
 import type { SignalConfig } from '../src/config.js';
 import { droppedTotals, setQuiet } from '../src/diagnostics.js';
-import { createProtoLogExporter, createProtoSpanExporter, type OtlpProtoExporter } from '../src/otlp/proto-exporter.js';
+import {
+  createProtoLogExporter,
+  createProtoMetricExporter,
+  createProtoSpanExporter,
+  type OtlpProtoExporter,
+} from '../src/otlp/proto-exporter.js';
 
 let server: RunningServer;
 let dataDir: string;
@@ -43,7 +49,7 @@ const CASES: Array<[Protocol, 'gzip' | 'none']> = [
   ['http/protobuf', 'gzip'],
 ];
 
-function config(protocol: Protocol, compression: 'gzip' | 'none', signal: 'traces' | 'logs'): SignalConfig {
+function config(protocol: Protocol, compression: 'gzip' | 'none', signal: 'traces' | 'logs' | 'metrics'): SignalConfig {
   return {
     exporter: 'otlp',
     protocol,
@@ -54,10 +60,11 @@ function config(protocol: Protocol, compression: 'gzip' | 'none', signal: 'trace
   };
 }
 
-function send<T>(exporter: OtlpProtoExporter<T>, items: T[]): Promise<ExportResult> {
-  return new Promise((resolve) => exporter.export(items, resolve));
+function send<B>(exporter: OtlpProtoExporter<B>, batch: B): Promise<ExportResult> {
+  return new Promise((resolve) => exporter.export(batch, resolve));
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the query API answers JSON that the tests check field by field.
 async function getJson(url: string): Promise<any> {
   const res = await fetch(url);
   expect(res.status).toBe(200);
@@ -150,6 +157,31 @@ describe.each(CASES)('our %s exporter (compression %s) against sightline up', (p
       }),
     );
     await Promise.all([spanExporter.shutdown(), logExporter.shutdown()]);
+  });
+
+  it('delivers metrics (sum, gauge, histogram) that the query API lists', async () => {
+    class ManualReader extends MetricReader {
+      protected async onShutdown(): Promise<void> {}
+      protected async onForceFlush(): Promise<void> {}
+    }
+    const reader = new ManualReader();
+    const provider = new MeterProvider({
+      resource: resourceFromAttributes({ 'service.name': service }),
+      readers: [reader],
+    });
+    const meter = provider.getMeter('@sightline/node');
+    meter.createCounter('orders.placed', { unit: '{order}' }).add(3, { channel: 'web' });
+    meter.createGauge('queue.depth').record(7);
+    meter.createHistogram('http.server.request.duration', { unit: 's' }).record(0.02, { 'http.route': '/orders' });
+    const { resourceMetrics } = await reader.collect();
+    const exporter = createProtoMetricExporter(config(protocol, compression, 'metrics'));
+    expect(await send(exporter, resourceMetrics)).toEqual({ code: 0 });
+    const metrics = await getJson(`${server.apiUrl}/api/metrics?service=${service}`);
+    const byName = Object.fromEntries(metrics.metrics.map((m: { name: string }) => [m.name, m]));
+    expect(byName['orders.placed']).toMatchObject({ type: 'sum', monotonic: true, unit: '{order}' });
+    expect(byName['queue.depth']).toMatchObject({ type: 'gauge' });
+    expect(byName['http.server.request.duration']).toMatchObject({ type: 'histogram', unit: 's' });
+    await exporter.shutdown();
   });
 
   it('counts spans the backend rejects (partial_success) as dropped, and the batch as delivered', async () => {

@@ -9,6 +9,7 @@ import { ExportError } from './retry.js';
 export const GRPC_PATHS = {
   traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
   logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
+  metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
 } as const;
 
 // grpc status codes (numbers, so grpc-js need not be loaded to name them).
