@@ -30,7 +30,7 @@ export function createIngestor(
       queue.assertAccepting();
       // Large bodies are decoded on worker threads (the main thread keeps appending and answering); small ones inline.
       const batch =
-        pool && !forwarder && body.length >= POOL_MIN_BYTES
+        pool && body.length >= POOL_MIN_BYTES
           ? await pool.decode(signal, body, json, retentionMs)
           : decodeToRows(signal, body, json, retentionMs);
       await queue.submit(batch);

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeOtlpJson } from '../src/index.js';
 import { REQUEST_TYPES, type Signal } from '../src/otlp-proto.js';
 import { getJson, startTestServer, tempDir } from './helpers.js';
-import { spanId, traceId, tracesRequest } from './otlp-fixtures.js';
+import { postJson, spanId, traceId, tracesRequest } from './otlp-fixtures.js';
 import { EPHEMERAL_PORTS, ensureCliBuilt, eventually, freePort, killUpProcesses, up } from './up-process.js';
 
 const spans = (base: number, n: number) =>
@@ -314,6 +314,12 @@ describe.skipIf(buildProblem !== undefined)('sightline up --forward grpc:// betw
       ...EPHEMERAL_PORTS,
     ]);
     expect(await postProtobuf(local.urls.http, protobufBody('late', 500, 7))).toBe(200);
+    // bodies of 32 KiB and more are decoded on worker threads by the built server: they are forwarded all the same
+    const large = protobufBody('late', 10_000, 1000);
+    expect(large.length).toBeGreaterThan(32 * 1024);
+    expect(await postProtobuf(local.urls.http, large)).toBe(200);
+    const json = await postJson(local.urls.http, '/v1/traces', tracesRequest('late-json', spans(20_000, 500)));
+    expect(json.status).toBe(200);
     await eventually(async () => (/UNAVAILABLE/.test(local.stderr()) ? true : undefined), 10_000, 'the warning');
     expect(local.stderr()).toMatch(/warning: forward: grpc:\/\/127\.0\.0\.1:\d+ .*UNAVAILABLE.*retrying/);
     const upstream = await up([
@@ -329,13 +335,14 @@ describe.skipIf(buildProblem !== undefined)('sightline up --forward grpc:// betw
     const spansUp = await eventually(
       async () => {
         const { body } = await getJson(`${upstream.urls.api}/api/health`);
-        return body.storage.spans >= 7 ? body.storage.spans : undefined;
+        return body.storage.spans >= 1507 ? body.storage.spans : undefined;
       },
       15_000,
       'delivery after the upstream came up',
     );
-    expect(spansUp).toBe(7);
-    expect((await getJson(`${upstream.urls.api}/api/traces/${traceId(503)}`)).status).toBe(200);
+    expect(spansUp).toBe(1507);
+    for (const n of [503, 10_999, 20_499])
+      expect((await getJson(`${upstream.urls.api}/api/traces/${traceId(n)}`)).status).toBe(200);
     expect(await local.stop()).toBe(0);
     expect(await upstream.stop()).toBe(0);
   });
