@@ -2,7 +2,8 @@
 // npm run bench:sdk — uninstrumented vs @sightline/node vs the official sdk-node + auto-instrumentations, on Express 5
 // and Fastify 5 hello-world apps (one pino line per request), 100 % sampled, traces + metrics + logs exported as OTLP
 // http/protobuf to a local sink. autocannon runs in its own process; several rounds; medians; ratios vs uninstrumented.
-// Env: BENCH_DURATION (s, default 10), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 50), BENCH_STARTS (default 5).
+// Env: BENCH_DURATION (s, default 10), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 50), BENCH_STARTS (default 5),
+// BENCH_SOAK (s of continuous load on @sightline/node with RSS sampled every 5 s, default 60; 0 skips it).
 import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -17,6 +18,7 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const STARTS = Number(process.env.BENCH_STARTS ?? 5);
+const SOAK = Number(process.env.BENCH_SOAK ?? 60);
 const run = promisify(execFile);
 
 // OTLP sink: accepts every export (counts bytes) so exporters do their full work.
@@ -108,6 +110,29 @@ async function autocannon(port, seconds) {
   return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 
+/** RSS of @sightline/node under SOAK s of load, sampled every 5 s: flat means no growth after the first 10 s. */
+async function soak(framework) {
+  const app = await startApp(framework, 'sightline');
+  await firstResponse(app);
+  const samples = [];
+  const load = autocannon(app.port, SOAK);
+  const t0 = performance.now();
+  const timer = setInterval(
+    () => samples.push({ s: (performance.now() - t0) / 1000, rss: rssMiB(app.child.pid) }),
+    5000,
+  );
+  await load;
+  clearInterval(timer);
+  await stop(app);
+  const settled = samples.filter((x) => x.s >= 10);
+  return {
+    samples,
+    first: settled[0]?.rss ?? Number.NaN,
+    last: settled.at(-1)?.rss ?? Number.NaN,
+    max: Math.max(...settled.map((x) => x.rss)),
+  };
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -144,6 +169,12 @@ for (const framework of ['express', 'fastify']) {
       process.stderr.write(`${framework} ${v} round ${round + 1}: ${r.rps.toFixed(0)} req/s p99 ${r.p99} ms\n`);
     }
   }
+  if (SOAK > 0) {
+    results[framework].soak = await soak(framework);
+    process.stderr.write(
+      `${framework} soak: ${results[framework].soak.samples.map((x) => x.rss.toFixed(0)).join(' ')} MiB\n`,
+    );
+  }
 }
 
 const micro = JSON.parse((await run(process.execPath, [join(here, 'log-correlation.cjs')], { cwd: here })).stdout);
@@ -158,7 +189,8 @@ for (const framework of Object.keys(results)) {
   const b = { rps: median(base.rps), p99: median(base.p99), startup: median(base.startup), rss: median(base.rss) };
   out.push(`\n${framework} 5`);
   out.push('variant     req/s    ratio   p99 ms  p99 x   start ms  +start  RSS MiB  +RSS   RSS after load');
-  for (const [v, r] of Object.entries(results[framework])) {
+  const { soak: _soak, ...variants } = results[framework];
+  for (const [v, r] of Object.entries(variants)) {
     const rps = median(r.rps);
     const p99 = median(r.p99);
     const st = median(r.startup);
@@ -167,6 +199,13 @@ for (const framework of Object.keys(results)) {
       `${v.padEnd(10)} ${rps.toFixed(0).padStart(6)}  ${(rps / b.rps).toFixed(2).padStart(6)}x  ${p99.toFixed(1).padStart(6)}  ${(p99 / b.p99).toFixed(2).padStart(4)}x  ${st.toFixed(0).padStart(7)}  ${(st - b.startup).toFixed(0).padStart(6)}  ${rss.toFixed(1).padStart(7)}  ${(rss - b.rss).toFixed(1).padStart(5)}  ${median(r.rssAfterLoad).toFixed(1).padStart(6)}`,
     );
   }
+}
+for (const framework of Object.keys(results)) {
+  const s = results[framework].soak;
+  if (s)
+    out.push(
+      `${framework} 5, @sightline/node under ${SOAK} s of load: RSS ${s.first.toFixed(1)} MiB at 10 s, ${s.last.toFixed(1)} MiB at the end (${(s.last - s.first >= 0 ? '+' : '') + (s.last - s.first).toFixed(1)} MiB), max ${s.max.toFixed(1)} MiB`,
+    );
 }
 out.push(
   `\nlog call inside an active span (ns/call, median of 21 interleaved rounds): plain pino ${micro.plain.toFixed(0)}, + correlation ${micro.correlated.toFixed(0)} (cost ${(micro.correlated - micro.plain).toFixed(0)} ns), + correlation and OTLP record ${micro.full.toFixed(0)} (cost ${(micro.full - micro.plain).toFixed(0)} ns)`,
