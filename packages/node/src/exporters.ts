@@ -142,8 +142,7 @@ function loadOwnOtlp(signal: keyof typeof MODULES, cfg: SignalConfig): AnyExport
 function maker<T>(signal: keyof typeof MODULES, cfg: SignalConfig): () => AnyExporter<T> {
   return () => {
     if (cfg.exporter === 'console') return loadConsole(signal) as unknown as AnyExporter<T>;
-    if (signal !== 'metrics' && cfg.protocol !== 'http/json')
-      return loadOwnOtlp(signal, cfg) as unknown as AnyExporter<T>;
+    if (cfg.protocol !== 'http/json') return loadOwnOtlp(signal, cfg) as unknown as AnyExporter<T>;
     return loadOtlp(signal, cfg) as unknown as AnyExporter<T>;
   };
 }

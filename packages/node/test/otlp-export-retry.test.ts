@@ -21,7 +21,7 @@ import type { SignalConfig } from '../src/config.js';
 import { createProtoSpanExporter, type OtlpProtoExporter } from '../src/otlp/proto-exporter.js';
 import type { RetryPolicy } from '../src/otlp/retry.js';
 import { encodeSpans } from '../src/otlp/trace-encoder.js';
-import { FIXTURES, PACKAGE_DIR } from './support/app-process.js';
+import { FIXTURES, otlpEnv, PACKAGE_DIR } from './support/app-process.js';
 import { OtlpReceiver } from './support/otlp-receiver.js';
 
 const FAST: RetryPolicy = { maxAttempts: 5, initialBackoffMs: 20, maxBackoffMs: 100 };
@@ -361,4 +361,33 @@ describe('an exporting process', () => {
     expect(lines.at(-1)?.exitAt).toBeDefined();
     expect(Date.now() - t0).toBeLessThan(5000);
   });
+});
+
+describe('an app using @sightline/node', () => {
+  it.each(['grpc', 'http/protobuf'] as const)(
+    'exports spans, logs and metrics over %s with our exporters only (no official OTLP exporter code loaded)',
+    async (protocol) => {
+      const receiver = new OtlpReceiver();
+      cleanups.push(() => receiver.stop());
+      const port = protocol === 'grpc' ? await receiver.startGrpc() : await receiver.startHttp();
+      const stdout = await new Promise<string>((resolve, reject) =>
+        execFile(
+          process.execPath,
+          [join(FIXTURES, 'own-exporters-app.cjs')],
+          {
+            cwd: PACKAGE_DIR,
+            env: { ...process.env, ...otlpEnv(protocol, port), NODE_ENV: 'production' },
+            timeout: 20_000,
+          },
+          (err, out, stderr) => (err ? reject(new Error(`${err.message}; stderr: ${stderr}`)) : resolve(out)),
+        ),
+      );
+      const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+      expect(report).toEqual({ own: true, officialExporters: 0, otlpTransformer: false });
+      expect(receiver.spans.map((s) => s.name)).toContain('one-unit-of-work');
+      expect(receiver.logs.map((l) => l.body)).toContain('working');
+      expect(receiver.metrics.map((m) => m.name)).toContain('work.done');
+      expect(receiver.requests.every((r) => r.transport === (protocol === 'grpc' ? 'grpc' : 'http'))).toBe(true);
+    },
+  );
 });
