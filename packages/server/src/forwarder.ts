@@ -41,7 +41,7 @@ export interface ForwarderOptions {
 
 /**
  * Tees accepted batches to the `--forward` upstream (OTLP/gRPC or OTLP/HTTP, see forward-target.ts) as the protobuf
- * bytes that were received. One request in flight, in arrival order; a bounded queue; exponential backoff on
+ * bytes that were received. One request in flight, in commit order; a bounded queue; exponential backoff on
  * retryable failures. enqueue() never blocks and never throws: local ingest does not depend on the upstream.
  */
 export class Forwarder {
