@@ -1,70 +1,15 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, tempDir } from './helpers.js';
 import { postJson, spanId, traceId, tracesRequest } from './otlp-fixtures.js';
+import { EPHEMERAL_PORTS as EPHEMERAL, ensureCliBuilt, killUpProcesses, up } from './up-process.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = `${root}packages/cli/dist/bin.js`;
-
-/** Builds server + cli when their dist is missing (npm test builds first; this covers running this file alone). */
-function ensureBuilt(): string | undefined {
-  try {
-    execFileSync('npx', ['tsc', '-b', 'packages/server'], { cwd: root, stdio: 'pipe' });
-    if (!existsSync(`${root}packages/cli/dist/commands/up.js`))
-      execFileSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: root, stdio: 'pipe' });
-  } catch (e) {
-    if (!existsSync(`${root}packages/cli/dist/commands/up.js`))
-      return `cannot build packages/cli: ${(e as Error).message.slice(0, 200)}`;
-  }
-  return existsSync(`${root}packages/cli/dist/commands/up.js`) ? undefined : 'packages/cli/dist/commands/up.js missing';
-}
-const buildProblem = ensureBuilt();
+const buildProblem = ensureCliBuilt();
 if (buildProblem) console.warn(`skipped: ${buildProblem}`);
-
-interface Up {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  urls: { grpc: string; http: string; api: string };
-  exit: Promise<number | null>;
-}
-
-const children = new Set<ChildProcess>();
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-});
-
-async function up(args: string[], expectStart = true): Promise<Up> {
-  const child = spawn(process.execPath, [bin, 'up', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  if (expectStart) {
-    const started = Date.now();
-    while (!out.includes('Press Ctrl-C') && child.exitCode === null && Date.now() - started < 30_000)
-      await new Promise((r) => setTimeout(r, 25));
-    if (!out.includes('Press Ctrl-C')) throw new Error(`sightline up did not start: ${out}\n${err}`);
-  }
-  const url = (label: string) => new RegExp(`${label}\\s+(http://\\S+)`).exec(out)?.[1] ?? '';
-  return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    urls: { grpc: url('OTLP gRPC'), http: url('OTLP HTTP'), api: url('UI \\+ API') },
-    exit,
-  };
-}
-
-const EPHEMERAL = ['--port', '0', '--otlp-grpc-port', '0', '--otlp-http-port', '0'];
+afterAll(killUpProcesses);
 
 describe.skipIf(buildProblem !== undefined)('sightline up as a process', () => {
   let tmp: ReturnType<typeof tempDir>;
@@ -119,7 +64,7 @@ describe.skipIf(buildProblem !== undefined)('sightline up as a process', () => {
     try {
       const proc = await up(
         ['--data-dir', `${tmp.dir}/busy`, '--port', '0', '--otlp-grpc-port', '0', '--otlp-http-port', String(port)],
-        false,
+        { expectStart: false },
       );
       expect(await proc.exit).toBe(2);
       expect(proc.stderr()).toContain(`error SIGHTLINE_ERR_PORT_IN_USE: port ${port} on 127.0.0.1 is already in use`);
@@ -132,7 +77,7 @@ describe.skipIf(buildProblem !== undefined)('sightline up as a process', () => {
   it('refuses a second sightline up on the same data dir, naming the problem, and exits 2', async () => {
     const dataDir = `${tmp.dir}/shared`;
     const first = await up(['--data-dir', dataDir, ...EPHEMERAL]);
-    const second = await up(['--data-dir', dataDir, ...EPHEMERAL], false);
+    const second = await up(['--data-dir', dataDir, ...EPHEMERAL], { expectStart: false });
     expect(await second.exit).toBe(2);
     expect(second.stderr()).toContain('error SIGHTLINE_ERR_STORE_LOCKED: data dir');
     first.child.kill('SIGTERM');
