@@ -35,8 +35,6 @@ export interface ForwarderOptions {
   /** At most one warning per this interval; the next one says how many were held back. Default 60 s. */
   warnIntervalMs?: number;
   onWarning?: (message: string) => void;
-  /** Replaces the transport chosen from the target (tests). */
-  transport?: ForwardTransport;
 }
 
 /**
@@ -58,7 +56,7 @@ export class Forwarder {
     private readonly target: ForwardTarget,
     private readonly options: ForwarderOptions = {},
   ) {
-    this.transport = options.transport ?? (target.protocol === 'grpc' ? grpcTransport(target) : httpTransport(target));
+    this.transport = target.protocol === 'grpc' ? grpcTransport(target) : httpTransport(target);
   }
 
   enqueue(signal: Signal, body: Uint8Array): void {
