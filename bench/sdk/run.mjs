@@ -3,6 +3,7 @@
 // and Fastify 5 hello-world apps (one pino line per request), 100 % sampled, traces + metrics + logs exported as OTLP
 // http/protobuf to a local sink. autocannon runs in its own process; several rounds; medians; ratios vs uninstrumented.
 // Env: BENCH_DURATION (s, default 10), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 50), BENCH_STARTS (default 5),
+// BENCH_RATE (fixed request rate of the latency phase, as a fraction of uninstrumented req/s, default 0.25; 0 skips it),
 // BENCH_SOAK (s of continuous load on @sightline/node with RSS sampled every 5 s, default 60; 0 skips it).
 import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,13 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const autocannonBin = join(root, 'node_modules', 'autocannon', 'autocannon.js');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const STARTS = Number(process.env.BENCH_STARTS ?? 5);
 const SOAK = Number(process.env.BENCH_SOAK ?? 60);
+const RATE = Number(process.env.BENCH_RATE ?? 0.25);
 const run = promisify(execFile);
 
 // OTLP sink: accepts every export (counts bytes) so exporters do their full work.
@@ -101,13 +101,15 @@ async function stop(app) {
 }
 
 async function autocannon(port, seconds) {
-  const { stdout } = await run(
-    process.execPath,
-    [autocannonBin, '-j', '-c', String(CONNECTIONS), '-d', String(seconds), `http://127.0.0.1:${port}/hello/world`],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  const r = JSON.parse(stdout);
-  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx };
+  const args = [join(here, 'load.mjs'), `http://127.0.0.1:${port}/hello/world`, String(seconds), String(CONNECTIONS)];
+  const { stdout } = await run(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(stdout);
+}
+
+async function openLoop(port, seconds, rate) {
+  const args = [join(here, 'open-loop.mjs'), `http://127.0.0.1:${port}/hello/world`, String(seconds), String(rate)];
+  const { stdout } = await run(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(stdout);
 }
 
 /** RSS of @sightline/node under SOAK s of load, sampled every 5 s: flat means no growth after the first 10 s. */
@@ -169,6 +171,19 @@ for (const framework of ['express', 'fastify']) {
       process.stderr.write(`${framework} ${v} round ${round + 1}: ${r.rps.toFixed(0)} req/s p99 ${r.p99} ms\n`);
     }
   }
+  // Saturated, every variant's latency is just connections / throughput (Little's law); at a fixed rate that all can
+  // serve, the latency added per request shows.
+  if (RATE > 0) {
+    const rate = RATE * median(results[framework].none.rps);
+    results[framework].fixedRate = { rate };
+    for (const v of Object.keys(VARIANTS)) {
+      const app = await startApp(framework, v);
+      await firstResponse(app);
+      await openLoop(app.port, 2, rate);
+      results[framework].fixedRate[v] = await openLoop(app.port, DURATION, rate);
+      await stop(app);
+    }
+  }
   if (SOAK > 0) {
     results[framework].soak = await soak(framework);
     process.stderr.write(
@@ -189,7 +204,7 @@ for (const framework of Object.keys(results)) {
   const b = { rps: median(base.rps), p99: median(base.p99), startup: median(base.startup), rss: median(base.rss) };
   out.push(`\n${framework} 5`);
   out.push('variant     req/s    ratio   p99 ms  p99 x   start ms  +start  RSS MiB  +RSS   RSS after load');
-  const { soak: _soak, ...variants } = results[framework];
+  const { soak: _soak, fixedRate: _fixedRate, ...variants } = results[framework];
   for (const [v, r] of Object.entries(variants)) {
     const rps = median(r.rps);
     const p99 = median(r.p99);
@@ -200,6 +215,19 @@ for (const framework of Object.keys(results)) {
     );
   }
 }
+for (const framework of Object.keys(results)) {
+  const f = results[framework].fixedRate;
+  if (!f) continue;
+  out.push(`\n${framework} 5 at a fixed ${f.rate.toFixed(0)} req/s (${RATE} x uninstrumented req/s), latency in ms`);
+  out.push('variant     achieved req/s   p50 ms  p99 ms  p99 x');
+  for (const v of Object.keys(VARIANTS)) {
+    const r = f[v];
+    out.push(
+      `${v.padEnd(10)} ${r.rps.toFixed(0).padStart(14)}  ${r.p50.toFixed(2).padStart(7)}  ${r.p99.toFixed(2).padStart(6)}  ${(r.p99 / f.none.p99).toFixed(2).padStart(4)}x`,
+    );
+  }
+}
+out.push('');
 for (const framework of Object.keys(results)) {
   const s = results[framework].soak;
   if (s)
