@@ -1,10 +1,12 @@
 // Trace context for log records, and the bridge from pino calls to OTLP log records. This is the hot path of every
 // log call: everything that can be is computed once at module load.
 import { format } from 'node:util';
-import type { Context } from '@opentelemetry/api';
-import { context, trace } from '@opentelemetry/api';
+import type { Context, SpanContext } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { AnyValue, LogAttributes, LoggerProvider, Logger as OtelLogger } from '@opentelemetry/api-logs';
 import { logs, SeverityNumber } from '@opentelemetry/api-logs';
+import type { Resource } from '@opentelemetry/resources';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 
 const FLAGS: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const INVALID_TRACE_ID = '00000000000000000000000000000000';
@@ -38,6 +40,20 @@ const SEVERITY: Record<number, [SeverityNumber, string]> = {
   50: [SeverityNumber.ERROR, 'ERROR'],
   60: [SeverityNumber.FATAL, 'FATAL'],
 };
+
+/** Where init() sends pino records: straight to the log batch queue, without the Logs SDK's per-record objects. */
+export interface LogRecordSink {
+  resource: Resource;
+  add(record: ReadableLogRecord): void;
+}
+let sink: LogRecordSink | undefined;
+export function setLogRecordSink(s: LogRecordSink | undefined): void {
+  sink = s;
+}
+
+const PINO_SCOPE = { name: '@sightline/node/pino' };
+/** The Logs SDK's default limit. */
+const MAX_ATTRIBUTES = 128;
 
 let provider: LoggerProvider | undefined;
 let otelLogger: OtelLogger | undefined;
@@ -91,12 +107,34 @@ export function emitPinoCall(args: unknown[], level: number): void {
     if (typeof msg === 'string') body = args.length > i + 1 ? format(msg, ...args.slice(i + 1)) : msg;
     else if (first instanceof Error) body = first.message;
     const sev = SEVERITY[level];
-    currentOtelLogger().emit({
-      severityNumber: sev?.[0] ?? SeverityNumber.INFO,
-      severityText: sev?.[1] ?? String(level),
+    const severityNumber = sev?.[0] ?? SeverityNumber.INFO;
+    const severityText = sev?.[1] ?? String(level);
+    if (sink === undefined) {
+      currentOtelLogger().emit({ severityNumber, severityText, body, attributes, context: context.active() });
+      return;
+    }
+    let droppedAttributesCount = 0;
+    if (attributes !== undefined) {
+      const keys = Object.keys(attributes);
+      if (keys.length > MAX_ATTRIBUTES) {
+        droppedAttributesCount = keys.length - MAX_ATTRIBUTES;
+        for (const key of keys.slice(MAX_ATTRIBUTES)) delete attributes[key];
+      }
+    }
+    const ms = Date.now();
+    const time: [number, number] = [Math.floor(ms / 1000), (ms % 1000) * 1e6];
+    const spanContext: SpanContext | undefined = trace.getSpanContext(activeContext());
+    sink.add({
+      hrTime: time,
+      hrTimeObserved: time,
+      spanContext: spanContext && isSpanContextValid(spanContext) ? spanContext : undefined,
+      severityNumber,
+      severityText,
       body,
-      attributes,
-      context: context.active(),
+      attributes: attributes ?? {},
+      droppedAttributesCount,
+      resource: sink.resource,
+      instrumentationScope: PINO_SCOPE,
     });
   } catch {
     // a log call must never fail because of telemetry

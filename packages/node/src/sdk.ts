@@ -6,7 +6,6 @@ import { context, DiagLogLevel, diag, metrics, propagation, ROOT_CONTEXT, trace 
 import { logs } from '@opentelemetry/api-logs';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
-import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { IMetricReader, MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -25,7 +24,8 @@ import { createLogExporter, createMetricExporter, createSpanExporter } from './e
 import { HttpServerDurationMetric } from './instrumentations/http-server-duration.js';
 import { installInstrumentations, isEnabled } from './instrumentations/loader.js';
 import { startRuntimeMetrics } from './instrumentations/runtime-metrics.js';
-import { setActiveContextReader } from './log-correlation.js';
+import { LazyLoggerProvider } from './lazy-logger-provider.js';
+import { setActiveContextReader, setLogRecordSink } from './log-correlation.js';
 import { createPropagator } from './propagators.js';
 import { buildResource } from './resource.js';
 import { installSignalHandlers, withDeadline } from './shutdown.js';
@@ -85,8 +85,9 @@ class LogBatchProcessor implements LogRecordProcessor {
   forceFlush(): Promise<void> {
     return this.batcher.flush();
   }
+  /** The batcher is shared with the pino path and shut down by init()'s shutdown, once. */
   shutdown(): Promise<void> {
-    return this.batcher.shutdown();
+    return this.batcher.flush();
   }
 }
 
@@ -187,11 +188,15 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
       for (const signal of ['traces', 'metrics', 'logs'] as const) result.observe(totals[signal], { signal });
     });
 
-  const logProcessors: LogRecordProcessor[] = [];
-  if (cfg.logs.exporter !== 'none') {
-    logProcessors.push(new LogBatchProcessor(new BoundedBatcher(createLogExporter(cfg.logs), 'logs', cfg.logBatch)));
-  }
-  const loggerProvider = new LoggerProvider({ resource, processors: logProcessors });
+  const logBatcher =
+    cfg.logs.exporter === 'none'
+      ? undefined
+      : new BoundedBatcher<ReadableLogRecord>(createLogExporter(cfg.logs), 'logs', cfg.logBatch);
+  setLogRecordSink({ resource, add: logBatcher ? (record) => logBatcher.add(record) : () => {} });
+  const loggerProvider = new LazyLoggerProvider(() => {
+    const { LoggerProvider } = require('@opentelemetry/sdk-logs') as typeof import('@opentelemetry/sdk-logs');
+    return new LoggerProvider({ resource, processors: logBatcher ? [new LogBatchProcessor(logBatcher)] : [] });
+  });
   logs.setGlobalLoggerProvider(loggerProvider);
 
   const stopRuntime = isEnabled(cfg, 'runtime-node')
@@ -200,7 +205,7 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
   const uninstrument = installInstrumentations(cfg, httpDuration);
 
   const flushAll = async (): Promise<void> => {
-    await Promise.allSettled([tracerProvider.forceFlush(), loggerProvider.forceFlush()]);
+    await Promise.allSettled([tracerProvider.forceFlush(), loggerProvider.forceFlush(), logBatcher?.flush()]);
     await Promise.allSettled([meterProvider.forceFlush()]);
   };
   let shuttingDown: Promise<void> | undefined;
@@ -209,7 +214,10 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
       (async () => {
         uninstrument();
         stopRuntime();
-        await Promise.allSettled([tracerProvider.shutdown(), loggerProvider.shutdown()]);
+        await Promise.allSettled([
+          tracerProvider.shutdown(),
+          loggerProvider.shutdown().then(() => logBatcher?.shutdown()),
+        ]);
         await Promise.allSettled([meterProvider.shutdown()]);
       })(),
       cfg.shutdownTimeoutMillis,

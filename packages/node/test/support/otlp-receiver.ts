@@ -38,6 +38,7 @@ export interface ReceivedLog {
   severityText: string;
   attributes: Attrs;
   resource: Attrs;
+  scope: string;
 }
 export interface ReceivedPoint {
   attributes: Attrs;
@@ -127,6 +128,7 @@ export class OtlpReceiver {
               severityText: l.severityText ?? '',
               attributes: attrs(l.attributes),
               resource,
+              scope: sl.scope?.name ?? '',
             });
           }
         }
