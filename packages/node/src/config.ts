@@ -61,6 +61,8 @@ export interface SignalConfig {
   headers: Record<string, string>;
   timeoutMillis: number;
   compression: 'gzip' | 'none';
+  /** PEM file paths for TLS: OTEL_EXPORTER_OTLP_[SIGNAL_]CERTIFICATE, _CLIENT_KEY, _CLIENT_CERTIFICATE. */
+  tls?: { ca?: string; key?: string; cert?: string };
 }
 
 export interface BatchConfig {
@@ -197,7 +199,9 @@ function signalConfig(r: Reader, opts: SightlineOptions, signal: Signal): Signal
     ) ??
     r.oneOf('OTEL_EXPORTER_OTLP_COMPRESSION', ['gzip', 'none'] as const, 'none', 'SIGHTLINE_ERR_SDK_COMPRESSION') ??
     'none';
-  return { exporter, protocol, url, headers, timeoutMillis, compression };
+  const file = (name: string) => r.str(`OTEL_EXPORTER_OTLP_${up}_${name}`) ?? r.str(`OTEL_EXPORTER_OTLP_${name}`);
+  const tls = { ca: file('CERTIFICATE'), key: file('CLIENT_KEY'), cert: file('CLIENT_CERTIFICATE') };
+  return { exporter, protocol, url, headers, timeoutMillis, compression, tls };
 }
 
 function propagatorList(r: Reader, fromOptions: PropagatorName[] | undefined): PropagatorName[] {
