@@ -4,6 +4,9 @@ import { batchSize, type LogRow, type PointRow, type RowBatch, type SpanRow } fr
 import type { Store } from './store.js';
 import { writeRows } from './store-writer.js';
 
+/** Quiet time after which the queue leaves ingest mode (DuckDB back to its query threads). */
+const IDLE_MS = 1000;
+
 interface Pending {
   batch: RowBatch;
   resolve: () => void;
@@ -32,6 +35,8 @@ export class IngestQueue extends EventEmitter {
   private queuedRows = 0;
   private running: Promise<void> | undefined;
   private closing = false;
+  private ingestMode = false;
+  private idleTimer: NodeJS.Timeout | undefined;
   committed = { spans: 0, logs: 0, points: 0 };
 
   constructor(
@@ -71,12 +76,41 @@ export class IngestQueue extends EventEmitter {
     this.queuedRows += size;
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ batch, resolve, reject });
-      if (!this.running) this.running = this.drain();
+      this.run(() => this.drain());
     });
   }
 
+  /** Runs one writer task at a time (drains, ingest-mode switches): they all use the store's single connection. */
+  private run(task: () => Promise<void>): void {
+    if (this.running) return;
+    this.running = task().finally(() => {
+      this.running = undefined;
+      if (this.pending.length > 0) this.run(() => this.drain());
+      else this.armIdleTimer();
+    });
+  }
+
+  /** Leaves ingest mode once no commit ran for IDLE_MS. */
+  private armIdleTimer(): void {
+    if (!this.ingestMode || this.closing) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.running || !this.ingestMode || this.closing) return;
+      this.run(() => this.switchMode(false));
+    }, IDLE_MS);
+    this.idleTimer.unref();
+  }
+
+  private async switchMode(active: boolean): Promise<void> {
+    this.ingestMode = active;
+    await this.store.setIngestMode(active).catch(() => undefined);
+  }
+
   private async drain(): Promise<void> {
+    clearTimeout(this.idleTimer);
     while (this.pending.length > 0) {
+      // Requests queued up while the last commit ran: ingest is throughput-bound, so give DuckDB's CPU to it.
+      if (!this.ingestMode && this.pending.length > 1) await this.switchMode(true);
       const group = this.pending;
       this.pending = [];
       // One commit per table: a request holds one signal, so a failure in one table never touches the others.
@@ -97,7 +131,6 @@ export class IngestQueue extends EventEmitter {
         }
       }
     }
-    this.running = undefined;
   }
 
   /** Commits a group of batches in one transaction and settles their promises (rejecting them only if alone). */
@@ -138,6 +171,7 @@ export class IngestQueue extends EventEmitter {
   /** Stops accepting, waits until every submitted batch is committed. */
   async close(): Promise<void> {
     this.closing = true;
+    clearTimeout(this.idleTimer);
     while (this.running) await this.running;
   }
 }
