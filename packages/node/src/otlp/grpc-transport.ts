@@ -5,6 +5,7 @@
 import type * as grpcTypes from '@grpc/grpc-js';
 import { retryDelayFromStatusDetails } from './export-response.js';
 import { ExportError } from './retry.js';
+import type { TlsFiles } from './tls-files.js';
 
 export const GRPC_PATHS = {
   traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
@@ -29,6 +30,8 @@ export interface GrpcTransportOptions {
   path: string;
   headers: Record<string, string>;
   compression: 'gzip' | 'none';
+  /** Private CA and client certificate for https:// endpoints. */
+  tls?: TlsFiles;
 }
 
 const identity = (b: Buffer): Buffer => b;
@@ -42,7 +45,11 @@ export class GrpcTransport {
     const grpc = require('@grpc/grpc-js') as typeof grpcTypes;
     const url = new URL(opts.url);
     this.target = url.host;
-    const credentials = url.protocol === 'https:' ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
+    const tls = opts.tls ?? {};
+    const credentials =
+      url.protocol === 'https:'
+        ? grpc.credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null)
+        : grpc.credentials.createInsecure();
     const options: grpcTypes.ChannelOptions = {};
     if (opts.compression === 'gzip') options['grpc.default_compression_algorithm'] = GZIP;
     this.client = new grpc.Client(this.target, credentials, options);

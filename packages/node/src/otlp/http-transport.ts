@@ -6,6 +6,7 @@ import * as https from 'node:https';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { ExportError } from './retry.js';
+import type { TlsFiles } from './tls-files.js';
 
 const gzipAsync = promisify(gzip);
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
@@ -32,6 +33,8 @@ export interface HttpTransportOptions {
   url: string;
   headers: Record<string, string>;
   compression: 'gzip' | 'none';
+  /** Private CA and client certificate for https:// URLs. */
+  tls?: TlsFiles;
 }
 
 export class HttpTransport {
@@ -44,7 +47,8 @@ export class HttpTransport {
   constructor(opts: HttpTransportOptions) {
     this.url = new URL(opts.url);
     this.client = this.url.protocol === 'https:' ? https : http;
-    this.agent = new this.client.Agent({ keepAlive: true, maxSockets: 4 });
+    const tls = this.url.protocol === 'https:' ? (opts.tls ?? {}) : {};
+    this.agent = new this.client.Agent({ keepAlive: true, maxSockets: 4, ...tls });
     this.gzip = opts.compression === 'gzip';
     this.headers = { ...opts.headers, 'content-type': 'application/x-protobuf' };
     if (this.gzip) this.headers['content-encoding'] = 'gzip';

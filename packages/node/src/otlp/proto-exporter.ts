@@ -13,6 +13,7 @@ import { HttpTransport } from './http-transport.js';
 import { encodeLogs } from './logs-encoder.js';
 import { encodeMetrics } from './metrics-encoder.js';
 import { type Attempt, type RetryPolicy, sendWithRetry } from './retry.js';
+import { readTlsFiles } from './tls-files.js';
 import { encodeSpans } from './trace-encoder.js';
 
 export interface Transport {
@@ -96,15 +97,17 @@ export class OtlpProtoExporter<B> {
 }
 
 function transportFor(signal: ProtoSignal, cfg: SignalConfig): Transport {
+  const tls = new URL(cfg.url).protocol === 'https:' ? readTlsFiles(cfg.tls) : undefined;
   if (cfg.protocol === 'grpc') {
     return new GrpcTransport({
       url: cfg.url,
       path: GRPC_PATHS[signal],
       headers: cfg.headers,
       compression: cfg.compression,
+      tls,
     });
   }
-  return new HttpTransport({ url: cfg.url, headers: cfg.headers, compression: cfg.compression });
+  return new HttpTransport({ url: cfg.url, headers: cfg.headers, compression: cfg.compression, tls });
 }
 
 const length = (items: readonly unknown[]): number => items.length;
