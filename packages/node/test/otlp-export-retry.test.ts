@@ -113,6 +113,7 @@ describe('http/protobuf export', () => {
     expect(req?.headers['content-type']).toBe('application/x-protobuf');
     expect(req?.headers['content-encoding']).toBe('gzip');
     expect(req?.headers.authorization).toBe('Bearer t0ken');
+    expect(req?.headers['user-agent']).toMatch(/^sightline-node\/\d+\.\d+\.\d+ \(OTLP exporter; Node\.js /);
     expect(gunzipSync(req?.body as Buffer).equals(Buffer.from(encodeSpans(spans)))).toBe(true);
   });
 
@@ -257,6 +258,7 @@ describe('gRPC export', () => {
     const spans = someSpans();
     expect(await send(exporterFor(grpcConfig(c.url)), spans)).toEqual({ code: 0 });
     expect(c.calls[0]?.metadata.get('x-tenant')).toEqual(['north']);
+    expect(String(c.calls[0]?.metadata.get('user-agent')[0])).toMatch(/^sightline-node\/\d+\.\d+\.\d+ /);
     expect(c.calls[0]?.body.equals(Buffer.from(encodeSpans(spans)))).toBe(true);
   });
 

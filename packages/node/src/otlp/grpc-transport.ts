@@ -6,6 +6,7 @@ import type * as grpcTypes from '@grpc/grpc-js';
 import { retryDelayFromStatusDetails } from './export-response.js';
 import { ExportError } from './retry.js';
 import type { TlsFiles } from './tls-files.js';
+import { USER_AGENT } from './user-agent.js';
 
 export const GRPC_PATHS = {
   traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
@@ -50,7 +51,7 @@ export class GrpcTransport {
       url.protocol === 'https:'
         ? grpc.credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null)
         : grpc.credentials.createInsecure();
-    const options: grpcTypes.ChannelOptions = {};
+    const options: grpcTypes.ChannelOptions = { 'grpc.primary_user_agent': USER_AGENT };
     if (opts.compression === 'gzip') options['grpc.default_compression_algorithm'] = GZIP;
     this.client = new grpc.Client(this.target, credentials, options);
     this.metadata = new grpc.Metadata();

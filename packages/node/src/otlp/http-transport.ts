@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { ExportError } from './retry.js';
 import type { TlsFiles } from './tls-files.js';
+import { USER_AGENT } from './user-agent.js';
 
 const gzipAsync = promisify(gzip);
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
@@ -50,7 +51,7 @@ export class HttpTransport {
     const tls = this.url.protocol === 'https:' ? (opts.tls ?? {}) : {};
     this.agent = new this.client.Agent({ keepAlive: true, maxSockets: 4, ...tls });
     this.gzip = opts.compression === 'gzip';
-    this.headers = { ...opts.headers, 'content-type': 'application/x-protobuf' };
+    this.headers = { 'user-agent': USER_AGENT, ...opts.headers, 'content-type': 'application/x-protobuf' };
     if (this.gzip) this.headers['content-encoding'] = 'gzip';
   }
 
