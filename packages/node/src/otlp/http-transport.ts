@@ -44,10 +44,13 @@ export class HttpTransport {
   private readonly agent: http.Agent;
   private readonly headers: Record<string, string>;
   private readonly gzip: boolean;
+  /** The URL as shown in messages: without credentials or query, which may carry secrets. */
+  private readonly where: string;
 
   constructor(opts: HttpTransportOptions) {
     this.url = new URL(opts.url);
     this.client = this.url.protocol === 'https:' ? https : http;
+    this.where = `${this.url.origin}${this.url.pathname}`;
     const tls = this.url.protocol === 'https:' ? (opts.tls ?? {}) : {};
     this.agent = new this.client.Agent({ keepAlive: true, maxSockets: 4, ...tls });
     this.gzip = opts.compression === 'gzip';
@@ -74,7 +77,7 @@ export class HttpTransport {
         fail(
           new ExportError(
             'SIGHTLINE_ERR_SDK_EXPORT_TIMEOUT',
-            `${this.url.href} did not answer within ${timeoutMs} ms`,
+            `${this.where} did not answer within ${timeoutMs} ms`,
             true,
           ),
         );
@@ -85,7 +88,7 @@ export class HttpTransport {
         fail(
           new ExportError(
             'SIGHTLINE_ERR_SDK_EXPORT_HTTP',
-            `cannot send to ${this.url.href}: ${err.code ?? err.message}; is the collector running there?`,
+            `cannot send to ${this.where}: ${err.code ?? err.message}; is the collector running there?`,
             true,
           ),
         );
@@ -108,7 +111,7 @@ export class HttpTransport {
           fail(
             new ExportError(
               'SIGHTLINE_ERR_SDK_EXPORT_HTTP',
-              `${this.url.href} answered HTTP ${status}${describeBody(responseBody)}`,
+              `${this.where} answered HTTP ${status}${describeBody(responseBody)}`,
               RETRYABLE_STATUS.has(status),
               retryAfter,
             ),
