@@ -22,6 +22,9 @@ const { LoggerProvider } = require('@opentelemetry/sdk-logs');
 const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');
 const { encodeSpans } = require('../../packages/node/dist/otlp/trace-encoder.js');
 const { encodeLogs } = require('../../packages/node/dist/otlp/logs-encoder.js');
+const { encodeMetrics } = require('../../packages/node/dist/otlp/metrics-encoder.js');
+const { ProtobufMetricsSerializer } = require('@opentelemetry/otlp-transformer');
+const { MeterProvider, MetricReader } = require('@opentelemetry/sdk-metrics');
 const { createProtoLogExporter, createProtoSpanExporter } = require('../../packages/node/dist/otlp/proto-exporter.js');
 const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto');
 const { OTLPLogExporter } = require('@opentelemetry/exporter-logs-otlp-proto');
@@ -101,6 +104,40 @@ function makeLogs() {
   return records;
 }
 
+/** One collection like an HTTP service's: the duration histogram over 20 routes x 3 statuses, plus 40 gauges/sums. */
+async function makeMetrics() {
+  class ManualReader extends MetricReader {
+    async onShutdown() {}
+    async onForceFlush() {}
+  }
+  const reader = new ManualReader();
+  const provider = new MeterProvider({ resource, readers: [reader] });
+  const meter = provider.getMeter('@sightline/node', '0.1.0');
+  const duration = meter.createHistogram('http.server.request.duration', {
+    unit: 's',
+    advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] },
+  });
+  for (let r = 0; r < 20; r++) {
+    for (const status of [200, 404, 500]) {
+      for (let i = 0; i < 50; i++) {
+        duration.record(0.001 * ((i * 7) % 90), {
+          'http.request.method': 'GET',
+          'http.route': `/api/v1/resource-${r}/:id`,
+          'http.response.status_code': status,
+          'url.scheme': 'http',
+        });
+      }
+    }
+  }
+  for (let g = 0; g < 20; g++)
+    meter.createGauge(`runtime.gauge.${g}`).record(g * 1.5, { 'v8js.heap.space.name': 'old' });
+  for (let c = 0; c < 20; c++) meter.createCounter(`app.counter.${c}`).add(c + 1, { kind: 'x' });
+  const { resourceMetrics } = await reader.collect();
+  return resourceMetrics;
+}
+const pointsOf = (rm) =>
+  rm.scopeMetrics.reduce((n, sm) => n + sm.metrics.reduce((k, m) => k + m.dataPoints.length, 0), 0);
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** µs per item for one round of `fn(batch)` repeated until ~200 ms passed. */
@@ -149,6 +186,18 @@ console.log(
 );
 compare('spans', makeSpans(), encodeSpans, (s) => ProtobufTraceSerializer.serializeRequest(s));
 compare('logs', makeLogs(), encodeLogs, (l) => ProtobufLogsSerializer.serializeRequest(l));
+{
+  // compare() divides by batch.length: wrap the one collection so "items" are its data points.
+  const rm = await makeMetrics();
+  const points = pointsOf(rm);
+  const asBatch = Object.assign([rm], { length: points });
+  compare(
+    'points',
+    asBatch,
+    (b) => encodeMetrics(b[0]),
+    (b) => ProtobufMetricsSerializer.serializeRequest(b[0]),
+  );
+}
 
 // ---- the whole export path ----
 const sink = spawn(

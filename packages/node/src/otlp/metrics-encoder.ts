@@ -77,6 +77,29 @@ function writeNumberPoint(w: ProtoWriter, point: DataPoint<number>, isInt: boole
   w.end(start, 1);
 }
 
+/** Field 7 (explicit_bounds, packed doubles) per boundaries array: every point of a histogram shares one. */
+const boundsCache = new WeakMap<readonly number[], Buffer>();
+function boundsField(bounds: readonly number[]): Buffer {
+  let bytes = boundsCache.get(bounds);
+  if (bytes === undefined) {
+    const len = bounds.length * 8;
+    const lenBytes: number[] = [];
+    let v = len;
+    while (v > 0x7f) {
+      lenBytes.push((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    lenBytes.push(v);
+    bytes = Buffer.allocUnsafe(1 + lenBytes.length + len);
+    bytes[0] = 0x3a;
+    Buffer.from(lenBytes).copy(bytes, 1);
+    let p = 1 + lenBytes.length;
+    for (const b of bounds) p = bytes.writeDoubleLE(b, p);
+    boundsCache.set(bounds, bytes);
+  }
+  return bytes;
+}
+
 function writeHistogramPoint(w: ProtoWriter, point: DataPoint<Histogram>): void {
   const h = point.value;
   w.byte(0x0a);
@@ -95,14 +118,26 @@ function writeHistogramPoint(w: ProtoWriter, point: DataPoint<Histogram>): void 
   if (counts.length > 0) {
     w.byte(0x32);
     w.uint32(counts.length * 8);
-    for (const c of counts) writeCount(w, c);
+    w.ensure(counts.length * 8);
+    const buf = w.buf;
+    let p = w.pos;
+    // Byte stores by hand: Buffer#writeUInt32LE's range checks cost more than the counts themselves.
+    for (const c of counts) {
+      const lo = c >>> 0;
+      const hi = c < TWO_32 ? 0 : Math.floor(c / TWO_32) >>> 0;
+      buf[p] = lo & 0xff;
+      buf[p + 1] = (lo >>> 8) & 0xff;
+      buf[p + 2] = (lo >>> 16) & 0xff;
+      buf[p + 3] = lo >>> 24;
+      buf[p + 4] = hi & 0xff;
+      buf[p + 5] = (hi >>> 8) & 0xff;
+      buf[p + 6] = (hi >>> 16) & 0xff;
+      buf[p + 7] = hi >>> 24;
+      p += 8;
+    }
+    w.pos = p;
   }
-  const bounds = h.buckets.boundaries;
-  if (bounds.length > 0) {
-    w.byte(0x3a);
-    w.uint32(bounds.length * 8);
-    for (const b of bounds) w.double(b);
-  }
+  if (h.buckets.boundaries.length > 0) w.raw(boundsField(h.buckets.boundaries));
   writeKeyValues(w, 0x4a, point.attributes as Record<string, unknown>);
   if (h.min !== undefined) {
     w.byte(0x59);

@@ -115,16 +115,31 @@ export class ProtoWriter {
 
   fixed32(value: number): void {
     this.ensure(4);
-    this.buf.writeUInt32LE(value >>> 0, this.pos);
-    this.pos += 4;
+    const buf = this.buf;
+    const p = this.pos;
+    const v = value >>> 0;
+    buf[p] = v & 0xff;
+    buf[p + 1] = (v >>> 8) & 0xff;
+    buf[p + 2] = (v >>> 16) & 0xff;
+    buf[p + 3] = v >>> 24;
+    this.pos = p + 4;
   }
 
   fixed64(lo: number, hi: number): void {
     this.ensure(8);
     const buf = this.buf;
-    buf.writeUInt32LE(lo >>> 0, this.pos);
-    buf.writeUInt32LE(hi >>> 0, this.pos + 4);
-    this.pos += 8;
+    const p = this.pos;
+    const l = lo >>> 0;
+    const h = hi >>> 0;
+    buf[p] = l & 0xff;
+    buf[p + 1] = (l >>> 8) & 0xff;
+    buf[p + 2] = (l >>> 16) & 0xff;
+    buf[p + 3] = l >>> 24;
+    buf[p + 4] = h & 0xff;
+    buf[p + 5] = (h >>> 8) & 0xff;
+    buf[p + 6] = (h >>> 16) & 0xff;
+    buf[p + 7] = h >>> 24;
+    this.pos = p + 8;
   }
 
   /**
