@@ -25,7 +25,7 @@ const { encodeLogs } = require('../../packages/node/dist/otlp/logs-encoder.js');
 const { encodeMetrics } = require('../../packages/node/dist/otlp/metrics-encoder.js');
 const { ProtobufMetricsSerializer } = require('@opentelemetry/otlp-transformer');
 const { MeterProvider, MetricReader } = require('@opentelemetry/sdk-metrics');
-const { createProtoLogExporter, createProtoSpanExporter } = require('../../packages/node/dist/otlp/proto-exporter.js');
+const { createOtlpLogExporter, createOtlpSpanExporter } = require('../../packages/node/dist/otlp/exporter.js');
 const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto');
 const { OTLPLogExporter } = require('@opentelemetry/exporter-logs-otlp-proto');
 
@@ -261,13 +261,13 @@ const cfg = (signal) => ({
 await comparePipeline(
   'spans',
   makeSpans(),
-  createProtoSpanExporter(cfg('traces')),
+  createOtlpSpanExporter(cfg('traces')),
   new OTLPTraceExporter({ url: `${sinkUrl}/v1/traces` }),
 );
 await comparePipeline(
   'logs',
   makeLogs(),
-  createProtoLogExporter(cfg('logs')),
+  createOtlpLogExporter(cfg('logs')),
   new OTLPLogExporter({ url: `${sinkUrl}/v1/logs` }),
 );
 sink.kill();

@@ -1,6 +1,6 @@
 // Exporters are created on their first export, so loading gRPC/protobuf code never delays the app's start-up.
-// Spans, log records and metrics over `grpc` and `http/protobuf` use our own encoder and transports (src/otlp/);
-// `http/json` uses the official OTLP exporters.
+// OTLP (grpc, http/protobuf, http/json) uses our own encoders and transports (src/otlp/); `console` the SDK's console
+// exporters.
 import { context } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import { suppressTracing } from '@opentelemetry/core';
@@ -16,55 +16,9 @@ interface AnyExporter<T> {
   forceFlush?(): Promise<void>;
 }
 
-type OtlpModule = { [name: string]: new (cfg: Record<string, unknown>) => AnyExporter<never> };
+type SignalName = 'traces' | 'metrics' | 'logs';
 
-function otlpOptions(cfg: SignalConfig): Record<string, unknown> {
-  const base: Record<string, unknown> = {
-    url: cfg.url,
-    timeoutMillis: cfg.timeoutMillis,
-    compression: cfg.compression,
-  };
-  if (cfg.protocol === 'grpc') {
-    if (Object.keys(cfg.headers).length) {
-      const { Metadata } = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
-      const md = new Metadata();
-      for (const [k, v] of Object.entries(cfg.headers)) md.set(k, v);
-      base.metadata = md;
-    }
-  } else base.headers = cfg.headers;
-  return base;
-}
-
-const MODULES = {
-  traces: {
-    grpc: '@opentelemetry/exporter-trace-otlp-grpc',
-    'http/protobuf': '@opentelemetry/exporter-trace-otlp-proto',
-    'http/json': '@opentelemetry/exporter-trace-otlp-http',
-    cls: 'OTLPTraceExporter',
-  },
-  metrics: {
-    grpc: '@opentelemetry/exporter-metrics-otlp-grpc',
-    'http/protobuf': '@opentelemetry/exporter-metrics-otlp-proto',
-    'http/json': '@opentelemetry/exporter-metrics-otlp-http',
-    cls: 'OTLPMetricExporter',
-  },
-  logs: {
-    grpc: '@opentelemetry/exporter-logs-otlp-grpc',
-    'http/protobuf': '@opentelemetry/exporter-logs-otlp-proto',
-    'http/json': '@opentelemetry/exporter-logs-otlp-http',
-    cls: 'OTLPLogExporter',
-  },
-} as const;
-
-function loadOtlp(signal: keyof typeof MODULES, cfg: SignalConfig): AnyExporter<never> {
-  const spec = MODULES[signal];
-  const mod = require(spec[cfg.protocol]) as OtlpModule;
-  const Cls = mod[spec.cls];
-  if (!Cls) throw new Error(`${spec[cfg.protocol]} has no ${spec.cls}`);
-  return new Cls(otlpOptions(cfg));
-}
-
-function loadConsole(signal: keyof typeof MODULES): AnyExporter<never> {
+function loadConsole(signal: SignalName): AnyExporter<never> {
   if (signal === 'traces') {
     const { ConsoleSpanExporter } =
       require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
@@ -128,23 +82,19 @@ class LazyExporter<T> {
   }
 }
 
-function loadOwnOtlp(signal: keyof typeof MODULES, cfg: SignalConfig): AnyExporter<never> {
-  const own = require('./otlp/proto-exporter.js') as typeof import('./otlp/proto-exporter.js');
+function loadOtlp(signal: SignalName, cfg: SignalConfig): AnyExporter<never> {
+  const own = require('./otlp/exporter.js') as typeof import('./otlp/exporter.js');
   const exporter =
     signal === 'traces'
-      ? own.createProtoSpanExporter(cfg)
+      ? own.createOtlpSpanExporter(cfg)
       : signal === 'logs'
-        ? own.createProtoLogExporter(cfg)
-        : own.createProtoMetricExporter(cfg);
+        ? own.createOtlpLogExporter(cfg)
+        : own.createOtlpMetricExporter(cfg);
   return exporter as unknown as AnyExporter<never>;
 }
 
-function maker<T>(signal: keyof typeof MODULES, cfg: SignalConfig): () => AnyExporter<T> {
-  return () => {
-    if (cfg.exporter === 'console') return loadConsole(signal) as unknown as AnyExporter<T>;
-    if (cfg.protocol !== 'http/json') return loadOwnOtlp(signal, cfg) as unknown as AnyExporter<T>;
-    return loadOtlp(signal, cfg) as unknown as AnyExporter<T>;
-  };
+function maker<T>(signal: SignalName, cfg: SignalConfig): () => AnyExporter<T> {
+  return () => (cfg.exporter === 'console' ? loadConsole(signal) : loadOtlp(signal, cfg)) as unknown as AnyExporter<T>;
 }
 
 export function createSpanExporter(cfg: SignalConfig): SpanExporter {

@@ -15,9 +15,11 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
+import { encodeLogsJson, encodeSpansJson } from '../src/otlp/json-encoder.js';
 import { encodeLogs } from '../src/otlp/logs-encoder.js';
 import { encodeSpans } from '../src/otlp/trace-encoder.js';
 import { PACKAGE_DIR } from './support/app-process.js';
+import { canonical } from './support/otlp-canonical.js';
 
 const require = createRequire(import.meta.url);
 const protobuf = require('protobufjs') as typeof import('protobufjs');
@@ -26,15 +28,19 @@ const root = protobuf.loadSync(join(PACKAGE_DIR, '..', 'server', 'proto', 'otlp.
 const TraceRequest = root.lookupType('opentelemetry.proto.ExportTraceServiceRequest');
 const LogsRequest = root.lookupType('opentelemetry.proto.ExportLogsServiceRequest');
 
+const TO_OBJECT = { longs: String, enums: Number, bytes: String, defaults: true, arrays: true, oneofs: true };
+
 function decode(type: import('protobufjs').Type, bytes: Uint8Array): Record<string, unknown> {
-  return type.toObject(type.decode(bytes), {
-    longs: String,
-    enums: Number,
-    bytes: String,
-    defaults: true,
-    arrays: true,
-    oneofs: true,
-  });
+  return type.toObject(type.decode(bytes), TO_OBJECT);
+}
+
+/** Our OTLP/JSON and the official protobuf encoding, both in the canonical form of support/otlp-canonical.ts. */
+function sameContent(json: Uint8Array, type: import('protobufjs').Type, protobufBytes: Uint8Array): void {
+  const fromJson = canonical(JSON.parse(Buffer.from(json).toString('utf8')));
+  const fromProtobuf = canonical(
+    type.toObject(type.decode(protobufBytes), { ...TO_OBJECT, defaults: false, oneofs: false }),
+  );
+  expect(fromJson).toEqual(fromProtobuf);
 }
 
 const officialSpans = (spans: ReadableSpan[]) => ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array;
@@ -291,6 +297,21 @@ describe('the OTLP protobuf encoder', () => {
     expect(Buffer.compare(Buffer.from(first), Buffer.from(second))).toBe(0);
     const one = encodeSpans(spans.slice(0, 1));
     expect(decode(TraceRequest, one)).toEqual(decode(TraceRequest, officialSpans(spans.slice(0, 1))));
+  });
+
+  it('encodes spans as OTLP/JSON with the same content as the official protobuf encoding (64-bit values exact)', () => {
+    const spans = makeSpans();
+    const json = Buffer.from(encodeSpansJson(spans)).toString('utf8');
+    sameContent(encodeSpansJson(spans), TraceRequest, officialSpans(spans));
+    // ids as hex, 64-bit integers as strings that keep every digit
+    expect(json).toContain('"traceId":"abcdef0123456789abcdef0123456789"');
+    expect(json).toContain(`"intValue":"${BigInt(2 ** 62)}"`);
+    expect(json).toContain('"endTimeUnixNano":"4102444800000000001"');
+  });
+
+  it('encodes log records as OTLP/JSON with the same content as the official protobuf encoding', () => {
+    const logs = makeLogs();
+    sameContent(encodeLogsJson(logs), LogsRequest, officialLogs(logs));
   });
 
   it('encodes an empty batch as an empty request', () => {

@@ -18,7 +18,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SignalConfig } from '../src/config.js';
-import { createProtoSpanExporter, type OtlpProtoExporter } from '../src/otlp/proto-exporter.js';
+import { createOtlpSpanExporter, type OtlpExporter } from '../src/otlp/exporter.js';
 import type { RetryPolicy } from '../src/otlp/retry.js';
 import { encodeSpans } from '../src/otlp/trace-encoder.js';
 import { FIXTURES, otlpEnv, PACKAGE_DIR } from './support/app-process.js';
@@ -38,7 +38,7 @@ function someSpans(): ReadableSpan[] {
   return memory.getFinishedSpans();
 }
 
-function send(exporter: OtlpProtoExporter<ReadableSpan[]>, spans = someSpans()): Promise<ExportResult> {
+function send(exporter: OtlpExporter<ReadableSpan[]>, spans = someSpans()): Promise<ExportResult> {
   return new Promise((resolve) => exporter.export(spans, resolve));
 }
 
@@ -96,8 +96,8 @@ function httpConfig(url: string, extra: Partial<SignalConfig> = {}): SignalConfi
   };
 }
 
-function exporterFor(cfg: SignalConfig, policy = FAST): OtlpProtoExporter<ReadableSpan[]> {
-  const exporter = createProtoSpanExporter(cfg, policy);
+function exporterFor(cfg: SignalConfig, policy = FAST): OtlpExporter<ReadableSpan[]> {
+  const exporter = createOtlpSpanExporter(cfg, policy);
   cleanups.push(() => exporter.shutdown());
   return exporter;
 }
@@ -366,7 +366,7 @@ describe('an exporting process', () => {
 });
 
 describe('an app using @sightline/node', () => {
-  it.each(['grpc', 'http/protobuf'] as const)(
+  it.each(['grpc', 'http/protobuf', 'http/json'] as const)(
     'exports spans, logs and metrics over %s with our exporters only (no official OTLP exporter code loaded)',
     async (protocol) => {
       const receiver = new OtlpReceiver();

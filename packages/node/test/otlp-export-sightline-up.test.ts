@@ -1,6 +1,6 @@
-// Our span and log exporters against the real `sightline up` backend (packages/server), over gRPC and http/protobuf,
-// with and without gzip: what they send is stored and comes back from the query API; what the backend rejects
-// (partial_success) is counted as dropped.
+// Our span, log and metric exporters against the real `sightline up` backend (packages/server), over gRPC,
+// http/protobuf and http/json, with and without gzip: what they send is stored and comes back from the query API;
+// what the backend rejects (partial_success) is counted as dropped.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +16,11 @@ import { type RunningServer, startServer } from '../../server/src/index.js';
 import type { SignalConfig } from '../src/config.js';
 import { droppedTotals, setQuiet } from '../src/diagnostics.js';
 import {
-  createProtoLogExporter,
-  createProtoMetricExporter,
-  createProtoSpanExporter,
-  type OtlpProtoExporter,
-} from '../src/otlp/proto-exporter.js';
+  createOtlpLogExporter,
+  createOtlpMetricExporter,
+  createOtlpSpanExporter,
+  type OtlpExporter,
+} from '../src/otlp/exporter.js';
 
 let server: RunningServer;
 let dataDir: string;
@@ -41,12 +41,14 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-type Protocol = 'grpc' | 'http/protobuf';
+type Protocol = 'grpc' | 'http/protobuf' | 'http/json';
 const CASES: Array<[Protocol, 'gzip' | 'none']> = [
   ['grpc', 'none'],
   ['grpc', 'gzip'],
   ['http/protobuf', 'none'],
   ['http/protobuf', 'gzip'],
+  ['http/json', 'none'],
+  ['http/json', 'gzip'],
 ];
 
 function config(protocol: Protocol, compression: 'gzip' | 'none', signal: 'traces' | 'logs' | 'metrics'): SignalConfig {
@@ -60,7 +62,7 @@ function config(protocol: Protocol, compression: 'gzip' | 'none', signal: 'trace
   };
 }
 
-function send<B>(exporter: OtlpProtoExporter<B>, batch: B): Promise<ExportResult> {
+function send<B>(exporter: OtlpExporter<B>, batch: B): Promise<ExportResult> {
   return new Promise((resolve) => exporter.export(batch, resolve));
 }
 
@@ -126,8 +128,8 @@ describe.each(CASES)('our %s exporter (compression %s) against sightline up', (p
   const service = `node-export-${protocol.replace(/\W/g, '-')}-${compression}`;
 
   it('delivers spans and correlated logs that the query API returns', async () => {
-    const spanExporter = createProtoSpanExporter(config(protocol, compression, 'traces'));
-    const logExporter = createProtoLogExporter(config(protocol, compression, 'logs'));
+    const spanExporter = createOtlpSpanExporter(config(protocol, compression, 'traces'));
+    const logExporter = createOtlpLogExporter(config(protocol, compression, 'logs'));
     const { spans, traceId } = spansFor(service);
     expect(await send(spanExporter, spans)).toEqual({ code: 0 });
     expect(await send(logExporter, logsFor(service, traceId))).toEqual({ code: 0 });
@@ -174,7 +176,7 @@ describe.each(CASES)('our %s exporter (compression %s) against sightline up', (p
     meter.createGauge('queue.depth').record(7);
     meter.createHistogram('http.server.request.duration', { unit: 's' }).record(0.02, { 'http.route': '/orders' });
     const { resourceMetrics } = await reader.collect();
-    const exporter = createProtoMetricExporter(config(protocol, compression, 'metrics'));
+    const exporter = createOtlpMetricExporter(config(protocol, compression, 'metrics'));
     expect(await send(exporter, resourceMetrics)).toEqual({ code: 0 });
     const metrics = await getJson(`${server.apiUrl}/api/metrics?service=${service}`);
     const byName = Object.fromEntries(metrics.metrics.map((m: { name: string }) => [m.name, m]));
@@ -185,7 +187,7 @@ describe.each(CASES)('our %s exporter (compression %s) against sightline up', (p
   });
 
   it('counts spans the backend rejects (partial_success) as dropped, and the batch as delivered', async () => {
-    const exporter = createProtoSpanExporter(config(protocol, compression, 'traces'));
+    const exporter = createOtlpSpanExporter(config(protocol, compression, 'traces'));
     // Started in 2001: far outside the server's 1 h retention window.
     const { spans } = spansFor(`${service}-old`, [978_307_200, 0]);
     const before = droppedTotals().traces;

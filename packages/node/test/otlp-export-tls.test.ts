@@ -12,7 +12,7 @@ import type { ExportResult } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
-import { createProtoSpanExporter } from '../src/otlp/proto-exporter.js';
+import { createOtlpSpanExporter } from '../src/otlp/exporter.js';
 
 function opensslAvailable(): boolean {
   try {
@@ -70,7 +70,7 @@ function tlsEnv(endpoint: string, protocol: string, withClientCert = true): Reco
 
 async function exportWith(env: Record<string, string>): Promise<ExportResult> {
   const cfg = resolveConfig({}, env).traces;
-  const exporter = createProtoSpanExporter(cfg, { maxAttempts: 1, initialBackoffMs: 10, maxBackoffMs: 10 });
+  const exporter = createOtlpSpanExporter(cfg, { maxAttempts: 1, initialBackoffMs: 10, maxBackoffMs: 10 });
   try {
     return await new Promise((resolve) => exporter.export(oneSpan(), resolve));
   } finally {
@@ -164,6 +164,6 @@ describe.skipIf(!opensslAvailable())('exporting to a collector with a private ce
 
   it('refuses to start with a clear error when a named file cannot be read', () => {
     const cfg = resolveConfig({}, { ...tlsEnv(httpsUrl, 'http/protobuf'), OTEL_EXPORTER_OTLP_CLIENT_KEY: '/nope.key' });
-    expect(() => createProtoSpanExporter(cfg.traces)).toThrow(/SIGHTLINE_ERR_SDK_TLS_FILE: cannot read \/nope.key/);
+    expect(() => createOtlpSpanExporter(cfg.traces)).toThrow(/SIGHTLINE_ERR_SDK_TLS_FILE: cannot read \/nope.key/);
   });
 });

@@ -13,8 +13,10 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
+import { encodeMetricsJson } from '../src/otlp/json-encoder.js';
 import { encodeMetrics } from '../src/otlp/metrics-encoder.js';
 import { PACKAGE_DIR } from './support/app-process.js';
+import { canonical } from './support/otlp-canonical.js';
 
 const require = createRequire(import.meta.url);
 const protobuf = require('protobufjs') as typeof import('protobufjs');
@@ -93,4 +95,38 @@ describe('the OTLP metrics encoder', () => {
     expect(byName['latency.exp']?.exponentialHistogram).toMatchObject({ dataPoints: [{ count: '8', zeroCount: '1' }] });
     expect(byName['heap.used']?.gauge).toMatchObject({ dataPoints: [{ asInt: '123456789' }] });
   });
+
+  it.each([
+    ['cumulative', AggregationTemporality.CUMULATIVE],
+    ['delta', AggregationTemporality.DELTA],
+  ])(
+    'encodes a %s collection as OTLP/JSON with the same content as the official protobuf encoding (exact 64-bit values)',
+    async (_n, t) => {
+      const rm = await collect(t);
+      const ours = canonical(JSON.parse(Buffer.from(encodeMetricsJson(rm)).toString('utf8'))) as Record<
+        string,
+        unknown
+      >;
+      const official = ProtobufMetricsSerializer.serializeRequest(rm) as Uint8Array;
+      const opts = { longs: String, enums: Number, bytes: String, defaults: false, arrays: true, oneofs: false };
+      expect(ours).toEqual(canonical(MetricsRequest.toObject(MetricsRequest.decode(official), opts)));
+      // The fixture covers every kind (the comparison alone would pass on two empty encodings).
+      const metrics = (
+        ours.resourceMetrics as Array<{ scopeMetrics: Array<{ metrics: Array<Record<string, unknown>> }> }>
+      )
+        .flatMap((r) => r.scopeMetrics)
+        .flatMap((s) => s.metrics);
+      const byName = Object.fromEntries(metrics.map((m) => [m.name, m]));
+      expect(byName.requests?.sum).toMatchObject({ isMonotonic: true, dataPoints: [{ asInt: String(2 ** 40) }] });
+      expect(byName['in.flight']?.sum).toMatchObject({ dataPoints: [{ asInt: '-5' }, { asInt: '3' }] });
+      expect(byName.temperature?.gauge).toMatchObject({ dataPoints: [{ asDouble: -12.5 }] });
+      expect(byName['http.server.request.duration']?.histogram).toMatchObject({
+        dataPoints: [{ count: '6', min: 0.001, max: 42 }],
+      });
+      expect(byName['latency.exp']?.exponentialHistogram).toMatchObject({
+        dataPoints: [{ count: '8', zeroCount: '1' }],
+      });
+      expect(byName['heap.used']?.gauge).toMatchObject({ dataPoints: [{ asInt: '123456789' }] });
+    },
+  );
 });

@@ -1,6 +1,6 @@
-// OTLP/HTTP with protobuf bodies: POST application/x-protobuf to the signal's URL (…/v1/traces, …/v1/logs), gzip
-// when configured. Keep-alive sockets are reused between exports and, when idle, do not hold the process open
-// (Node's agent unrefs free sockets).
+// OTLP/HTTP: POST the encoded body (application/x-protobuf, or application/json for http/json) to the signal's URL
+// (…/v1/traces, …/v1/logs, …/v1/metrics), gzip when configured. Keep-alive sockets are reused between exports and,
+// when idle, do not hold the process open (Node's agent unrefs free sockets).
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { promisify } from 'node:util';
@@ -36,6 +36,8 @@ export interface HttpTransportOptions {
   compression: 'gzip' | 'none';
   /** Private CA and client certificate for https:// URLs. */
   tls?: TlsFiles;
+  /** application/x-protobuf (default) or application/json. */
+  contentType?: string;
 }
 
 export class HttpTransport {
@@ -54,7 +56,11 @@ export class HttpTransport {
     const tls = this.url.protocol === 'https:' ? (opts.tls ?? {}) : {};
     this.agent = new this.client.Agent({ keepAlive: true, maxSockets: 4, ...tls });
     this.gzip = opts.compression === 'gzip';
-    this.headers = { 'user-agent': USER_AGENT, ...opts.headers, 'content-type': 'application/x-protobuf' };
+    this.headers = {
+      'user-agent': USER_AGENT,
+      ...opts.headers,
+      'content-type': opts.contentType ?? 'application/x-protobuf',
+    };
     if (this.gzip) this.headers['content-encoding'] = 'gzip';
   }
 

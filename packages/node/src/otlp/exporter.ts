@@ -1,5 +1,5 @@
-// The span, log-record and metric exporters for `grpc` and `http/protobuf`: encode the batch with our own encoder,
-// send it with retries, count what the collector rejected (partial_success) as dropped. Never throws or rejects into the
+// The span, log-record and metric exporters for `grpc`, `http/protobuf` and `http/json`: encode the batch with our own
+// encoder, send it with retries, count what the collector rejected (partial_success) as dropped. Never throws or rejects into the
 // caller; the callback gets the outcome (the caller counts failed batches as dropped).
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
@@ -10,6 +10,7 @@ import { recordDropped } from '../diagnostics.js';
 import { parsePartialSuccess } from './export-response.js';
 import { GRPC_PATHS, GrpcTransport } from './grpc-transport.js';
 import { HttpTransport } from './http-transport.js';
+import { encodeLogsJson, encodeMetricsJson, encodeSpansJson, parseJsonPartialSuccess } from './json-encoder.js';
 import { encodeLogs } from './logs-encoder.js';
 import { encodeMetrics } from './metrics-encoder.js';
 import { type Attempt, type RetryPolicy, sendWithRetry } from './retry.js';
@@ -21,23 +22,43 @@ export interface Transport {
   close(): void;
 }
 
-type ProtoSignal = 'traces' | 'logs' | 'metrics';
+type OtlpSignal = 'traces' | 'logs' | 'metrics';
 
-const NOUN: Record<ProtoSignal, string> = { traces: 'span(s)', logs: 'log record(s)', metrics: 'data point(s)' };
+const NOUN: Record<OtlpSignal, string> = { traces: 'span(s)', logs: 'log record(s)', metrics: 'data point(s)' };
+
+export interface OtlpExporterParts<B> {
+  signal: OtlpSignal;
+  encode: (batch: B) => Uint8Array;
+  /** Items in a batch (spans, log records, data points): what partial_success rejections are counted against. */
+  count: (batch: B) => number;
+  transport: Transport;
+  /** Reads partial_success from the collector's answer. */
+  parse: (response: Uint8Array) => { rejected: number; errorMessage: string };
+  timeoutMillis: number;
+  retry?: RetryPolicy;
+}
 
 /** Exports batches of type B (an array of spans or log records, or one metrics collection). */
-export class OtlpProtoExporter<B> {
+export class OtlpExporter<B> {
   private readonly pending = new Set<Promise<void>>();
   private closed = false;
+  private readonly signal: OtlpSignal;
+  private readonly encode: (batch: B) => Uint8Array;
+  private readonly count: (batch: B) => number;
+  private readonly transport: Transport;
+  private readonly parse: OtlpExporterParts<B>['parse'];
+  private readonly timeoutMillis: number;
+  private readonly retry: RetryPolicy | undefined;
 
-  constructor(
-    private readonly signal: ProtoSignal,
-    private readonly encode: (batch: B) => Uint8Array,
-    private readonly count: (batch: B) => number,
-    private readonly transport: Transport,
-    private readonly timeoutMillis: number,
-    private readonly retry?: RetryPolicy,
-  ) {}
+  constructor(parts: OtlpExporterParts<B>) {
+    this.signal = parts.signal;
+    this.encode = parts.encode;
+    this.count = parts.count;
+    this.transport = parts.transport;
+    this.parse = parts.parse;
+    this.timeoutMillis = parts.timeoutMillis;
+    this.retry = parts.retry;
+  }
 
   export(batch: B, done: (result: ExportResult) => void): void {
     const finish = (result: ExportResult): void => {
@@ -66,7 +87,7 @@ export class OtlpProtoExporter<B> {
     const sent = sendWithRetry(this.transport.attempt, body, this.timeoutMillis, this.retry)
       .then(
         (response) => {
-          const partial = parsePartialSuccess(response);
+          const partial = this.parse(response);
           if (partial.rejected > 0) {
             recordDropped(
               this.signal,
@@ -96,7 +117,7 @@ export class OtlpProtoExporter<B> {
   }
 }
 
-function transportFor(signal: ProtoSignal, cfg: SignalConfig): Transport {
+function transportFor(signal: OtlpSignal, cfg: SignalConfig): Transport {
   const tls = new URL(cfg.url).protocol === 'https:' ? readTlsFiles(cfg.tls) : undefined;
   if (cfg.protocol === 'grpc') {
     return new GrpcTransport({
@@ -107,7 +128,13 @@ function transportFor(signal: ProtoSignal, cfg: SignalConfig): Transport {
       tls,
     });
   }
-  return new HttpTransport({ url: cfg.url, headers: cfg.headers, compression: cfg.compression, tls });
+  return new HttpTransport({
+    url: cfg.url,
+    headers: cfg.headers,
+    compression: cfg.compression,
+    tls,
+    contentType: cfg.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
+  });
 }
 
 const length = (items: readonly unknown[]): number => items.length;
@@ -119,15 +146,33 @@ export function dataPointCount(rm: ResourceMetrics): number {
   return n;
 }
 
-export function createProtoSpanExporter(cfg: SignalConfig, retry?: RetryPolicy): OtlpProtoExporter<ReadableSpan[]> {
-  return new OtlpProtoExporter('traces', encodeSpans, length, transportFor('traces', cfg), cfg.timeoutMillis, retry);
+function create<B>(
+  signal: OtlpSignal,
+  cfg: SignalConfig,
+  encoders: { protobuf: (batch: B) => Uint8Array; json: (batch: B) => Uint8Array },
+  count: (batch: B) => number,
+  retry: RetryPolicy | undefined,
+): OtlpExporter<B> {
+  const json = cfg.protocol === 'http/json';
+  return new OtlpExporter<B>({
+    signal,
+    encode: json ? encoders.json : encoders.protobuf,
+    count,
+    transport: transportFor(signal, cfg),
+    parse: json ? parseJsonPartialSuccess : parsePartialSuccess,
+    timeoutMillis: cfg.timeoutMillis,
+    retry,
+  });
 }
 
-export function createProtoLogExporter(cfg: SignalConfig, retry?: RetryPolicy): OtlpProtoExporter<ReadableLogRecord[]> {
-  return new OtlpProtoExporter('logs', encodeLogs, length, transportFor('logs', cfg), cfg.timeoutMillis, retry);
+export function createOtlpSpanExporter(cfg: SignalConfig, retry?: RetryPolicy): OtlpExporter<ReadableSpan[]> {
+  return create('traces', cfg, { protobuf: encodeSpans, json: encodeSpansJson }, length, retry);
 }
 
-export function createProtoMetricExporter(cfg: SignalConfig, retry?: RetryPolicy): OtlpProtoExporter<ResourceMetrics> {
-  const transport = transportFor('metrics', cfg);
-  return new OtlpProtoExporter('metrics', encodeMetrics, dataPointCount, transport, cfg.timeoutMillis, retry);
+export function createOtlpLogExporter(cfg: SignalConfig, retry?: RetryPolicy): OtlpExporter<ReadableLogRecord[]> {
+  return create('logs', cfg, { protobuf: encodeLogs, json: encodeLogsJson }, length, retry);
+}
+
+export function createOtlpMetricExporter(cfg: SignalConfig, retry?: RetryPolicy): OtlpExporter<ResourceMetrics> {
+  return create('metrics', cfg, { protobuf: encodeMetrics, json: encodeMetricsJson }, dataPointCount, retry);
 }
