@@ -33,30 +33,46 @@ function loadConsole(signal: SignalName): AnyExporter<never> {
   return new ConsoleMetricExporter() as unknown as AnyExporter<never>;
 }
 
-/** Builds the real exporter on first use; a failure to build is reported once and the batch counted as dropped. */
+/**
+ * Builds the real exporter on first use (loading is asynchronous: our OTLP module is imported then, so an app that
+ * never exports never loads it); a failure to build is reported once and its batches are counted as dropped.
+ */
 class LazyExporter<T> {
   private inner: AnyExporter<T> | undefined;
-  private broken = false;
+  private loading: Promise<void> | undefined;
+  private loadError: Error | undefined;
   constructor(
-    private readonly make: () => AnyExporter<T>,
+    private readonly make: () => Promise<AnyExporter<T>>,
     private readonly signal: 'traces' | 'metrics' | 'logs',
     private readonly count: (items: T) => number,
   ) {}
 
+  private load(): Promise<void> {
+    this.loading ??= this.make().then(
+      (exporter) => {
+        this.inner = exporter;
+      },
+      (err: unknown) => {
+        this.loadError = err instanceof Error ? err : new Error(String(err));
+      },
+    );
+    return this.loading;
+  }
+
   export(items: T, done: (r: ExportResult) => void): void {
-    if (!this.inner && !this.broken) {
-      try {
-        this.inner = this.make();
-      } catch (err) {
-        this.broken = true;
-        recordDropped(this.signal, this.count(items), `exporter failed to load: ${(err as Error).message}`);
-      }
-    }
-    if (!this.inner) {
-      done({ code: 1 });
+    if (this.inner) {
+      this.send(this.inner, items, done);
       return;
     }
-    const inner = this.inner;
+    if (this.loadError) {
+      recordDropped(this.signal, this.count(items), `exporter failed to load: ${this.loadError.message}`);
+      done({ code: 1, error: this.loadError });
+      return;
+    }
+    void this.load().then(() => this.export(items, done));
+  }
+
+  private send(inner: AnyExporter<T>, items: T, done: (r: ExportResult) => void): void {
     try {
       // Exports must not trace themselves (the HTTP client instrumentation would see the OTLP request).
       context.with(suppressTracing(context.active()), () =>
@@ -73,17 +89,20 @@ class LazyExporter<T> {
     }
   }
 
-  forceFlush(): Promise<void> {
-    return this.inner?.forceFlush?.() ?? Promise.resolve();
+  async forceFlush(): Promise<void> {
+    if (this.loading) await this.loading;
+    await this.inner?.forceFlush?.();
   }
 
-  shutdown(): Promise<void> {
-    return this.inner?.shutdown() ?? Promise.resolve();
+  async shutdown(): Promise<void> {
+    if (this.loading) await this.loading;
+    await this.inner?.shutdown();
   }
 }
 
-function loadOtlp(signal: SignalName, cfg: SignalConfig): AnyExporter<never> {
-  const own = require('./otlp/exporter.js') as typeof import('./otlp/exporter.js');
+async function loadOtlp(signal: SignalName, cfg: SignalConfig): Promise<AnyExporter<never>> {
+  // import(), not require(): the same line loads dist/otlp/exporter.js in the package and the TypeScript source in tests.
+  const own = await import('./otlp/exporter.js');
   const exporter =
     signal === 'traces'
       ? own.createOtlpSpanExporter(cfg)
@@ -93,8 +112,9 @@ function loadOtlp(signal: SignalName, cfg: SignalConfig): AnyExporter<never> {
   return exporter as unknown as AnyExporter<never>;
 }
 
-function maker<T>(signal: SignalName, cfg: SignalConfig): () => AnyExporter<T> {
-  return () => (cfg.exporter === 'console' ? loadConsole(signal) : loadOtlp(signal, cfg)) as unknown as AnyExporter<T>;
+function maker<T>(signal: SignalName, cfg: SignalConfig): () => Promise<AnyExporter<T>> {
+  return async () =>
+    (cfg.exporter === 'console' ? loadConsole(signal) : await loadOtlp(signal, cfg)) as unknown as AnyExporter<T>;
 }
 
 export function createSpanExporter(cfg: SignalConfig): SpanExporter {
