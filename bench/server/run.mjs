@@ -32,7 +32,10 @@ function rate(fn, items, minMs = 1500) {
   fn();
   let n = 0;
   const t = performance.now();
-  while (performance.now() - t < minMs) fn(), n++;
+  while (performance.now() - t < minMs) {
+    fn();
+    n++;
+  }
   return (n * items) / ((performance.now() - t) / 1000);
 }
 const decodeSpans = rate(() => toRows('traces', decodeOtlpProtobuf('traces', spanPayload), RETENTION), 1000);
@@ -48,7 +51,7 @@ async function appendRate(kind) {
   const n = 100;
   const t = performance.now();
   for (let i = 0; i < n; i++) {
-    await writeRows(store.writer, kind === 'spans' ? spanRows : [], kind === 'logs' ? logRows : [], [], {
+    await writeRows(store.writer, kind === 'spans' ? [spanRows] : [], kind === 'logs' ? [logRows] : [], [], {
       spans: i * 1000,
       logs: i * 1000,
       points: 0,

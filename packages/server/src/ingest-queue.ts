@@ -1,11 +1,22 @@
 import { EventEmitter } from 'node:events';
 import { SightlineError } from './errors.js';
-import { batchSize, type LogRow, type PointRow, type RowBatch, type SpanRow } from './rows.js';
+import {
+  batchSize,
+  type LogColumns,
+  type LogRow,
+  logRowAt,
+  type PointRow,
+  type RowBatch,
+  type SpanColumns,
+} from './rows.js';
 import type { Store } from './store.js';
 import { writeRows } from './store-writer.js';
 
 /** Quiet time after which the queue leaves ingest mode (DuckDB back to its query threads). */
 const IDLE_MS = 1000;
+/** In ingest mode a commit waits up to GATHER_MS for requests still being decoded, until it holds GATHER_ROWS. */
+const GATHER_MS = 15;
+const GATHER_ROWS = 8000;
 
 interface Pending {
   batch: RowBatch;
@@ -26,9 +37,10 @@ export class OverloadedError extends SightlineError {
 }
 
 /**
- * Group commit: requests submitted while a commit runs are merged into the next transaction. A submit() promise
+ * Group commit: requests submitted while a commit runs are merged into the next transaction; under sustained load
+ * (ingest mode) a commit also waits up to GATHER_MS for requests still being decoded. A submit() promise
  * resolves only after the transaction holding its rows committed, which is when receivers acknowledge.
- * Emits 'logs' (LogRow & {seq}) after each commit for the live tail.
+ * Emits 'logs' (LogRow[], first seq) after each commit for the live tail.
  */
 export class IngestQueue extends EventEmitter {
   private pending: Pending[] = [];
@@ -37,6 +49,9 @@ export class IngestQueue extends EventEmitter {
   private closing = false;
   private ingestMode = false;
   private idleTimer: NodeJS.Timeout | undefined;
+  private pendingRows = 0;
+  private decoding = 0;
+  private wake: (() => void) | undefined;
   committed = { spans: 0, logs: 0, points: 0 };
 
   constructor(
@@ -76,8 +91,40 @@ export class IngestQueue extends EventEmitter {
     this.queuedRows += size;
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ batch, resolve, reject });
+      this.pendingRows += size;
+      this.wake?.();
       this.run(() => this.drain());
     });
+  }
+
+  /** A request started decoding: its rows will likely be submitted within milliseconds. */
+  decodeStarted(): void {
+    this.decoding++;
+  }
+
+  /** The request's decoding ended (its submit(), if any, follows). */
+  decodeEnded(): void {
+    this.decoding--;
+    this.wake?.();
+  }
+
+  /**
+   * In ingest mode, waits (at most GATHER_MS) for requests still being decoded, so that one commit carries more
+   * rows: per-transaction costs dominate at 1,000-row commits (store alone, 1 M logs: 6.9 µs of CPU per row at
+   * 1,000 rows per commit, 5.0 µs at 5,000).
+   */
+  private async gather(): Promise<void> {
+    const deadline = performance.now() + GATHER_MS;
+    while (this.decoding > 0 && this.pendingRows < GATHER_ROWS && !this.closing && performance.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
   }
 
   /** Runs one writer task at a time (drains, ingest-mode switches): they all use the store's single connection. */
@@ -111,8 +158,10 @@ export class IngestQueue extends EventEmitter {
     while (this.pending.length > 0) {
       // Requests queued up while the last commit ran: ingest is throughput-bound, so give DuckDB's CPU to it.
       if (!this.ingestMode && this.pending.length > 1) await this.switchMode(true);
+      if (this.ingestMode) await this.gather();
       const group = this.pending;
       this.pending = [];
+      this.pendingRows = 0;
       // One commit per table: a request holds one signal, so a failure in one table never touches the others.
       const parts = new Map<string, Pending[]>();
       for (const p of group) {
@@ -136,16 +185,20 @@ export class IngestQueue extends EventEmitter {
   /** Commits a group of batches in one transaction and settles their promises (rejecting them only if alone). */
   private async commit(group: Pending[]): Promise<void> {
     const writer = this.store.writer;
-    const spans: SpanRow[] = [];
-    const logs: LogRow[] = [];
+    const spans: SpanColumns[] = [];
+    const logs: LogColumns[] = [];
     const points: PointRow[] = [];
+    let spanCount = 0;
+    let logCount = 0;
     for (const p of group) {
-      for (const s of p.batch.spans) spans.push(s);
-      for (const l of p.batch.logs) logs.push(l);
+      spans.push(p.batch.spans);
+      spanCount += p.batch.spans.length;
+      logs.push(p.batch.logs);
+      logCount += p.batch.logs.length;
       for (const m of p.batch.points) points.push(m);
     }
     const seq = { ...this.store.seq };
-    const rows = spans.length + logs.length + points.length;
+    const rows = spanCount + logCount + points.length;
     try {
       if (!writer) throw new SightlineError('SIGHTLINE_ERR_STORE_READ_ONLY', 'store is open read-only', 500);
       await writeRows(writer, spans, logs, points, seq);
@@ -158,14 +211,18 @@ export class IngestQueue extends EventEmitter {
       return;
     }
     this.queuedRows -= rows;
-    this.store.seq.spans += spans.length;
-    this.store.seq.logs += logs.length;
+    this.store.seq.spans += spanCount;
+    this.store.seq.logs += logCount;
     this.store.seq.points += points.length;
-    this.committed.spans += spans.length;
-    this.committed.logs += logs.length;
+    this.committed.spans += spanCount;
+    this.committed.logs += logCount;
     this.committed.points += points.length;
     for (const p of group) p.resolve();
-    if (logs.length > 0 && this.listenerCount('logs') > 0) this.emit('logs', logs, seq.logs);
+    if (logCount > 0 && this.listenerCount('logs') > 0) {
+      const tail: LogRow[] = [];
+      for (const c of logs) for (let i = 0; i < c.length; i++) tail.push(logRowAt(c, i));
+      this.emit('logs', tail, seq.logs);
+    }
   }
 
   /** Stops accepting, waits until every submitted batch is committed. */

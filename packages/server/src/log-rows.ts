@@ -1,11 +1,15 @@
 import type { LogsRequest } from './otlp-proto.js';
 import { anyValueToJson, idHex, kvToObject, serviceOf, timeNs } from './otlp-values.js';
-import { emptyBatch, type LogRow, type RowBatch } from './rows.js';
+import { emptyBatch, logColumns, type RowBatch } from './rows.js';
 
-/** Validates and flattens an ExportLogsServiceRequest (ids optional but, when present, valid). */
+/** Validates and flattens an ExportLogsServiceRequest into log columns (ids optional but, when present, valid). */
 export function logRows(req: LogsRequest, minNs: bigint, nowNs: bigint): RowBatch {
   const batch = emptyBatch();
   const rls = req.resourceLogs ?? [];
+  let capacity = 0;
+  for (const rl of rls) for (const sl of rl.scopeLogs ?? []) capacity += sl.logRecords?.length ?? 0;
+  const c = logColumns(capacity);
+  let n = 0;
   for (let r = 0; r < rls.length; r++) {
     const rl = rls[r]!;
     const resAttrs = kvToObject(rl.resource?.attributes);
@@ -14,8 +18,8 @@ export function logRows(req: LogsRequest, minNs: bigint, nowNs: bigint): RowBatc
     const sls = rl.scopeLogs ?? [];
     for (let s = 0; s < sls.length; s++) {
       const sl = sls[s]!;
-      const scopeName = sl.scope?.name ?? '';
-      const scopeVersion = sl.scope?.version ?? '';
+      const group = c.groups.length;
+      c.groups.push({ service, resource, scopeName: sl.scope?.name ?? '', scopeVersion: sl.scope?.version ?? '' });
       const records = sl.logRecords ?? [];
       for (let i = 0; i < records.length; i++) {
         const lr = records[i]!;
@@ -31,27 +35,24 @@ export function logRows(req: LogsRequest, minNs: bigint, nowNs: bigint): RowBatc
         }
         const body = anyValueToJson(lr.body);
         const isString = typeof body === 'string';
-        const row: LogRow = {
-          timeNs: time,
-          observedNs,
-          service,
-          severityNumber: lr.severityNumber ?? 0,
-          severityText: lr.severityText ?? '',
-          body: isString ? body : body === null ? '' : JSON.stringify(body),
-          bodyIsJson: !isString && body !== null,
-          traceId,
-          spanId,
-          flags: lr.flags ?? 0,
-          attributes: JSON.stringify(kvToObject(lr.attributes)),
-          resource,
-          scopeName,
-          scopeVersion,
-          eventName: lr.eventName ?? '',
-        };
-        batch.logs.push(row);
+        c.group[n] = group;
+        c.timeNs[n] = time;
+        c.observedNs[n] = observedNs;
+        c.severityNumber[n] = Math.max(0, Math.min(255, lr.severityNumber ?? 0));
+        c.severityText.push(lr.severityText ?? '');
+        c.body.push(isString ? body : body === null ? '' : JSON.stringify(body));
+        c.bodyIsJson[n] = !isString && body !== null ? 1 : 0;
+        c.traceId.push(traceId);
+        c.spanId.push(spanId);
+        c.flags[n] = lr.flags ?? 0;
+        c.attributes.push(JSON.stringify(kvToObject(lr.attributes)));
+        c.eventName.push(lr.eventName ?? '');
+        n++;
       }
     }
   }
+  c.length = n;
+  batch.logs = c;
   if (batch.rejected > 0)
     batch.rejectedReason = `${batch.rejected} log record(s) older than the retention window were not stored`;
   return batch;

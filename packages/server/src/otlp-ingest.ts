@@ -4,6 +4,7 @@ import type { IngestQueue } from './ingest-queue.js';
 import { decodeOtlpJson } from './otlp-json.js';
 import { REJECTED_FIELD, REQUEST_TYPES, RESPONSE_TYPES, type Signal } from './otlp-proto.js';
 import { decodeToRows } from './request-rows.js';
+import type { RowBatch } from './rows.js';
 
 export interface IngestResult {
   rejected: number;
@@ -29,10 +30,16 @@ export function createIngestor(
     async ingestBody(signal, body, json) {
       queue.assertAccepting();
       // Large bodies are decoded on worker threads (the main thread keeps appending and answering); small ones inline.
-      const batch =
-        pool && body.length >= POOL_MIN_BYTES
-          ? await pool.decode(signal, body, json, retentionMs)
-          : decodeToRows(signal, body, json, retentionMs);
+      let batch: RowBatch;
+      queue.decodeStarted();
+      try {
+        batch =
+          pool && body.length >= POOL_MIN_BYTES
+            ? await pool.decode(signal, body, json, retentionMs)
+            : decodeToRows(signal, body, json, retentionMs);
+      } finally {
+        queue.decodeEnded();
+      }
       await queue.submit(batch);
       if (forwarder) {
         const type = REQUEST_TYPES[signal];

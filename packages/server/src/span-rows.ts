@@ -1,14 +1,18 @@
 import type { TracesRequest } from './otlp-proto.js';
 import { idHex, kvToObject, serviceOf, timeNs } from './otlp-values.js';
-import { emptyBatch, type RowBatch, type SpanRow } from './rows.js';
+import { emptyBatch, type RowBatch, spanColumns } from './rows.js';
 
 /**
- * Validates and flattens an ExportTraceServiceRequest. Any invalid id rejects the whole request (thrown);
- * spans that started before `minNs` (outside retention, which deletes by start time) are counted as rejected.
+ * Validates and flattens an ExportTraceServiceRequest into span columns. Any invalid id rejects the whole request
+ * (thrown); spans that started before `minNs` (outside retention, which deletes by start time) are counted as rejected.
  */
 export function spanRows(req: TracesRequest, minNs: bigint): RowBatch {
   const batch = emptyBatch();
   const rss = req.resourceSpans ?? [];
+  let capacity = 0;
+  for (const rs of rss) for (const ss of rs.scopeSpans ?? []) capacity += ss.spans?.length ?? 0;
+  const c = spanColumns(capacity);
+  let n = 0;
   for (let r = 0; r < rss.length; r++) {
     const rs = rss[r]!;
     const resAttrs = kvToObject(rs.resource?.attributes);
@@ -17,8 +21,8 @@ export function spanRows(req: TracesRequest, minNs: bigint): RowBatch {
     const sss = rs.scopeSpans ?? [];
     for (let s = 0; s < sss.length; s++) {
       const ss = sss[s]!;
-      const scopeName = ss.scope?.name ?? '';
-      const scopeVersion = ss.scope?.version ?? '';
+      const group = c.groups.length;
+      c.groups.push({ service, resource, scopeName: ss.scope?.name ?? '', scopeVersion: ss.scope?.version ?? '' });
       const spans = ss.spans ?? [];
       for (let i = 0; i < spans.length; i++) {
         const sp = spans[i]!;
@@ -47,45 +51,44 @@ export function spanRows(req: TracesRequest, minNs: bigint): RowBatch {
         const route = attrs['http.route'];
         const method = attrs['http.request.method'] ?? attrs['http.method'];
         const kind = sp.kind ?? 0;
-        const operation =
+        const name = sp.name ?? '';
+        const events = sp.events ?? [];
+        c.group[n] = group;
+        c.traceId.push(traceId);
+        c.spanId.push(spanId);
+        c.parentSpanId.push(parentSpanId);
+        c.traceState.push(sp.traceState ?? '');
+        c.flags[n] = sp.flags ?? 0;
+        c.name.push(name);
+        c.operation.push(
           kind === 2 && typeof route === 'string' && typeof method === 'string' && route !== ''
             ? `${method} ${route}`
-            : (sp.name ?? '');
-        const events = sp.events ?? [];
-        const row: SpanRow = {
-          traceId,
-          spanId,
-          parentSpanId,
-          traceState: sp.traceState ?? '',
-          flags: sp.flags ?? 0,
-          service,
-          name: sp.name ?? '',
-          operation,
-          kind,
-          startNs,
-          endNs,
-          statusCode: sp.status?.code ?? 0,
-          statusMessage: sp.status?.message ?? '',
-          scopeName,
-          scopeVersion,
-          attributes: JSON.stringify(attrs),
-          resource,
-          events:
-            events.length === 0
-              ? '[]'
-              : JSON.stringify(
-                  events.map((e, ei) => ({
-                    timeUnixNano: timeNs(e.timeUnixNano, `${path}.events[${ei}].timeUnixNano`).toString(),
-                    name: e.name ?? '',
-                    attributes: kvToObject(e.attributes),
-                  })),
-                ),
-          links: links.length === 0 ? '[]' : JSON.stringify(links),
-        };
-        batch.spans.push(row);
+            : name,
+        );
+        c.kind[n] = kind;
+        c.startNs[n] = startNs;
+        c.endNs[n] = endNs;
+        c.statusCode[n] = sp.status?.code ?? 0;
+        c.statusMessage.push(sp.status?.message ?? '');
+        c.attributes.push(JSON.stringify(attrs));
+        c.events.push(
+          events.length === 0
+            ? '[]'
+            : JSON.stringify(
+                events.map((e, ei) => ({
+                  timeUnixNano: timeNs(e.timeUnixNano, `${path}.events[${ei}].timeUnixNano`).toString(),
+                  name: e.name ?? '',
+                  attributes: kvToObject(e.attributes),
+                })),
+              ),
+        );
+        c.links.push(links.length === 0 ? '[]' : JSON.stringify(links));
+        n++;
       }
     }
   }
+  c.length = n;
+  batch.spans = c;
   if (batch.rejected > 0)
     batch.rejectedReason = `${batch.rejected} span(s) started before the retention window and were not stored`;
   return batch;
