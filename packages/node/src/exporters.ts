@@ -69,7 +69,10 @@ class LazyExporter<T> {
       done({ code: 1, error: this.loadError });
       return;
     }
-    void this.load().then(() => this.export(items, done));
+    // Never a rejection: export() itself does not throw, and a throwing callback must not surface as one either.
+    this.load()
+      .then(() => this.export(items, done))
+      .catch(() => undefined);
   }
 
   private send(inner: AnyExporter<T>, items: T, done: (r: ExportResult) => void): void {
