@@ -175,6 +175,31 @@ describe('http/protobuf export', () => {
     expect(rejections).toEqual([]);
   });
 
+  it('stops reading an answer that is far larger than any OTLP answer, and fails the batch', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 0x41);
+    const c = await httpCollector((res) => {
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' });
+      // 64 MiB offered; the exporter must give up after its 4 MiB limit instead of buffering it all.
+      let left = 64;
+      const pump = (): void => {
+        while (left > 0) {
+          left--;
+          if (!res.write(chunk)) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      res.on('error', () => {});
+      pump();
+    });
+    const result = await send(exporterFor(httpConfig(c.url)));
+    expect(result.code).toBe(1);
+    expect(result.error?.message).toMatch(/answered with more than 4194304 bytes; is this an OTLP endpoint\?/);
+    expect(c.requests).toHaveLength(1);
+  });
+
   it('fails at the timeout when the collector never answers', async () => {
     const c = await httpCollector(() => {});
     const t0 = Date.now();

@@ -9,6 +9,8 @@ import { ExportError } from './retry.js';
 import type { TlsFiles } from './tls-files.js';
 import { USER_AGENT } from './user-agent.js';
 
+const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
 const gzipAsync = promisify(gzip);
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const MAX_ERROR_BODY = 300;
@@ -101,7 +103,23 @@ export class HttpTransport {
       });
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let received = 0;
+        res.on('data', (c: Buffer) => {
+          received += c.length;
+          // An OTLP answer is a few bytes; a collector streaming more must not grow the app's memory.
+          if (received > MAX_RESPONSE_BYTES) {
+            fail(
+              new ExportError(
+                'SIGHTLINE_ERR_SDK_EXPORT_HTTP',
+                `${this.where} answered with more than ${MAX_RESPONSE_BYTES} bytes; is this an OTLP endpoint?`,
+                false,
+              ),
+            );
+            req.destroy();
+            return;
+          }
+          chunks.push(c);
+        });
         res.on('error', (err) => req.emit('error', err));
         res.on('end', () => {
           if (settled) return;
