@@ -21,6 +21,7 @@ import type { ResolvedConfig, SightlineOptions } from './config.js';
 import { resolveConfig } from './config.js';
 import { droppedTotals, setQuiet, warn } from './diagnostics.js';
 import { createLogExporter, createMetricExporter, createSpanExporter } from './exporters.js';
+import { setServerContextRunner } from './instrumentations/http-server.js';
 import { HttpServerDurationMetric } from './instrumentations/http-server-duration.js';
 import { installInstrumentations, isEnabled } from './instrumentations/loader.js';
 import { startRuntimeMetrics } from './instrumentations/runtime-metrics.js';
@@ -160,9 +161,19 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
   // Log correlation reads the store directly (internal field of the pinned context-async-hooks 2.12.x).
-  const als = (contextManager as unknown as { _asyncLocalStorage?: { getStore(): Context | undefined } })
-    ._asyncLocalStorage;
+  const als = (
+    contextManager as unknown as {
+      _asyncLocalStorage?: {
+        getStore(): Context | undefined;
+        run<A extends unknown[], R>(store: Context, fn: (...args: A) => R, ...args: A): R;
+      };
+    }
+  )._asyncLocalStorage;
   if (als && typeof als.getStore === 'function') setActiveContextReader(() => als.getStore() ?? ROOT_CONTEXT);
+  // The HTTP server instrumentation enters each request's context on the same store, without context.with's layers.
+  if (als && typeof als.run === 'function') {
+    setServerContextRunner((ctx, fn, server, req, res) => als.run(ctx, fn, server, req, res));
+  }
   propagation.setGlobalPropagator(createPropagator(cfg.propagators));
 
   const spanProcessors: SpanProcessor[] = [];

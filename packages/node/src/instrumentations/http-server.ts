@@ -5,14 +5,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import type { Attributes, Span, Tracer } from '@opentelemetry/api';
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Context, Span, SpanOptions, Tracer } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { RPCMetadata } from '@opentelemetry/core';
-import { isTracingSuppressed, RPCType, setRPCMetadata, suppressTracing } from '@opentelemetry/core';
+import { isTracingSuppressed, RPCType, suppressTracing } from '@opentelemetry/core';
 import { createQueryRedactor } from '../redaction.js';
 import { patchExpressFromListeners } from './express.js';
 import { createRouteIgnorer, kRoute, kServerSpan, kStart, normalizeMethod } from './http-semconv.js';
 import type { HttpServerDurationMetric } from './http-server-duration.js';
+import { serverContext } from './server-context.js';
 
 export interface HttpServerInstrumentationConfig {
   ignoreRoutes: readonly string[];
@@ -24,6 +25,28 @@ type Req = IncomingMessage & { [kServerSpan]?: Span; [kRoute]?: string; [kStart]
 /** RPC metadata in the request context lets official framework instrumentations (Koa, …) report the route. */
 const kRpc = Symbol('sightline.http.rpc');
 type Emit = (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;
+type EmitRequest = (server: http.Server, req: Req, res: ServerResponse) => boolean;
+
+/** Runs the request's emit in a context: the API's `context.with`, or the context store itself once init() sets it. */
+export type ServerContextRunner = (
+  ctx: Context,
+  fn: EmitRequest,
+  server: http.Server,
+  req: Req,
+  res: ServerResponse,
+) => boolean;
+let runInContext: ServerContextRunner = (ctx, fn, server, req, res) =>
+  context.with(ctx, fn, undefined, server, req, res);
+
+/**
+ * init() hands over AsyncLocalStorage#run of the context manager it installed: the same store `context.with` would
+ * reach, without a bound function and two argument spreads per request.
+ */
+export function setServerContextRunner(runner: ServerContextRunner | undefined): void {
+  runInContext = runner ?? ((ctx, fn, server, req, res) => context.with(ctx, fn, undefined, server, req, res));
+}
+
+const START_OPTIONS: SpanOptions = Object.freeze({ kind: SpanKind.SERVER });
 
 function splitHost(host: string | undefined, defaultPort: number): [string | undefined, number] {
   if (!host) return [undefined, defaultPort];
@@ -50,44 +73,53 @@ export function installHttpServer(
   };
   const redactQuery = createQueryRedactor(cfg.redactQueryParams);
 
-  const makeEmit = (original: Emit, scheme: 'http' | 'https', defaultPort: number): Emit =>
-    function emit(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
-      if (event !== 'request') return original.call(this, event, ...args);
-      const req = args[0] as Req;
+  const makeEmit = (original: Emit, scheme: 'http' | 'https', defaultPort: number): Emit => {
+    // Called by the context runner: one function per server class, no per-request bind or closure.
+    const emitRequest = (server: http.Server, req: Req, res: ServerResponse): boolean =>
+      original.call(server, 'request', req, res);
+    return function emit(this: http.Server, event: string | symbol): boolean {
+      // `arguments` instead of a rest parameter: no array allocated per emit on the request path.
+      // biome-ignore lint/complexity/noArguments: forwarding every argument of an emit we do not handle
+      if (event !== 'request') return original.apply(this, arguments as unknown as [string | symbol, ...unknown[]]);
+      // biome-ignore lint/complexity/noArguments: see above
+      const req = arguments[1] as Req;
+      // biome-ignore lint/complexity/noArguments: see above
+      const res = arguments[2] as ServerResponse;
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const path = q === -1 ? url : url.slice(0, q);
       const active = context.active();
-      if (isTracingSuppressed(active)) return original.call(this, event, ...args);
+      if (isTracingSuppressed(active)) return emitRequest(this, req, res);
       // Not traced means nothing of it is: framework and database spans of a health probe stay out too.
-      if (ignored(path)) return context.with(suppressTracing(active), original, this, event, ...args);
+      if (ignored(path)) return runInContext(suppressTracing(active), emitRequest, this, req, res);
       patchExpressFromListeners(this);
       const method = normalizeMethod(req.method);
       const headers = req.headers;
-      const [address, port] = splitHost(headers.host, defaultPort);
-      const attributes: Attributes = {
-        'http.request.method': method,
-        'url.path': path,
-        'url.scheme': scheme,
-        'network.protocol.version': req.httpVersion,
-      };
-      if (method === '_OTHER') attributes['http.request.method_original'] = req.method;
-      if (q !== -1) attributes['url.query'] = redactQuery(url.slice(q + 1));
-      if (address) attributes['server.address'] = address;
-      attributes['server.port'] = port;
-      const ua = headers['user-agent'];
-      if (ua) attributes['user_agent.original'] = ua;
-      const clientAddress = req.socket?.remoteAddress;
-      if (clientAddress) attributes['client.address'] = clientAddress;
       const parent = carriesContext(headers) ? propagation.extract(ROOT_CONTEXT, headers) : ROOT_CONTEXT;
-      const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
+      // Attributes are set on the span directly (the built-in samplers do not read them): startSpan would sanitize
+      // an attribute object twice and copy it once more.
+      const span = tracer.startSpan(method, START_OPTIONS, parent);
+      span.setAttribute('http.request.method', method);
+      span.setAttribute('url.path', path);
+      span.setAttribute('url.scheme', scheme);
+      span.setAttribute('network.protocol.version', req.httpVersion);
+      if (method === '_OTHER') span.setAttribute('http.request.method_original', req.method as string);
+      if (q !== -1) span.setAttribute('url.query', redactQuery(url.slice(q + 1)));
+      const [address, port] = splitHost(headers.host, defaultPort);
+      if (address) span.setAttribute('server.address', address);
+      span.setAttribute('server.port', port);
+      const ua = headers['user-agent'];
+      if (ua) span.setAttribute('user_agent.original', ua);
+      const clientAddress = req.socket?.remoteAddress;
+      if (clientAddress) span.setAttribute('client.address', clientAddress);
       req[kServerSpan] = span;
       req[kStart] = performance.now();
       watchSocket(req);
       const rpc: RPCMetadata = { type: RPCType.HTTP, span };
       req[kRpc] = rpc;
-      return context.with(setRPCMetadata(trace.setSpan(parent, span), rpc), original, this, event, ...args);
+      return runInContext(serverContext(parent, span, rpc), emitRequest, this, req, res);
     };
+  };
 
   // A client that disconnects before the response is finished must not leave the span open (and unexported):
   // one 'close' listener per socket (not per request) ends whatever request it still carries.

@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// npm run bench:sdk:instructions — CPU instructions per request (valgrind callgrind: counts instructions, so the
+// figure repeats on a noisy machine where req/s does not). The app (bench/sdk/<framework>-app.cjs, one pino line per
+// request) runs under callgrind, uninstrumented and with `--require @sightline/node/register` exporting OTLP
+// http/protobuf to a local sink, 100 % sampled; the client runs outside valgrind. After a warm-up the counters are
+// zeroed, BENCH_REQUESTS requests are sent, the counters are dumped: instructions / requests. Done twice per variant
+// (two consecutive windows) so the spread is visible.
+// Env: BENCH_FRAMEWORK (fastify|express|both, default fastify), BENCH_REQUESTS (default 3000), BENCH_WARMUP (default
+// 3000), BENCH_CONNECTIONS (concurrent keep-alive connections of the client, default 8).
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, createServer, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const FRAMEWORKS = (process.env.BENCH_FRAMEWORK ?? 'fastify') === 'both' ? ['fastify', 'express'] : [process.env.BENCH_FRAMEWORK ?? 'fastify'];
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const WINDOWS = 2;
+const run = promisify(execFile);
+
+const sink = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+});
+await new Promise((r) => sink.listen(0, '127.0.0.1', r));
+const sinkPort = sink.address().port;
+
+async function freePort() {
+  const srv = createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+function get(agent, port, path) {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function send(port, n) {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      next++;
+      await get(agent, port, `/hello/n${next % 100}`);
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  agent.destroy();
+}
+
+async function waitListening(port, child) {
+  for (let i = 0; i < 1200; i++) {
+    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}`);
+    try {
+      await get(undefined, port, '/hello/start');
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error('app did not start under valgrind within 300 s');
+}
+
+function totalOf(file) {
+  const m = /^(?:summary|totals):\s+(\d+)/m.exec(readFileSync(file, 'utf8'));
+  if (!m) throw new Error(`no totals in ${file}`);
+  return Number(m[1]);
+}
+
+async function measure(framework, variant) {
+  const dir = mkdtempSync(join(tmpdir(), 'sightline-callgrind-'));
+  const port = await freePort();
+  const child = spawn(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      `--callgrind-out-file=${join(dir, 'cg.out')}`,
+      process.execPath,
+      '--single-threaded-gc',
+      ...(variant === 'sightline' ? ['--require', '@sightline/node/register'] : []),
+      join(here, `${framework}-app.cjs`),
+    ],
+    {
+      cwd: here,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        NODE_ENV: 'production',
+        OTEL_SERVICE_NAME: `bench-${framework}`,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`,
+        OTEL_TRACES_SAMPLER: 'always_on',
+        OTEL_METRIC_EXPORT_INTERVAL: '10000',
+        OTEL_LOGS_EXPORTER: 'otlp',
+      },
+      stdio: ['ignore', 'ignore', 'ignore'],
+    },
+  );
+  try {
+    await waitListening(port, child);
+    await send(port, WARMUP);
+    await run('callgrind_control', ['-z', String(child.pid)]);
+    const perRequest = [];
+    for (let w = 1; w <= WINDOWS; w++) {
+      await send(port, REQUESTS);
+      await run('callgrind_control', ['-d', `window${w}`, String(child.pid)]);
+      const dumps = readdirSync(dir).filter((f) => f.startsWith('cg.out.'));
+      const file = dumps.sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop())).at(-1);
+      perRequest.push(totalOf(join(dir, file)) / REQUESTS);
+    }
+    return perRequest;
+  } finally {
+    child.kill('SIGKILL');
+    await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+for (const framework of FRAMEWORKS) {
+  const none = await measure(framework, 'none');
+  const sightline = await measure(framework, 'sightline');
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const n = Math.min(...none);
+  const s = Math.min(...sightline);
+  process.stdout.write(
+    `${framework}: none ${none.map(fmt).join(' / ')} instr/req, sightline ${sightline.map(fmt).join(' / ')} instr/req; ` +
+      `min: none ${fmt(n)}, sightline ${fmt(s)}, overhead ${fmt(s - n)} instr/req, ratio none/sightline ${(n / s).toFixed(3)}` +
+      ` (median windows: ${(median(none) / median(sightline)).toFixed(3)})\n`,
+  );
+}
+sink.close();
