@@ -23,8 +23,8 @@ function resource(r: Reader, end: number) {
 function scope(r: Reader, end: number): Scope {
   const s: Scope = { name: '', version: '', attributes: [] };
   message(r, end, (r, f, w, end) => {
-    if (f === 1) expect(w, 2, f), (s.name = r.string(end));
-    else if (f === 2) expect(w, 2, f), (s.version = r.string(end));
+    if (f === 1) expect(w, 2, f), (s.name = r.cachedString(end));
+    else if (f === 2) expect(w, 2, f), (s.version = r.cachedString(end));
     else if (f === 3) expect(w, 2, f), s.attributes!.push(sub(r, end, (r, e) => keyValue(r, e, 0)));
     else r.skip(w, end);
   });
@@ -71,7 +71,7 @@ function span(r: Reader, end: number): SpanMsg {
         break;
       case 5:
         expect(w, 2, f);
-        s.name = r.string(end);
+        s.name = r.cachedString(end);
         break;
       case 6:
         expect(w, 0, f);
@@ -112,7 +112,7 @@ function event(r: Reader, end: number) {
   const e = { timeUnixNano: 0n as bigint, name: '', attributes: {} as AttrMap };
   message(r, end, (r, f, w, end) => {
     if (f === 1) expect(w, 1, f), (e.timeUnixNano = r.fixed64(end));
-    else if (f === 2) expect(w, 2, f), (e.name = r.string(end));
+    else if (f === 2) expect(w, 2, f), (e.name = r.cachedString(end));
     else if (f === 3) expect(w, 2, f), attrsField(r, end, e.attributes);
     else r.skip(w, end);
   });
@@ -177,7 +177,7 @@ function logRecord(r: Reader, end: number): LogMsg {
         break;
       case 3:
         expect(w, 2, f);
-        l.severityText = r.string(end);
+        l.severityText = r.cachedString(end);
         break;
       case 5:
         expect(w, 2, f);

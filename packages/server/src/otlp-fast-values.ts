@@ -66,7 +66,7 @@ export function anyValue(r: Reader, end: number, depth: number): AnyValue {
 export function keyValue(r: Reader, end: number, depth: number): KeyValue {
   const kv: KeyValue = { key: '', value: null };
   message(r, end, (r, f, w, end) => {
-    if (f === 1) expect(w, 2, f), (kv.key = r.string(end));
+    if (f === 1) expect(w, 2, f), (kv.key = r.cachedString(end));
     else if (f === 2) {
       expect(w, 2, f);
       const e = r.len(end);
@@ -101,7 +101,7 @@ export function attrInto(r: Reader, end: number, out: AttrMap): void {
   message(r, end, (r, f, w, end) => {
     if (f === 1) {
       expect(w, 2, f);
-      key = r.string(end);
+      key = r.cachedString(end);
     } else if (f === 2) {
       expect(w, 2, f);
       const e = r.len(end);

@@ -9,6 +9,14 @@ export const decodeError = (msg: string) =>
 
 export const EMPTY = Buffer.alloc(0);
 
+// Strings that repeat from request to request (attribute keys, span and scope names, severity texts) are decoded once
+// per thread: a slot chosen by a hash of the bytes keeps the bytes and the string; a hit is a byte compare instead of a
+// UTF-8 decode, and as an attribute key the cached string is already internalized.
+const CACHE_SLOTS = 4096;
+const MAX_CACHED_BYTES = 48;
+const cachedBytes: (Buffer | undefined)[] = new Array(CACHE_SLOTS);
+const cachedStrings: string[] = new Array(CACHE_SLOTS);
+
 export class Reader {
   pos = 0;
   constructor(readonly buf: Buffer) {}
@@ -71,6 +79,30 @@ export class Reader {
     const s = this.buf.toString('utf8', this.pos, e);
     this.pos = e;
     return s;
+  }
+
+  /** A string field that likely repeats across requests (see the cache above); same result as string(). */
+  cachedString(end: number): string {
+    const e = this.len(end);
+    const start = this.pos;
+    const n = e - start;
+    this.pos = e;
+    if (n === 0) return '';
+    const buf = this.buf;
+    if (n > MAX_CACHED_BYTES) return buf.toString('utf8', start, e);
+    let h = 0x811c9dc5 ^ n;
+    for (let i = start; i < e; i++) h = Math.imul(h ^ (buf[i] as number), 16777619);
+    const slot = (h >>> 0) & (CACHE_SLOTS - 1);
+    const hit = cachedBytes[slot];
+    if (hit !== undefined && hit.length === n) {
+      let i = 0;
+      while (i < n && hit[i] === buf[start + i]) i++;
+      if (i === n) return cachedStrings[slot] as string;
+    }
+    const str = buf.toString('utf8', start, e);
+    cachedBytes[slot] = Buffer.from(buf.subarray(start, e)); // a copy: request bodies are not kept
+    cachedStrings[slot] = str;
+    return str;
   }
 
   bytes(end: number): Buffer {
