@@ -6,9 +6,10 @@
 // zeroed, BENCH_REQUESTS requests are sent, the counters are dumped: instructions / requests. Done twice per variant
 // (two consecutive windows) so the spread is visible.
 // Env: BENCH_FRAMEWORK (fastify|express|both, default fastify), BENCH_REQUESTS (default 3000), BENCH_WARMUP (default
-// 3000), BENCH_CONNECTIONS (concurrent keep-alive connections of the client, default 8).
+// 5000), BENCH_CONNECTIONS (concurrent keep-alive connections of the client, default 8), BENCH_KEEP (a directory:
+// keep the callgrind dumps there for callgrind_annotate instead of deleting them).
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,9 +17,12 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const FRAMEWORKS = (process.env.BENCH_FRAMEWORK ?? 'fastify') === 'both' ? ['fastify', 'express'] : [process.env.BENCH_FRAMEWORK ?? 'fastify'];
+const FRAMEWORKS =
+  (process.env.BENCH_FRAMEWORK ?? 'fastify') === 'both'
+    ? ['fastify', 'express']
+    : [process.env.BENCH_FRAMEWORK ?? 'fastify'];
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 3000);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 5000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const WINDOWS = 2;
 const run = promisify(execFile);
@@ -126,6 +130,11 @@ async function measure(framework, variant) {
   } finally {
     child.kill('SIGKILL');
     await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+    if (process.env.BENCH_KEEP) {
+      mkdirSync(process.env.BENCH_KEEP, { recursive: true });
+      for (const f of readdirSync(dir))
+        copyFileSync(join(dir, f), join(process.env.BENCH_KEEP, `${framework}-${variant}-${f}`));
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }
