@@ -2,9 +2,8 @@
 // app's router stack and wrap Route#dispatch once. It records `http.route` (mount path + route template) and
 // reports errors passed to next(err) on the server span.
 import type { EventEmitter } from 'node:events';
-import type { Span } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { kRoute, kServerSpan } from './http-semconv.js';
+import { openServerRequest } from './http-semconv.js';
 
 interface Layer {
   route?: { path?: unknown };
@@ -13,7 +12,7 @@ interface Layer {
 interface RouteProto {
   dispatch: (this: { path?: unknown }, req: ExpressReq, res: unknown, done: (err?: unknown) => void) => unknown;
 }
-type ExpressReq = { baseUrl?: string; [kRoute]?: string; [kServerSpan]?: Span };
+type ExpressReq = { baseUrl?: string };
 
 const seenServers = new WeakSet<object>();
 const patched = new WeakSet<object>();
@@ -43,15 +42,15 @@ function patchRouteProto(proto: RouteProto): void {
   const original = proto.dispatch;
   proto.dispatch = function dispatch(req, res, done) {
     if (!enabled) return original.call(this, req, res, done);
-    req[kRoute] = (req.baseUrl ?? '') + routeTemplate(this.path);
+    const state = openServerRequest(req);
+    // Not traced (suppressed, ignored route): nothing to record, no wrapper.
+    if (state === undefined) return original.call(this, req, res, done);
+    state.route = (req.baseUrl ?? '') + routeTemplate(this.path);
     return original.call(this, req, res, (err?: unknown) => {
-      if (err && err !== 'route' && err !== 'router') {
-        const span = req[kServerSpan];
-        if (span) {
-          const e = err instanceof Error ? err : new Error(String(err));
-          span.recordException(e);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
-        }
+      if (err && err !== 'route' && err !== 'router' && state.open) {
+        const e = err instanceof Error ? err : new Error(String(err));
+        state.span.recordException(e);
+        state.span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
       }
       return done(err);
     });

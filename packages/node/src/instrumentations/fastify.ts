@@ -1,11 +1,10 @@
 // Fastify 5 through its own 'fastify.initialization' diagnostics channel: an onRoute hook wraps each handler to
 // record the route template, and an onError hook reports errors on the server span. No module patching.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { Span } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { kRoute, kServerSpan } from './http-semconv.js';
+import { openServerRequest } from './http-semconv.js';
 
-type RawReq = { [kRoute]?: string; [kServerSpan]?: Span };
+type RawReq = object;
 type Handler = (this: unknown, request: { raw: RawReq }, reply: unknown) => unknown;
 interface RouteOptions {
   url?: string;
@@ -27,14 +26,15 @@ function onInitialization(message: unknown): void {
     if (typeof handler !== 'function' || (handler as unknown as Record<symbol, boolean>)[kWrapped]) return;
     const template = route.url ?? route.path ?? '';
     const wrapped: Handler = function (request, reply) {
-      request.raw[kRoute] = template;
+      const state = openServerRequest(request.raw);
+      if (state !== undefined) state.route = template;
       return handler.call(this, request, reply);
     };
     (wrapped as unknown as Record<symbol, boolean>)[kWrapped] = true;
     route.handler = wrapped;
   });
   fastify.addHook('onError', (request, _reply, err, done) => {
-    const span = request.raw[kServerSpan];
+    const span = openServerRequest(request.raw)?.span;
     if (span) {
       span.recordException(err);
       span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });

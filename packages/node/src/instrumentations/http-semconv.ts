@@ -1,11 +1,37 @@
 // Shared names for the HTTP instrumentations: symbols on request objects and semconv constants.
 
+import type { Span } from '@opentelemetry/api';
+import type { RPCType } from '@opentelemetry/core';
+
+/**
+ * Everything the server instrumentation keeps for one request, in one object under one symbol on the
+ * IncomingMessage (one hidden-class transition per request instead of one per field). It is also the request
+ * context's RPC metadata (`getRPCMetadata(context.active())`), so `route` is set both by our framework
+ * instrumentations and by official ones that report the route there (Koa, …).
+ */
+export interface ServerRequestState {
+  readonly type: RPCType.HTTP;
+  readonly span: Span;
+  /** The matched route template (`/orders/:id`). */
+  route?: string;
+  /** Normalized request method (semconv). */
+  readonly method: string;
+  readonly scheme: 'http' | 'https';
+  /** performance.now() at the start. */
+  readonly start: number;
+  /** False once the span has ended (response finished or client gone). */
+  open: boolean;
+}
+
 /** Set on the IncomingMessage by the server instrumentation. */
-export const kServerSpan = Symbol.for('sightline.http.serverSpan');
-/** The matched route template (`/orders/:id`), set by the framework instrumentations. */
-export const kRoute = Symbol.for('sightline.http.route');
-export const kStart = Symbol.for('sightline.http.start');
+export const kServerRequest = Symbol.for('sightline.http.serverRequest');
 export const kClientSpan = Symbol.for('sightline.http.clientSpan');
+
+/** The request's state while its server span is open. */
+export function openServerRequest(req: unknown): ServerRequestState | undefined {
+  const state = (req as { [kServerRequest]?: ServerRequestState } | null | undefined)?.[kServerRequest];
+  return state?.open ? state : undefined;
+}
 
 const KNOWN_METHODS = new Set([
   'GET',

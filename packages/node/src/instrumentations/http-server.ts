@@ -7,11 +7,11 @@ import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { Context, Span, SpanOptions, Tracer } from '@opentelemetry/api';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type { RPCMetadata } from '@opentelemetry/core';
 import { isTracingSuppressed, RPCType, suppressTracing } from '@opentelemetry/core';
 import { createQueryRedactor } from '../redaction.js';
 import { patchExpressFromListeners } from './express.js';
-import { createRouteIgnorer, kRoute, kServerSpan, kStart, normalizeMethod } from './http-semconv.js';
+import type { ServerRequestState } from './http-semconv.js';
+import { createRouteIgnorer, kServerRequest, normalizeMethod, openServerRequest } from './http-semconv.js';
 import type { HttpServerDurationMetric } from './http-server-duration.js';
 import { serverContext } from './server-context.js';
 
@@ -20,10 +20,7 @@ export interface HttpServerInstrumentationConfig {
   redactQueryParams: readonly string[];
 }
 
-type Req = IncomingMessage & { [kServerSpan]?: Span; [kRoute]?: string; [kStart]?: number; [kRpc]?: RPCMetadata };
-
-/** RPC metadata in the request context lets official framework instrumentations (Koa, …) report the route. */
-const kRpc = Symbol('sightline.http.rpc');
+type Req = IncomingMessage & { [kServerRequest]?: ServerRequestState };
 type Emit = (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;
 type EmitRequest = (server: http.Server, req: Req, res: ServerResponse) => boolean;
 
@@ -112,51 +109,55 @@ export function installHttpServer(
       if (ua) span.setAttribute('user_agent.original', ua);
       const clientAddress = req.socket?.remoteAddress;
       if (clientAddress) span.setAttribute('client.address', clientAddress);
-      req[kServerSpan] = span;
-      req[kStart] = performance.now();
-      watchSocket(req);
-      const rpc: RPCMetadata = { type: RPCType.HTTP, span };
-      req[kRpc] = rpc;
-      return runInContext(serverContext(parent, span, rpc), emitRequest, this, req, res);
+      // One object: the request's state for the 'finish' and 'close' handlers, and the context's RPC metadata.
+      const state: ServerRequestState = {
+        type: RPCType.HTTP,
+        span,
+        route: undefined,
+        method,
+        scheme,
+        start: performance.now(),
+        open: true,
+      };
+      req[kServerRequest] = state;
+      watchSocket(req.socket as WatchedSocket | null, state);
+      return runInContext(serverContext(parent, span, state), emitRequest, this, req, res);
     };
   };
 
   // A client that disconnects before the response is finished must not leave the span open (and unexported):
   // one 'close' listener per socket (not per request) ends whatever request it still carries.
   const kPending = Symbol('sightline.http.pending');
-  type WatchedSocket = NonNullable<Req['socket']> & { [kPending]?: Req | null };
-  const watchSocket = (req: Req): void => {
-    const socket = req.socket as WatchedSocket | null;
+  type WatchedSocket = NonNullable<Req['socket']> & { [kPending]?: ServerRequestState | null };
+  const watchSocket = (socket: WatchedSocket | null, state: ServerRequestState): void => {
     if (!socket) return;
     if (socket[kPending] === undefined) {
       socket.once('close', () => {
         const pending = socket[kPending];
         socket[kPending] = null;
-        const span = pending?.[kServerSpan];
-        if (!pending || !span) return;
-        pending[kServerSpan] = undefined;
-        const route = pending[kRoute] ?? pending[kRpc]?.route;
+        if (!pending?.open) return;
+        pending.open = false;
+        const { span, route } = pending;
         if (route !== undefined) {
           span.setAttribute('http.route', route);
-          span.updateName(`${normalizeMethod(pending.method)} ${route}`);
+          span.updateName(`${pending.method} ${route}`);
         }
         span.setAttribute('error.type', 'aborted');
         span.end();
       });
     }
-    socket[kPending] = req;
+    socket[kPending] = state;
   };
 
   const onFinish = (message: unknown): void => {
     const { request, response } = message as { request: Req; response: ServerResponse };
-    const span = request[kServerSpan];
-    if (span === undefined) return;
-    request[kServerSpan] = undefined;
+    const state = request[kServerRequest];
+    if (state === undefined || !state.open) return;
+    state.open = false;
     const socket = request.socket as WatchedSocket | null;
-    if (socket && socket[kPending] === request) socket[kPending] = null;
+    if (socket && socket[kPending] === state) socket[kPending] = null;
+    const { span, route, method } = state;
     const status = response.statusCode;
-    const route = request[kRoute] ?? request[kRpc]?.route;
-    const method = normalizeMethod(request.method);
     span.setAttribute('http.response.status_code', status);
     if (route !== undefined) {
       span.setAttribute('http.route', route);
@@ -167,10 +168,10 @@ export function installHttpServer(
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
     span.end();
-    duration.record((performance.now() - (request[kStart] ?? 0)) / 1000, {
+    duration.record((performance.now() - state.start) / 1000, {
       method,
       status,
-      scheme: (request.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http',
+      scheme: state.scheme,
       protocolVersion: request.httpVersion,
       route,
     });
@@ -190,7 +191,7 @@ export function installHttpServer(
   };
 }
 
-/** The server span of a request, for framework instrumentations that record errors on it. */
+/** The open server span of a request, for framework instrumentations that record errors on it. */
 export function serverSpanOf(req: unknown): Span | undefined {
-  return (req as Req | undefined)?.[kServerSpan];
+  return openServerRequest(req)?.span;
 }
