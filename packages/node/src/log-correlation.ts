@@ -2,7 +2,7 @@
 // log call: everything that can be is computed once at module load.
 import { format } from 'node:util';
 import type { Context, SpanContext } from '@opentelemetry/api';
-import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import type { AnyValue, LogAttributes, LoggerProvider, Logger as OtelLogger } from '@opentelemetry/api-logs';
 import { logs, SeverityNumber } from '@opentelemetry/api-logs';
 import type { Resource } from '@opentelemetry/resources';
@@ -10,6 +10,24 @@ import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 
 const FLAGS: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const INVALID_TRACE_ID = '00000000000000000000000000000000';
+
+/** `length` hex digits (either case), not all zero: the API's isValidTraceId/isValidSpanId without two regexes. */
+function isHexId(id: string, length: number): boolean {
+  if (id.length !== length) return false;
+  let nonZero = false;
+  for (let i = 0; i < length; i++) {
+    const c = id.charCodeAt(i);
+    if (c === 48 /* 0 */) continue;
+    if ((c > 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)) nonZero = true;
+    else return false;
+  }
+  return nonZero;
+}
+
+/** Same answer as the API's isSpanContextValid. */
+export function isValidSpanContext(sc: SpanContext): boolean {
+  return isHexId(sc.traceId, 32) && isHexId(sc.spanId, 16);
+}
 
 type ContextReader = () => Context;
 let activeContext: ContextReader = () => context.active();
@@ -127,7 +145,7 @@ export function emitPinoCall(args: unknown[], level: number): void {
     sink.add({
       hrTime: time,
       hrTimeObserved: time,
-      spanContext: spanContext && isSpanContextValid(spanContext) ? spanContext : undefined,
+      spanContext: spanContext && isValidSpanContext(spanContext) ? spanContext : undefined,
       severityNumber,
       severityText,
       body,

@@ -62,6 +62,26 @@ describe('http.server.request.duration producer', () => {
     expect(points.some((p) => !('http.route' in p.attributes))).toBe(true);
   });
 
+  it('counts repeated requests into the right series, also beyond the per-route shortcut entries', async () => {
+    const metric = new HttpServerDurationMetric(resource);
+    const statuses = [200, 201, 204, 301, 302, 304, 400, 401, 403, 404, 500, 503];
+    for (let round = 0; round < 3; round++) {
+      for (const status of statuses) {
+        metric.record(0.01, { ...get, status });
+        metric.record(0.01, { ...get, status, method: 'POST' });
+        metric.record(0.01, { ...get, status, protocolVersion: '2.0' });
+        metric.record(0.01, { ...get, status, scheme: 'https' });
+      }
+    }
+    const points = (await histogram(metric))?.dataPoints ?? [];
+    expect(points).toHaveLength(statuses.length * 4);
+    for (const p of points) expect(p.value.count).toBe(3);
+    const post404 = points.find(
+      (p) => p.attributes['http.request.method'] === 'POST' && p.attributes['http.response.status_code'] === 404,
+    );
+    expect(post404?.attributes).toMatchObject({ 'url.scheme': 'http', 'network.protocol.version': '1.1' });
+  });
+
   it('bounds the number of series: the rest go to one overflow series', async () => {
     const metric = new HttpServerDurationMetric(resource);
     for (let i = 0; i < MAX_DURATION_SERIES + 50; i++) metric.record(0.01, { ...get, route: `/r${i}` });

@@ -13,6 +13,9 @@ import { DURATION_BUCKETS } from './http-semconv.js';
 /** Series beyond this many share one overflow series (`otel.metric.overflow: true`), as the SDK's limit does. */
 export const MAX_DURATION_SERIES = 2000;
 
+/** Method/status/scheme/protocol combinations per route kept for the fast path (the rest take the keyed path). */
+const MAX_PER_ROUTE = 8;
+
 interface Series {
   readonly attributes: Attributes;
   readonly counts: number[];
@@ -41,24 +44,62 @@ export class HttpServerDurationMetric implements MetricProducer {
   private readonly series = new Map<string, Series>();
   private readonly startTime: HrTime = millisToHrTime(Date.now());
   private overflow: Series | undefined;
+  /** Route → the series recorded for it (up to MAX_PER_ROUTE), for the fast path of record(). */
+  private readonly recent = new Map<string, { request: HttpServerRequest; series: Series }[]>();
 
   constructor(private readonly resource: Resource) {}
 
   record(seconds: number, r: HttpServerRequest): void {
-    const key = `${r.method} ${r.status} ${r.scheme} ${r.protocolVersion} ${r.route ?? ''}`;
-    let s = this.series.get(key);
-    if (s === undefined) {
-      if (this.series.size >= MAX_DURATION_SERIES) s = this.overflow ??= newSeries({ 'otel.metric.overflow': true });
-      else {
-        s = newSeries(attributesOf(r));
-        this.series.set(key, s);
+    // Fast path without building a key: the series of the same route (the same string each time, so its hash is
+    // cached) and the same method, status, scheme and protocol as one seen before.
+    const byRoute = this.recent.get(r.route ?? '');
+    let s: Series | undefined;
+    if (byRoute !== undefined) {
+      for (const candidate of byRoute) {
+        const k = candidate.request;
+        if (
+          k.status === r.status &&
+          k.method === r.method &&
+          k.scheme === r.scheme &&
+          k.protocolVersion === r.protocolVersion
+        ) {
+          s = candidate.series;
+          break;
+        }
       }
     }
+    if (s === undefined) s = this.slowLookup(r);
     s.counts[bucketIndex(seconds)]!++;
     s.count++;
     s.sum += seconds;
     if (seconds < s.min) s.min = seconds;
     if (seconds > s.max) s.max = seconds;
+  }
+
+  private slowLookup(r: HttpServerRequest): Series {
+    const key = `${r.method} ${r.status} ${r.scheme} ${r.protocolVersion} ${r.route ?? ''}`;
+    let s = this.series.get(key);
+    if (s === undefined) {
+      if (this.series.size >= MAX_DURATION_SERIES) {
+        this.overflow ??= newSeries({ 'otel.metric.overflow': true });
+        return this.overflow;
+      }
+      s = newSeries(attributesOf(r));
+      this.series.set(key, s);
+    }
+    const route = r.route ?? '';
+    let byRoute = this.recent.get(route);
+    if (byRoute === undefined) {
+      // Bounded like the series themselves: the fast path is only a shortcut to entries of `series`.
+      if (this.recent.size >= MAX_DURATION_SERIES) return s;
+      byRoute = [];
+      this.recent.set(route, byRoute);
+    }
+    if (byRoute.length < MAX_PER_ROUTE) {
+      const { method, status, scheme, protocolVersion } = r;
+      byRoute.push({ request: { method, status, scheme, protocolVersion, route: r.route }, series: s });
+    }
+    return s;
   }
 
   async collect(): Promise<CollectionResult> {

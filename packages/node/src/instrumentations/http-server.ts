@@ -74,6 +74,8 @@ export function installHttpServer(
     // Called by the context runner: one function per server class, no per-request bind or closure.
     const emitRequest = (server: http.Server, req: Req, res: ServerResponse): boolean =>
       original.call(server, 'request', req, res);
+    let lastHost: string | undefined;
+    let lastSplit = splitHost(undefined, defaultPort);
     return function emit(this: http.Server, event: string | symbol): boolean {
       // `arguments` instead of a rest parameter: no array allocated per emit on the request path.
       // biome-ignore lint/complexity/noArguments: forwarding every argument of an emit we do not handle
@@ -102,7 +104,13 @@ export function installHttpServer(
       span.setAttribute('network.protocol.version', req.httpVersion);
       if (method === '_OTHER') span.setAttribute('http.request.method_original', req.method as string);
       if (q !== -1) span.setAttribute('url.query', redactQuery(url.slice(q + 1)));
-      const [address, port] = splitHost(headers.host, defaultPort);
+      // Clients send the same Host header again and again: parse it once per distinct value in a row.
+      const host = headers.host;
+      if (host !== lastHost) {
+        lastHost = host;
+        lastSplit = splitHost(host, defaultPort);
+      }
+      const [address, port] = lastSplit;
       if (address) span.setAttribute('server.address', address);
       span.setAttribute('server.port', port);
       const ua = headers['user-agent'];
