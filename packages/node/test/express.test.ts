@@ -85,6 +85,9 @@ describe('an Express 5 ESM app started with --import @sightline/node/register, e
     expect(metric?.type).toBe('histogram');
     const point = metric?.points.find((p) => p.attributes['http.route'] === '/orders/:id');
     expect(point?.count).toBeGreaterThanOrEqual(20);
+    // Real durations: positive, and far below a second each on a local hello-world.
+    expect(point?.sum).toBeGreaterThan(0);
+    expect((point?.sum ?? 0) / (point?.count ?? 1)).toBeLessThan(1);
     expect(point?.explicitBounds).toEqual([0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10]);
   });
 

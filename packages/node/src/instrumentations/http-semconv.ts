@@ -17,7 +17,7 @@ export interface ServerRequestState {
   /** Normalized request method (semconv). */
   readonly method: string;
   readonly scheme: 'http' | 'https';
-  /** performance.now() at the start. */
+  /** performance.now() at the start, or -1 when the span is recording (its own duration is used). */
   readonly start: number;
   /** False once the span has ended (response finished or client gone). */
   open: boolean;

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { Context, Span, SpanOptions, Tracer } from '@opentelemetry/api';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { isTracingSuppressed, RPCType, suppressTracing } from '@opentelemetry/core';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { createQueryRedactor } from '../redaction.js';
 import { patchExpressFromListeners } from './express.js';
 import type { ServerRequestState } from './http-semconv.js';
@@ -124,7 +125,8 @@ export function installHttpServer(
         route: undefined,
         method,
         scheme,
-        start: performance.now(),
+        // A recording span measures its own duration (read at the end); only a sampled-out one needs a clock read.
+        start: span.isRecording() ? -1 : performance.now(),
         open: true,
       };
       req[kServerRequest] = state;
@@ -176,7 +178,7 @@ export function installHttpServer(
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
     span.end();
-    duration.record((performance.now() - state.start) / 1000, {
+    duration.record(elapsedSeconds(state), {
       method,
       status,
       scheme: state.scheme,
@@ -197,6 +199,13 @@ export function installHttpServer(
     httpsProto.emit = originalHttps;
     unsubscribe('http.server.response.finish', onFinish);
   };
+}
+
+/** The request's duration: the ended span's own (same clock, no second read), else from the start time. */
+function elapsedSeconds(state: ServerRequestState): number {
+  if (state.start >= 0) return (performance.now() - state.start) / 1000;
+  const d = (state.span as Partial<ReadableSpan>).duration;
+  return d !== undefined && d[0] >= 0 ? d[0] + d[1] / 1e9 : 0;
 }
 
 /** The open server span of a request, for framework instrumentations that record errors on it. */
