@@ -172,7 +172,10 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
   if (als && typeof als.getStore === 'function') setActiveContextReader(() => als.getStore() ?? ROOT_CONTEXT);
   // The HTTP server instrumentation enters each request's context on the same store, without context.with's layers.
   if (als && typeof als.run === 'function') {
-    setServerContextRunner((ctx, fn, server, req, res) => als.run(ctx, fn, server, req, res));
+    setServerContextRunner(
+      (ctx, fn, server, req, res) => als.run(ctx, fn, server, req, res),
+      () => als.getStore() ?? ROOT_CONTEXT,
+    );
   }
   propagation.setGlobalPropagator(createPropagator(cfg.propagators));
 

@@ -36,12 +36,16 @@ export type ServerContextRunner = (
 let runInContext: ServerContextRunner = (ctx, fn, server, req, res) =>
   context.with(ctx, fn, undefined, server, req, res);
 
+let activeContext: () => Context = () => context.active();
+
 /**
- * init() hands over AsyncLocalStorage#run of the context manager it installed: the same store `context.with` would
- * reach, without a bound function and two argument spreads per request.
+ * init() hands over AsyncLocalStorage#run and a reader of the store of the context manager it installed: the same
+ * store `context.with` / `context.active()` reach, without a bound function, two argument spreads and the API's
+ * global lookups per request. `undefined` goes back to the API.
  */
-export function setServerContextRunner(runner: ServerContextRunner | undefined): void {
+export function setServerContextRunner(runner: ServerContextRunner | undefined, active?: () => Context): void {
   runInContext = runner ?? ((ctx, fn, server, req, res) => context.with(ctx, fn, undefined, server, req, res));
+  activeContext = (runner && active) || (() => context.active());
 }
 
 const START_OPTIONS: SpanOptions = Object.freeze({ kind: SpanKind.SERVER });
@@ -88,7 +92,7 @@ export function installHttpServer(
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const path = q === -1 ? url : url.slice(0, q);
-      const active = context.active();
+      const active = activeContext();
       if (isTracingSuppressed(active)) return emitRequest(this, req, res);
       // Not traced means nothing of it is: framework and database spans of a health probe stay out too.
       if (ignored(path)) return runInContext(suppressTracing(active), emitRequest, this, req, res);
