@@ -7,7 +7,8 @@
 // (two consecutive windows) so the spread is visible.
 // Env: BENCH_FRAMEWORK (fastify|express|both, default fastify), BENCH_REQUESTS (default 3000), BENCH_WARMUP (default
 // 5000), BENCH_CONNECTIONS (concurrent keep-alive connections of the client, default 8), BENCH_KEEP (a directory:
-// keep the callgrind dumps there for callgrind_annotate instead of deleting them).
+// keep the callgrind dumps there for callgrind_annotate instead of deleting them), BENCH_REGISTER (what the sightline
+// variant --requires, default @sightline/node/register; e.g. the dist/register.js of an older build to compare).
 import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
@@ -25,6 +26,7 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const WINDOWS = 2;
+const REGISTER = process.env.BENCH_REGISTER ?? '@sightline/node/register';
 const run = promisify(execFile);
 
 const sink = createServer((req, res) => {
@@ -95,7 +97,7 @@ async function measure(framework, variant) {
       `--callgrind-out-file=${join(dir, 'cg.out')}`,
       process.execPath,
       '--single-threaded-gc',
-      ...(variant === 'sightline' ? ['--require', '@sightline/node/register'] : []),
+      ...(variant === 'sightline' ? ['--require', REGISTER] : []),
       join(here, `${framework}-app.cjs`),
     ],
     {
