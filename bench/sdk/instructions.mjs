@@ -3,9 +3,10 @@
 // figure repeats on a noisy machine where req/s does not). The app (bench/sdk/<framework>-app.cjs, one pino line per
 // request) runs under callgrind, uninstrumented and with `--require @sightline/node/register` exporting OTLP
 // http/protobuf to a local sink, 100 % sampled; the client runs outside valgrind. After a warm-up the counters are
-// zeroed, BENCH_REQUESTS requests are sent, the counters are dumped: instructions / requests. Done twice per variant
-// (two consecutive windows) so the spread is visible.
-// Env: BENCH_FRAMEWORK (fastify|express|both, default fastify), BENCH_REQUESTS (default 3000), BENCH_WARMUP (default
+// zeroed, BENCH_REQUESTS requests are sent, the counters are dumped: instructions / requests; several consecutive
+// windows per variant so the spread is visible (the minimum is the figure: GC and JIT work land in some windows).
+// Env: BENCH_WINDOWS (default 3), BENCH_FRAMEWORK (fastify|express|both, default fastify), BENCH_REQUESTS (default
+// 3000), BENCH_WARMUP (default
 // 5000), BENCH_CONNECTIONS (concurrent keep-alive connections of the client, default 8), BENCH_KEEP (a directory:
 // keep the callgrind dumps there for callgrind_annotate instead of deleting them), BENCH_REGISTER (what the sightline
 // variant --requires, default @sightline/node/register; e.g. the dist/register.js of an older build to compare).
@@ -25,7 +26,7 @@ const FRAMEWORKS =
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
-const WINDOWS = 2;
+const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 3);
 const REGISTER = process.env.BENCH_REGISTER ?? '@sightline/node/register';
 const run = promisify(execFile);
 
@@ -110,7 +111,12 @@ async function measure(framework, variant) {
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`,
         OTEL_TRACES_SAMPLER: 'always_on',
-        OTEL_METRIC_EXPORT_INTERVAL: '10000',
+        // Exports only by batch size (every 512 spans / log records), never by timer: a timer fires after a wall-clock
+        // delay, i.e. after a number of requests that depends on how fast valgrind runs, which would make the counts
+        // vary with the machine's load. The metric export (per interval, not per request) stays out of the window.
+        OTEL_BSP_SCHEDULE_DELAY: '3600000',
+        OTEL_BLRP_SCHEDULE_DELAY: '3600000',
+        OTEL_METRIC_EXPORT_INTERVAL: '3600000',
         OTEL_LOGS_EXPORTER: 'otlp',
       },
       stdio: ['ignore', 'ignore', 'ignore'],
