@@ -6,10 +6,10 @@
 // zeroed, BENCH_REQUESTS requests are sent, the counters are dumped: instructions / requests; several consecutive
 // windows per variant so the spread is visible (the minimum is the figure: GC and JIT work land in some windows).
 // Env: BENCH_WINDOWS (default 3), BENCH_FRAMEWORK (fastify|express|both, default fastify), BENCH_REQUESTS (default
-// 3000), BENCH_WARMUP (default
-// 5000), BENCH_CONNECTIONS (concurrent keep-alive connections of the client, default 8), BENCH_KEEP (a directory:
-// keep the callgrind dumps there for callgrind_annotate instead of deleting them), BENCH_REGISTER (what the sightline
-// variant --requires, default @sightline/node/register; e.g. the dist/register.js of an older build to compare).
+// 3000), BENCH_WARMUP (default 5000), BENCH_CONNECTIONS (concurrent keep-alive connections of the client, default 8),
+// BENCH_KEEP (a directory: keep the callgrind dumps there for callgrind_annotate instead of deleting them),
+// BENCH_REGISTER (what the sightline variant --requires, default @sightline/node/register; e.g. the dist/register.js
+// of an older build to compare).
 import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
