@@ -11,7 +11,7 @@ describe('isValidSpanContext (log records carry only valid span contexts)', () =
     [T.toUpperCase(), S.toUpperCase()],
     ['0'.repeat(32), S],
     [T, '0'.repeat(16)],
-    ['0'.repeat(31) + '1', '0'.repeat(15) + '1'],
+    [`${'0'.repeat(31)}1`, `${'0'.repeat(15)}1`],
     [T.slice(1), S],
     [`${T}0`, S],
     [T, S.slice(1)],
