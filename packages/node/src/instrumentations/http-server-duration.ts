@@ -1,7 +1,7 @@
 // http.server.request.duration, aggregated by the HTTP server instrumentation itself and handed to the metric
 // readers as a MetricProducer. Recording through the SDK's Histogram hashes the attribute object on every request
-// (sorted JSON); here a request costs one string key and one Map lookup, and the attribute object is built once
-// per series. The exported data is the SDK's own shape: cumulative explicit-bucket histogram, semconv buckets.
+// (sorted JSON); here a request costs one Map lookup by route and a short scan, and the attribute object is built
+// once per series. The exported data is the SDK's own shape: cumulative explicit-bucket histogram, semconv buckets.
 import type { Attributes, HrTime } from '@opentelemetry/api';
 import { ValueType } from '@opentelemetry/api';
 import { millisToHrTime } from '@opentelemetry/core';
@@ -13,10 +13,12 @@ import { DURATION_BUCKETS } from './http-semconv.js';
 /** Series beyond this many share one overflow series (`otel.metric.overflow: true`), as the SDK's limit does. */
 export const MAX_DURATION_SERIES = 2000;
 
-/** Method/status/scheme/protocol combinations per route kept for the fast path (the rest take the keyed path). */
-const MAX_PER_ROUTE = 8;
-
 interface Series {
+  /** What identifies the series within its route. */
+  readonly method: string;
+  readonly status: number;
+  readonly scheme: 'http' | 'https';
+  readonly protocolVersion: string;
   readonly attributes: Attributes;
   readonly counts: number[];
   count: number;
@@ -41,34 +43,16 @@ function bucketIndex(value: number): number {
 }
 
 export class HttpServerDurationMetric implements MetricProducer {
-  private readonly series = new Map<string, Series>();
+  /** Route → its series. A route has a handful (method × status), so a scan beats building a key per request. */
+  private readonly byRoute = new Map<string, Series[]>();
+  private seriesCount = 0;
   private readonly startTime: HrTime = millisToHrTime(Date.now());
   private overflow: Series | undefined;
-  /** Route → the series recorded for it (up to MAX_PER_ROUTE), for the fast path of record(). */
-  private readonly recent = new Map<string, { request: HttpServerRequest; series: Series }[]>();
 
   constructor(private readonly resource: Resource) {}
 
   record(seconds: number, r: HttpServerRequest): void {
-    // Fast path without building a key: the series of the same route (the same string each time, so its hash is
-    // cached) and the same method, status, scheme and protocol as one seen before.
-    const byRoute = this.recent.get(r.route ?? '');
-    let s: Series | undefined;
-    if (byRoute !== undefined) {
-      for (const candidate of byRoute) {
-        const k = candidate.request;
-        if (
-          k.status === r.status &&
-          k.method === r.method &&
-          k.scheme === r.scheme &&
-          k.protocolVersion === r.protocolVersion
-        ) {
-          s = candidate.series;
-          break;
-        }
-      }
-    }
-    if (s === undefined) s = this.slowLookup(r);
+    const s = this.seriesOf(r);
     s.counts[bucketIndex(seconds)]!++;
     s.count++;
     s.sum += seconds;
@@ -76,35 +60,38 @@ export class HttpServerDurationMetric implements MetricProducer {
     if (seconds > s.max) s.max = seconds;
   }
 
-  private slowLookup(r: HttpServerRequest): Series {
-    const key = `${r.method} ${r.status} ${r.scheme} ${r.protocolVersion} ${r.route ?? ''}`;
-    let s = this.series.get(key);
-    if (s === undefined) {
-      if (this.series.size >= MAX_DURATION_SERIES) {
-        this.overflow ??= newSeries({ 'otel.metric.overflow': true });
-        return this.overflow;
-      }
-      s = newSeries(attributesOf(r));
-      this.series.set(key, s);
-    }
+  private seriesOf(r: HttpServerRequest): Series {
     const route = r.route ?? '';
-    let byRoute = this.recent.get(route);
-    if (byRoute === undefined) {
-      // Bounded like the series themselves: the fast path is only a shortcut to entries of `series`.
-      if (this.recent.size >= MAX_DURATION_SERIES) return s;
-      byRoute = [];
-      this.recent.set(route, byRoute);
+    let list = this.byRoute.get(route);
+    if (list !== undefined) {
+      for (const s of list) {
+        if (
+          s.status === r.status &&
+          s.method === r.method &&
+          s.scheme === r.scheme &&
+          s.protocolVersion === r.protocolVersion
+        )
+          return s;
+      }
     }
-    if (byRoute.length < MAX_PER_ROUTE) {
-      const { method, status, scheme, protocolVersion } = r;
-      byRoute.push({ request: { method, status, scheme, protocolVersion, route: r.route }, series: s });
+    if (this.seriesCount >= MAX_DURATION_SERIES) {
+      this.overflow ??= newSeries(r, { 'otel.metric.overflow': true });
+      return this.overflow;
     }
+    if (list === undefined) {
+      list = [];
+      this.byRoute.set(route, list);
+    }
+    const s = newSeries(r, attributesOf(r));
+    list.push(s);
+    this.seriesCount++;
     return s;
   }
 
   async collect(): Promise<CollectionResult> {
     const endTime = millisToHrTime(Date.now());
-    const all = this.overflow ? [...this.series.values(), this.overflow] : [...this.series.values()];
+    const all = [...this.byRoute.values()].flat();
+    if (this.overflow) all.push(this.overflow);
     const dataPoints: DataPoint<Histogram>[] = all.map((s) => ({
       startTime: this.startTime,
       endTime,
@@ -147,8 +134,12 @@ export class HttpServerDurationMetric implements MetricProducer {
   }
 }
 
-function newSeries(attributes: Attributes): Series {
+function newSeries(r: HttpServerRequest, attributes: Attributes): Series {
   return {
+    method: r.method,
+    status: r.status,
+    scheme: r.scheme,
+    protocolVersion: r.protocolVersion,
     attributes: Object.freeze(attributes),
     counts: new Array(DURATION_BUCKETS.length + 1).fill(0),
     count: 0,
