@@ -5,7 +5,8 @@
 // Env: BENCH_DURATION (s, default 10), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 50), BENCH_STARTS (default 5),
 // BENCH_RATE (fixed request rate of the latency phase, as a fraction of uninstrumented req/s, default 0.25; 0 skips it)
 // capped at BENCH_RATE_MAX req/s (default 5000: one Node load generator stalls itself beyond that on this box),
-// BENCH_SOAK (s of continuous load on @sightline/node with RSS sampled every 5 s, default 60; 0 skips it).
+// BENCH_SOAK (s of continuous load on @sightline/node with RSS sampled every 5 s, default 60; 0 skips it),
+// BENCH_FRAMEWORKS (comma-separated subset of express,fastify; default both), BENCH_MICRO=0 skips the log micro-benchmark.
 import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -21,6 +22,14 @@ const STARTS = Number(process.env.BENCH_STARTS ?? 5);
 const SOAK = Number(process.env.BENCH_SOAK ?? 60);
 const RATE = Number(process.env.BENCH_RATE ?? 0.25);
 const RATE_MAX = Number(process.env.BENCH_RATE_MAX ?? 5000);
+const FRAMEWORKS = (process.env.BENCH_FRAMEWORKS ?? 'express,fastify').split(',').map((f) => f.trim());
+const MICRO = process.env.BENCH_MICRO !== '0';
+for (const f of FRAMEWORKS) {
+  if (f !== 'express' && f !== 'fastify') {
+    process.stderr.write(`BENCH_FRAMEWORKS: unknown framework "${f}" (accepted: express, fastify)\n`);
+    process.exit(2);
+  }
+}
 const run = promisify(execFile);
 
 // OTLP sink: accepts every export (counts bytes) so exporters do their full work.
@@ -144,7 +153,7 @@ const median = (xs) => {
 };
 
 const results = {};
-for (const framework of ['express', 'fastify']) {
+for (const framework of FRAMEWORKS) {
   results[framework] = {};
   for (const v of Object.keys(VARIANTS))
     results[framework][v] = { rps: [], p99: [], startup: [], rss: [], rssAfterLoad: [] };
@@ -194,7 +203,9 @@ for (const framework of ['express', 'fastify']) {
   }
 }
 
-const micro = JSON.parse((await run(process.execPath, [join(here, 'log-correlation.cjs')], { cwd: here })).stdout);
+const micro = MICRO
+  ? JSON.parse((await run(process.execPath, [join(here, 'log-correlation.cjs')], { cwd: here })).stdout)
+  : undefined;
 sink.close();
 
 const out = [];
@@ -237,8 +248,9 @@ for (const framework of Object.keys(results)) {
       `${framework} 5, @sightline/node under ${SOAK} s of load: RSS ${s.first.toFixed(1)} MiB at 10 s, ${s.last.toFixed(1)} MiB at the end (${(s.last - s.first >= 0 ? '+' : '') + (s.last - s.first).toFixed(1)} MiB), max ${s.max.toFixed(1)} MiB`,
     );
 }
-out.push(
-  `\nlog call inside an active span (ns/call, median of 21 interleaved rounds): plain pino ${micro.plain.toFixed(0)}, + correlation ${micro.correlated.toFixed(0)} (cost ${(micro.correlated - micro.plain).toFixed(0)} ns), + correlation and OTLP record ${micro.full.toFixed(0)} (cost ${(micro.full - micro.plain).toFixed(0)} ns)`,
-);
+if (micro)
+  out.push(
+    `\nlog call inside an active span (ns/call, median of 21 interleaved rounds): plain pino ${micro.plain.toFixed(0)}, + correlation ${micro.correlated.toFixed(0)} (cost ${(micro.correlated - micro.plain).toFixed(0)} ns), + correlation and OTLP record ${micro.full.toFixed(0)} (cost ${(micro.full - micro.plain).toFixed(0)} ns)`,
+  );
 out.push(`OTLP bytes received by the sink: ${(sinkBytes / 1048576).toFixed(1)} MiB`);
 process.stdout.write(`${out.join('\n')}\n`);

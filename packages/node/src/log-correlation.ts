@@ -7,6 +7,7 @@ import type { AnyValue, LogAttributes, LoggerProvider, Logger as OtelLogger } fr
 import { logs, SeverityNumber } from '@opentelemetry/api-logs';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { SightlineSpan } from './tracing/span.js';
 
 const FLAGS: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const INVALID_TRACE_ID = '00000000000000000000000000000000';
@@ -140,12 +141,16 @@ export function emitPinoCall(args: unknown[], level: number): void {
       }
     }
     const ms = Date.now();
-    const time: [number, number] = [Math.floor(ms / 1000), (ms % 1000) * 1e6];
-    const spanContext: SpanContext | undefined = trace.getSpanContext(activeContext());
+    const seconds = Math.floor(ms / 1000);
+    const time: [number, number] = [seconds, (ms - seconds * 1000) * 1e6];
+    const span = trace.getSpan(activeContext());
+    const spanContext: SpanContext | undefined = span?.spanContext();
     sink.add({
       hrTime: time,
       hrTimeObserved: time,
-      spanContext: spanContext && isValidSpanContext(spanContext) ? spanContext : undefined,
+      // Spans of our tracer carry generated ids; only foreign ones need checking.
+      spanContext:
+        spanContext && (span instanceof SightlineSpan || isValidSpanContext(spanContext)) ? spanContext : undefined,
       severityNumber,
       severityText,
       body,

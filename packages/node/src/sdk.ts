@@ -12,7 +12,6 @@ import type { ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-tr
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
-  BasicTracerProvider,
   ParentBasedSampler,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
@@ -30,6 +29,7 @@ import { setActiveContextReader, setLogRecordSink } from './log-correlation.js';
 import { createPropagator } from './propagators.js';
 import { buildResource } from './resource.js';
 import { installSignalHandlers, withDeadline } from './shutdown.js';
+import { SightlineTracerProvider } from './tracing/tracer.js';
 
 export interface SightlineHandle {
   /** Exports everything buffered now. Never rejects. */
@@ -185,7 +185,7 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
       new SpanBatchProcessor(new BoundedBatcher(createSpanExporter(cfg.traces), 'traces', cfg.spanBatch)),
     );
   }
-  const tracerProvider = new BasicTracerProvider({ resource, sampler: sampler(cfg), spanProcessors });
+  const tracerProvider = new SightlineTracerProvider({ resource, sampler: sampler(cfg), spanProcessors });
   trace.setGlobalTracerProvider(tracerProvider);
 
   const httpDuration = new HttpServerDurationMetric(resource);

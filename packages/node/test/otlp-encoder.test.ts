@@ -18,6 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeLogsJson, encodeSpansJson } from '../src/otlp/json-encoder.js';
 import { encodeLogs } from '../src/otlp/logs-encoder.js';
 import { encodeSpans } from '../src/otlp/trace-encoder.js';
+import { SightlineTracerProvider } from '../src/tracing/tracer.js';
 import { PACKAGE_DIR } from './support/app-process.js';
 import { canonical } from './support/otlp-canonical.js';
 
@@ -71,7 +72,8 @@ const NUMBERS = [
   Number.POSITIVE_INFINITY,
 ];
 
-function makeSpans(): ReadableSpan[] {
+/** The same spans from the SDK's tracer (default) or from Sightline's own. */
+function makeSpans(Provider: typeof BasicTracerProvider | typeof SightlineTracerProvider = BasicTracerProvider) {
   const exporter = new InMemorySpanExporter();
   const resource = resourceFromAttributes({
     'service.name': 'encoder-test',
@@ -79,12 +81,12 @@ function makeSpans(): ReadableSpan[] {
     'process.pid': 4242,
     'host.arch': 'amd64',
   });
-  const provider = new BasicTracerProvider({
+  const provider = new Provider({
     resource,
     spanProcessors: [new SimpleSpanProcessor(exporter)],
     spanLimits: { eventCountLimit: 3, linkCountLimit: 2, attributeCountLimit: 150 },
   });
-  const other = new BasicTracerProvider({
+  const other = new Provider({
     resource: resourceFromAttributes({ 'service.name': 'second-resource' }),
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
@@ -238,33 +240,41 @@ function makeLogs(): ReadableLogRecord[] {
 }
 
 describe('the OTLP protobuf encoder', () => {
-  it('encodes spans with the same content as the official encoder (ids, times, attributes, events, links, status, flags)', () => {
-    const spans = makeSpans();
-    expect(spans.length).toBeGreaterThanOrEqual(8);
-    const ours = decode(TraceRequest, encodeSpans(spans));
-    const official = decode(TraceRequest, officialSpans(spans));
-    expect(ours).toEqual(official);
-    // The fixture really covers what it claims (the comparison alone would pass on two empty encodings).
-    const text = JSON.stringify(ours);
-    for (const needle of [
-      'encoder-test',
-      'second-resource',
-      'vendor=value',
-      'payment failed',
-      'ключ',
-      '😀',
-      'dropped',
-    ]) {
-      expect(text).toContain(needle);
-    }
-    const resourceSpans = ours.resourceSpans as Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }>;
-    expect(resourceSpans).toHaveLength(2);
-    const server = resourceSpans[0]?.scopeSpans.flatMap((s) => s.spans).find((s) => s.name === 'GET /orders/:id');
-    expect(server?.droppedAttributesCount).toBeGreaterThan(0);
-    expect(server?.droppedEventsCount).toBeGreaterThan(0);
-    expect(server?.droppedLinksCount).toBe(1);
-    expect(server?.flags).toBe(0x301);
-  });
+  it.each([
+    ['the SDK', BasicTracerProvider],
+    ['Sightline', SightlineTracerProvider],
+  ])(
+    'encodes spans of %s tracer with the same content as the official encoder (ids, times, attributes, events, links, status, flags)',
+    (_name, Provider) => {
+      const spans = makeSpans(Provider);
+      expect(spans.length).toBeGreaterThanOrEqual(8);
+      const ours = decode(TraceRequest, encodeSpans(spans));
+      const official = decode(TraceRequest, officialSpans(spans));
+      expect(ours).toEqual(official);
+      // The fixture really covers what it claims (the comparison alone would pass on two empty encodings).
+      const text = JSON.stringify(ours);
+      for (const needle of [
+        'encoder-test',
+        'second-resource',
+        'vendor=value',
+        'payment failed',
+        'ключ',
+        '😀',
+        'dropped',
+      ]) {
+        expect(text).toContain(needle);
+      }
+      const resourceSpans = ours.resourceSpans as Array<{
+        scopeSpans: Array<{ spans: Array<Record<string, unknown>> }>;
+      }>;
+      expect(resourceSpans).toHaveLength(2);
+      const server = resourceSpans[0]?.scopeSpans.flatMap((s) => s.spans).find((s) => s.name === 'GET /orders/:id');
+      expect(server?.droppedAttributesCount).toBeGreaterThan(0);
+      expect(server?.droppedEventsCount).toBeGreaterThan(0);
+      expect(server?.droppedLinksCount).toBe(1);
+      expect(server?.flags).toBe(0x301);
+    },
+  );
 
   it('writes times as exact fixed64 nanoseconds and ids from hex', () => {
     const spans = makeSpans();

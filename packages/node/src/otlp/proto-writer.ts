@@ -149,16 +149,19 @@ export class ProtoWriter {
   hrTime(time: readonly [number, number]): void {
     const seconds = time[0];
     const nanos = time[1];
-    const sLow = seconds % 65536;
-    const sHigh = (seconds - sLow) / 65536;
+    // Remainders by powers of two as x - floor(x / 2^k) * 2^k: exact for these integers, and without the floating
+    // point `%` (a C call in V8 once values leave the int32 range).
+    const sHigh = Math.floor(seconds / 65536);
+    const sLow = seconds - sHigh * 65536;
     // seconds * 1e9 + nanos = (sHigh * 1e9) * 2^16 + (sLow * 1e9 + nanos)
     const a = sLow * 1e9 + nanos; // < 6.6e13
     const b = sHigh * 1e9; // exact while seconds < 5.9e11
-    const bLow16 = b % 65536;
-    const bHigh = (b - bLow16) / 65536; // b * 2^16 = bHigh * 2^32 + bLow16 * 2^16
-    const aLow = a % TWO_32;
+    const bHigh = Math.floor(b / 65536); // b * 2^16 = bHigh * 2^32 + bLow16 * 2^16
+    const bLow16 = b - bHigh * 65536;
+    const aHigh = Math.floor(a / TWO_32);
+    const aLow = a - aHigh * TWO_32;
     let lo = bLow16 * 65536 + aLow;
-    let hi = bHigh + (a - aLow) / TWO_32;
+    let hi = bHigh + aHigh;
     if (lo >= TWO_32) {
       lo -= TWO_32;
       hi += 1;
