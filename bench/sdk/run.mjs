@@ -141,10 +141,14 @@ async function soak(framework) {
   return {
     samples,
     first: settled[0]?.rss ?? Number.NaN,
+    // Growth that levels off shows as a second half that adds little: the mark at half the soak vs its end.
+    mid: settled.find((x) => x.s >= SOAK / 2)?.rss ?? Number.NaN,
     last: settled.at(-1)?.rss ?? Number.NaN,
     max: Math.max(...settled.map((x) => x.rss)),
   };
 }
+
+const signed = (x) => (x >= 0 ? '+' : '') + x.toFixed(1);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -245,7 +249,7 @@ for (const framework of Object.keys(results)) {
   const s = results[framework].soak;
   if (s)
     out.push(
-      `${framework} 5, @sightline/node under ${SOAK} s of load: RSS ${s.first.toFixed(1)} MiB at 10 s, ${s.last.toFixed(1)} MiB at the end (${(s.last - s.first >= 0 ? '+' : '') + (s.last - s.first).toFixed(1)} MiB), max ${s.max.toFixed(1)} MiB`,
+      `${framework} 5, @sightline/node under ${SOAK} s of load: RSS ${s.first.toFixed(1)} MiB at 10 s, ${s.mid.toFixed(1)} MiB at ${SOAK / 2} s, ${s.last.toFixed(1)} MiB at the end (first half ${signed(s.mid - s.first)} MiB, second half ${signed(s.last - s.mid)} MiB), max ${s.max.toFixed(1)} MiB`,
     );
 }
 if (micro)

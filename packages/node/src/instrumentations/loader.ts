@@ -1,5 +1,6 @@
 // Which instrumentations run: ours for http, express, fastify and pino (lean, on diagnostics channels and hooks),
-// the official ones for the rest — each loaded only when its target package resolves from the app directory.
+// the official ones for the rest — each planned only when its target package resolves from the app directory, and
+// in CommonJS apps loaded only when that package is first required (in a monorepo every hoisted package resolves).
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Span } from '@opentelemetry/api';
@@ -14,6 +15,7 @@ import { installHttpClient } from './http-client.js';
 import { installHttpServer } from './http-server.js';
 import type { HttpServerDurationMetric } from './http-server-duration.js';
 import { installPinoHook } from './pino-hook.js';
+import { beforeFirstRequire } from './require-hook.js';
 
 interface OfficialSpec {
   name: string;
@@ -42,7 +44,7 @@ export const OFFICIAL: OfficialSpec[] = [
   },
   {
     name: 'pg',
-    targets: ['pg'],
+    targets: ['pg', 'pg-pool'],
     module: '@opentelemetry/instrumentation-pg',
     cls: 'PgInstrumentation',
     config: { requestHook: sanitizeStatementHook, enhancedDatabaseReporting: false },
@@ -167,6 +169,23 @@ function checkNames(cfg: ResolvedConfig): void {
   }
 }
 
+/** Loads and enables one official instrumentation; returns how to disable it (undefined when it failed, warned). */
+function loadOfficial(spec: OfficialSpec): (() => void) | undefined {
+  try {
+    const mod = require(spec.module) as Record<string, new (c?: Record<string, unknown>) => { disable(): void }>;
+    const Cls = mod[spec.cls];
+    if (!Cls) throw new Error(`${spec.module} has no export ${spec.cls}`);
+    const instance = new Cls(spec.config ?? {});
+    return () => instance.disable();
+  } catch (err) {
+    warn(
+      'SIGHTLINE_ERR_SDK_INSTRUMENTATION',
+      `instrumentation "${spec.name}" could not be loaded (${(err as Error).message}); the app runs without it.`,
+    );
+    return undefined;
+  }
+}
+
 /** `httpDuration` receives http.server.request.duration; the SDK registers it as a metric producer. */
 export function installInstrumentations(cfg: ResolvedConfig, httpDuration: HttpServerDurationMetric): () => void {
   checkNames(cfg);
@@ -185,19 +204,18 @@ export function installInstrumentations(cfg: ResolvedConfig, httpDuration: HttpS
   setExpressEnabled(isEnabled(cfg, 'express'));
   if (isEnabled(cfg, 'fastify')) undo.push(installFastify());
   if (isEnabled(cfg, 'pino')) undo.push(installPinoHook());
+  // With the ESM loader hook, imports are seen only by hooks registered before them: load everything planned now.
+  const esm = (globalThis as Record<symbol, unknown>)[Symbol.for('sightline.iitm')] === true;
   for (const spec of plannedOfficial(cfg)) {
-    try {
-      const mod = require(spec.module) as Record<string, new (c?: Record<string, unknown>) => { disable(): void }>;
-      const Cls = mod[spec.cls];
-      if (!Cls) throw new Error(`${spec.module} has no export ${spec.cls}`);
-      const instance = new Cls(spec.config ?? {});
-      undo.push(() => instance.disable());
-    } catch (err) {
-      warn(
-        'SIGHTLINE_ERR_SDK_INSTRUMENTATION',
-        `instrumentation "${spec.name}" could not be loaded (${(err as Error).message}); the app runs without it.`,
-      );
-    }
+    let loaded = false;
+    const load = (): void => {
+      if (loaded) return;
+      loaded = true;
+      const disable = loadOfficial(spec);
+      if (disable) undo.push(disable);
+    };
+    if (esm) load();
+    else for (const target of spec.targets) undo.push(beforeFirstRequire(target, load));
   }
   return () => {
     for (const u of undo.reverse()) u();

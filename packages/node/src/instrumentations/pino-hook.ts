@@ -1,7 +1,8 @@
 // pino instances the app creates itself get the same correlation fields and OTLP records as our logger:
-// require('pino') is wrapped through require-in-the-middle, `import pino from 'pino'` through import-in-the-middle
+// require('pino') is wrapped through our require hook, `import pino from 'pino'` through import-in-the-middle
 // (when the ESM loader hook was registered by `--import @sightline/node/register`).
 import { correlatedPinoOptions } from '../logger.js';
+import { transformRequire } from './require-hook.js';
 
 type PinoFactory = ((...args: unknown[]) => unknown) & Record<string, unknown>;
 const kWrappedPino = Symbol.for('sightline.pino.wrapped');
@@ -30,8 +31,17 @@ export function wrapPinoFactory(original: PinoFactory): PinoFactory {
 }
 
 export function installPinoHook(): () => void {
-  const { Hook } = require('require-in-the-middle') as typeof import('require-in-the-middle');
-  const ritm = new Hook(['pino'], (exports) => wrapPinoFactory(exports as unknown as PinoFactory) as never);
+  // One wrapper per pino copy (an app can resolve several), the same one for every require of it.
+  const wrappers = new WeakMap<object, unknown>();
+  const unhookCjs = transformRequire('pino', (exports) => {
+    if (typeof exports !== 'function') return exports;
+    let wrapped = wrappers.get(exports);
+    if (wrapped === undefined) {
+      wrapped = wrapPinoFactory(exports as PinoFactory);
+      wrappers.set(exports, wrapped);
+    }
+    return wrapped;
+  });
   let unhookEsm: (() => void) | undefined;
   if ((globalThis as Record<symbol, unknown>)[Symbol.for('sightline.iitm')] === true) {
     const iitm = require('import-in-the-middle') as {
@@ -48,7 +58,7 @@ export function installPinoHook(): () => void {
     unhookEsm = () => h.unhook();
   }
   return () => {
-    ritm.unhook();
+    unhookCjs();
     unhookEsm?.();
   };
 }
