@@ -82,9 +82,8 @@ export function writeAnyValue(w: ProtoWriter, value: unknown): void {
 
 /** Repeated KeyValue under the field whose (one-byte) tag is given, one per own property of `attributes`. */
 export function writeKeyValues(w: ProtoWriter, tag: number, attributes: Record<string, unknown>): void {
-  const keys = Object.keys(attributes);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
+  // for-in over plain attribute objects: no key array allocated per span (their prototype has no enumerable keys).
+  for (const key in attributes) {
     const v = attributes[key];
     const kf = keyField(key);
     if (typeof v === 'string' && w.asciiKeyValue(tag, kf, v)) continue;
