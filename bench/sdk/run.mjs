@@ -138,12 +138,15 @@ async function soak(framework) {
   clearInterval(timer);
   await stop(app);
   const settled = samples.filter((x) => x.s >= 10);
+  // RSS saw-tooths with GC by several MiB; flat means the median of the second half is not above the first's.
+  const firstHalf = settled.filter((x) => x.s < SOAK / 2).map((x) => x.rss);
+  const secondHalf = settled.filter((x) => x.s >= SOAK / 2).map((x) => x.rss);
   return {
     samples,
     first: settled[0]?.rss ?? Number.NaN,
-    // Growth that levels off shows as a second half that adds little: the mark at half the soak vs its end.
-    mid: settled.find((x) => x.s >= SOAK / 2)?.rss ?? Number.NaN,
     last: settled.at(-1)?.rss ?? Number.NaN,
+    firstHalf: firstHalf.length ? median(firstHalf) : Number.NaN,
+    secondHalf: secondHalf.length ? median(secondHalf) : Number.NaN,
     max: Math.max(...settled.map((x) => x.rss)),
   };
 }
@@ -263,7 +266,7 @@ for (const framework of Object.keys(results)) {
   const s = results[framework].soak;
   if (s)
     out.push(
-      `${framework} 5, @sightline/node under ${SOAK} s of load: RSS ${s.first.toFixed(1)} MiB at 10 s, ${s.mid.toFixed(1)} MiB at ${SOAK / 2} s, ${s.last.toFixed(1)} MiB at the end (first half ${signed(s.mid - s.first)} MiB, second half ${signed(s.last - s.mid)} MiB), max ${s.max.toFixed(1)} MiB`,
+      `${framework} 5, @sightline/node under ${SOAK} s of load: RSS ${s.first.toFixed(1)} MiB at 10 s, ${s.last.toFixed(1)} MiB at the end, max ${s.max.toFixed(1)} MiB; median ${s.firstHalf.toFixed(1)} MiB from 10 s to ${SOAK / 2} s, ${s.secondHalf.toFixed(1)} MiB after (${signed(s.secondHalf - s.firstHalf)} MiB)`,
     );
 }
 if (micro)
