@@ -5,7 +5,8 @@
 // Env: BENCH_DURATION (s, default 10), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 50), BENCH_STARTS (default 5),
 // BENCH_RATE (fixed request rate of the latency phase, as a fraction of uninstrumented req/s, default 0.25; 0 skips it)
 // capped at BENCH_RATE_MAX req/s (default 5000: one Node load generator stalls itself beyond that on this box),
-// BENCH_SOAK (s of continuous load on @sightline/node with RSS sampled every 5 s, default 60; 0 skips it),
+// BENCH_SOAK (s of continuous load on @sightline/node with RSS sampled every 5 s and the live heap after a full GC
+// every 10 s (bench/sdk/heap-probe.cjs), default 60; 0 skips it),
 // BENCH_FRAMEWORKS (comma-separated subset of express,fastify; default both), BENCH_MICRO=0 skips the log micro-benchmark.
 import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -57,10 +58,11 @@ async function freePort() {
   return port;
 }
 
-async function startApp(framework, variant) {
+async function startApp(framework, variant, { probeHeap = false } = {}) {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...VARIANTS[variant](), join(here, `${framework}-app.cjs`)], {
+  const probe = probeHeap ? ['--expose-gc', '--require', join(here, 'heap-probe.cjs')] : [];
+  const child = spawn(process.execPath, [...probe, ...VARIANTS[variant](), join(here, `${framework}-app.cjs`)], {
     cwd: here,
     env: {
       ...process.env,
@@ -74,9 +76,24 @@ async function startApp(framework, variant) {
       OTEL_METRIC_EXPORT_INTERVAL: '10000',
       OTEL_LOGS_EXPORTER: 'otlp',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', probeHeap ? 'pipe' : 'inherit'],
   });
-  return { child, port, t0 };
+  const heap = [];
+  if (probeHeap) {
+    let buffered = '';
+    child.stderr.on('data', (chunk) => {
+      buffered += chunk;
+      let nl = buffered.indexOf('\n');
+      while (nl !== -1) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        if (line.startsWith('{"heapAfterGc"')) heap.push(JSON.parse(line).heapAfterGc);
+        else process.stderr.write(`${line}\n`);
+        nl = buffered.indexOf('\n');
+      }
+    });
+  }
+  return { child, port, t0, heap };
 }
 
 async function firstResponse(app) {
@@ -125,7 +142,7 @@ async function openLoop(port, seconds, rate) {
 
 /** RSS of @sightline/node under SOAK s of load, sampled every 5 s: flat means no growth after the first 10 s. */
 async function soak(framework) {
-  const app = await startApp(framework, 'sightline');
+  const app = await startApp(framework, 'sightline', { probeHeap: true });
   await firstResponse(app);
   const samples = [];
   const load = autocannon(app.port, SOAK);
@@ -148,6 +165,7 @@ async function soak(framework) {
     firstHalf: firstHalf.length ? median(firstHalf) : Number.NaN,
     secondHalf: secondHalf.length ? median(secondHalf) : Number.NaN,
     max: Math.max(...settled.map((x) => x.rss)),
+    heap: app.heap,
   };
 }
 
@@ -217,7 +235,7 @@ for (const framework of FRAMEWORKS) {
   if (SOAK > 0) {
     results[framework].soak = await soak(framework);
     process.stderr.write(
-      `${framework} soak: ${results[framework].soak.samples.map((x) => x.rss.toFixed(0)).join(' ')} MiB\n`,
+      `${framework} soak: RSS ${results[framework].soak.samples.map((x) => x.rss.toFixed(0)).join(' ')} MiB; heap after full GC ${results[framework].soak.heap.map((x) => x.toFixed(1)).join(' ')} MiB\n`,
     );
   }
 }
@@ -266,7 +284,7 @@ for (const framework of Object.keys(results)) {
   const s = results[framework].soak;
   if (s)
     out.push(
-      `${framework} 5, @sightline/node under ${SOAK} s of load: RSS ${s.first.toFixed(1)} MiB at 10 s, ${s.last.toFixed(1)} MiB at the end, max ${s.max.toFixed(1)} MiB; median ${s.firstHalf.toFixed(1)} MiB from 10 s to ${SOAK / 2} s, ${s.secondHalf.toFixed(1)} MiB after (${signed(s.secondHalf - s.firstHalf)} MiB)`,
+      `${framework} 5, @sightline/node under ${SOAK} s of load: RSS ${s.first.toFixed(1)} MiB at 10 s, ${s.last.toFixed(1)} MiB at the end, max ${s.max.toFixed(1)} MiB; median ${s.firstHalf.toFixed(1)} MiB from 10 s to ${SOAK / 2} s, ${s.secondHalf.toFixed(1)} MiB after (${signed(s.secondHalf - s.firstHalf)} MiB); live heap after a full GC every 10 s: ${s.heap.map((x) => x.toFixed(1)).join(', ')} MiB`,
     );
 }
 if (micro)
