@@ -59,7 +59,14 @@ describe('the require hook', () => {
     const { stdout } = await run(
       process.execPath,
       ['--require', join(PACKAGE_DIR, 'dist', 'register.js'), join(FIXTURES, 'lazy-instrumentation.cjs')],
-      { env: { ...process.env, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' } },
+      {
+        env: {
+          ...process.env,
+          OTEL_TRACES_EXPORTER: 'none',
+          OTEL_METRICS_EXPORTER: 'none',
+          OTEL_LOGS_EXPORTER: 'none',
+        },
+      },
     );
     expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({
       atStart: [],
