@@ -3,7 +3,7 @@
 import type { Writable } from 'node:stream';
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import pino from 'pino';
-import { emitPinoCall, injectCorrelation } from './log-correlation.js';
+import { correlatedPinoOptions } from './pino-options.js';
 
 export type { Logger } from 'pino';
 
@@ -12,28 +12,6 @@ export interface CreateLoggerOptions extends LoggerOptions {
   pretty?: boolean;
   /** Also send records as OTLP log records (default true). */
   otlp?: boolean;
-}
-
-type LogMethodHook = NonNullable<NonNullable<LoggerOptions['hooks']>['logMethod']>;
-
-/** Adds correlation (streamWrite hook) and OTLP emission (logMethod hook) to pino options, keeping the app's own. */
-export function correlatedPinoOptions<T extends LoggerOptions>(options: T, otlp = true): T {
-  const userStreamWrite = options.hooks?.streamWrite;
-  const streamWrite = userStreamWrite ? (s: string) => injectCorrelation(userStreamWrite(s)) : injectCorrelation;
-  const userLogMethod = options.hooks?.logMethod;
-  let logMethod: LogMethodHook | undefined;
-  if (otlp) {
-    logMethod = userLogMethod
-      ? function (this: Logger, args, method, level) {
-          emitPinoCall(args, level);
-          return userLogMethod.call(this, args, method, level);
-        }
-      : function (this: Logger, args, method, level) {
-          emitPinoCall(args, level);
-          return method.apply(this, args);
-        };
-  }
-  return { ...options, hooks: { ...options.hooks, streamWrite, ...(logMethod ? { logMethod } : {}) } };
 }
 
 const LEVEL_NAMES: Record<number, string> = {

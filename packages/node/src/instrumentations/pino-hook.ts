@@ -1,7 +1,7 @@
 // pino instances the app creates itself get the same correlation fields and OTLP records as our logger:
 // require('pino') is wrapped through our require hook, `import pino from 'pino'` through import-in-the-middle
 // (when the ESM loader hook was registered by `--import @sightline/node/register`).
-import { correlatedPinoOptions } from '../logger.js';
+import { correlatedPinoOptions, isCorrelated } from '../pino-options.js';
 import { transformRequire } from './require-hook.js';
 
 type PinoFactory = ((...args: unknown[]) => unknown) & Record<string, unknown>;
@@ -18,6 +18,8 @@ export function wrapPinoFactory(original: PinoFactory): PinoFactory {
     if (args.length === 0 || first === undefined)
       return original.call(this, correlatedPinoOptions({}), ...args.slice(1));
     if (isStream(first) && args.length === 1) return original.call(this, correlatedPinoOptions({}), first);
+    // Options from our createLogger() already carry the hooks: adding them again would emit every record twice.
+    if (isCorrelated(first)) return original.apply(this, args);
     if (first !== null && typeof first === 'object' && !isStream(first)) {
       return original.call(this, correlatedPinoOptions(first as object), ...args.slice(1));
     }
