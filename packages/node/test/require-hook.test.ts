@@ -55,7 +55,7 @@ describe('the require hook', () => {
     expect(require('yaml')).not.toBe(wrapped);
   });
 
-  it('in a CommonJS app, loads the pg instrumentation only when pg is required, in time to patch it', async () => {
+  it('in a CommonJS app, loads the pg instrumentation and pino only when required, in time to patch them', async () => {
     const { stdout } = await run(
       process.execPath,
       ['--require', join(PACKAGE_DIR, 'dist', 'register.js'), join(FIXTURES, 'lazy-instrumentation.cjs')],
@@ -70,6 +70,7 @@ describe('the require hook', () => {
     );
     expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({
       atStart: [],
+      pinoAtStart: false,
       afterPg: ['instrumentation-pg'],
       patched: true,
       pinoWrapped: true,
