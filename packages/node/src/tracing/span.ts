@@ -85,7 +85,7 @@ export class SightlineSpan implements Span, ReadableSpan {
   private readonly processor: SpanProcessor;
   private readonly limits: ResolvedSpanLimits;
   private readonly performanceStart: number;
-  /** Epoch ms minus the performance clock, to place performance timestamps given as start/end times. */
+  /** Date.now() minus (timeOrigin + performance.now()): the drift of the two clocks, for performance timestamps. */
   private readonly performanceOffset: number;
   private readonly startTimeProvided: boolean;
   private readonly valueLimited: boolean;
