@@ -7,7 +7,6 @@ import { logs } from '@opentelemetry/api-logs';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
 import type { IMetricReader, MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
   AlwaysOffSampler,
@@ -25,6 +24,7 @@ import { HttpServerDurationMetric } from './instrumentations/http-server-duratio
 import { installInstrumentations, isEnabled } from './instrumentations/loader.js';
 import { startRuntimeMetrics } from './instrumentations/runtime-metrics.js';
 import { LazyLoggerProvider } from './lazy-logger-provider.js';
+import { LazyMeterProvider } from './lazy-meter-provider.js';
 import { setActiveContextReader, setLogRecordSink } from './log-correlation.js';
 import { createPropagator } from './propagators.js';
 import { buildResource } from './resource.js';
@@ -37,6 +37,9 @@ export interface SightlineHandle {
   /** Flushes and stops the SDK; later calls return the same promise. Never rejects. */
   shutdown(): Promise<void>;
 }
+
+/** How long after init() the metrics SDK loads when nothing needed it sooner. */
+const METRICS_LOAD_DELAY_MS = 1000;
 
 const NOOP_HANDLE: SightlineHandle = { forceFlush: () => Promise.resolve(), shutdown: () => Promise.resolve() };
 let current: SightlineHandle | undefined;
@@ -124,6 +127,8 @@ function metricReaders(cfg: ResolvedConfig, metricProducers: MetricProducer[]): 
     }
     return [exporter];
   }
+  const { PeriodicExportingMetricReader } =
+    require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
   return [
     new PeriodicExportingMetricReader({
       exporter: createMetricExporter(m),
@@ -189,18 +194,32 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
   trace.setGlobalTracerProvider(tracerProvider);
 
   const httpDuration = new HttpServerDurationMetric(resource);
-  const meterProvider = new MeterProvider({ resource, readers: metricReaders(cfg, [httpDuration]) });
+  let stopRuntime = (): void => {};
+  const meterProvider = new LazyMeterProvider(
+    () => {
+      const { MeterProvider } = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
+      return new MeterProvider({ resource, readers: metricReaders(cfg, [httpDuration]) });
+    },
+    (provider) => {
+      provider
+        .getMeter('@sightline/node')
+        .createObservableCounter('sightline.sdk.dropped', {
+          description: 'Telemetry items the SDK gave up on (queue full, export failed or timed out)',
+          unit: '{item}',
+        })
+        .addCallback((result) => {
+          const totals = droppedTotals();
+          for (const signal of ['traces', 'metrics', 'logs'] as const) result.observe(totals[signal], { signal });
+        });
+      if (isEnabled(cfg, 'runtime-node'))
+        stopRuntime = startRuntimeMetrics(provider.getMeter('@sightline/node/runtime'));
+    },
+  );
   metrics.setGlobalMeterProvider(meterProvider);
-  meterProvider
-    .getMeter('@sightline/node')
-    .createObservableCounter('sightline.sdk.dropped', {
-      description: 'Telemetry items the SDK gave up on (queue full, export failed or timed out)',
-      unit: '{item}',
-    })
-    .addCallback((result) => {
-      const totals = droppedTotals();
-      for (const signal of ['traces', 'metrics', 'logs'] as const) result.observe(totals[signal], { signal });
-    });
+  // /metrics must answer as soon as the app runs; otherwise the metrics SDK loads after start-up, off the path to the
+  // first served request (or earlier, with the app's first instrument or a flush).
+  if (cfg.metrics.exporter === 'prometheus') meterProvider.load();
+  else setTimeout(() => meterProvider.load(), METRICS_LOAD_DELAY_MS).unref();
 
   const logBatcher =
     cfg.logs.exporter === 'none'
@@ -213,9 +232,6 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
   });
   logs.setGlobalLoggerProvider(loggerProvider);
 
-  const stopRuntime = isEnabled(cfg, 'runtime-node')
-    ? startRuntimeMetrics(meterProvider.getMeter('@sightline/node/runtime'))
-    : () => {};
   const uninstrument = installInstrumentations(cfg, httpDuration);
 
   const flushAll = async (): Promise<void> => {

@@ -71,6 +71,7 @@ describe('the require hook', () => {
     expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({
       atStart: [],
       pinoAtStart: false,
+      metricsSdkAtStart: false,
       afterPg: ['instrumentation-pg'],
       patched: true,
       pinoWrapped: true,

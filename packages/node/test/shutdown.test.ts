@@ -118,3 +118,30 @@ describe('a script that simply ends', () => {
     expect(elapsed).toBeLessThan(6000);
   });
 });
+
+describe('SIGTERM right after start-up, before the metrics SDK has loaded', () => {
+  const receiver = new OtlpReceiver();
+  let app: AppProcess | undefined;
+  afterAll(async () => {
+    await app?.stop();
+    await receiver.stop();
+  });
+
+  it('still delivers http.server.request.duration counting every answered request', async () => {
+    const port = await receiver.startHttp();
+    // A CommonJS app that creates no instrument (nor loads an official instrumentation, which would): the metrics SDK
+    // is due a second after start, and no periodic export runs before the signal, so only the flush can deliver.
+    app = await startApp('fastify-app.cjs', {
+      flag: '--require',
+      env: { ...otlpEnv('http/json', port), OTEL_METRIC_EXPORT_INTERVAL: '60000' },
+    });
+    for (let i = 0; i < 5; i++) await (await fetch(`${app.base}/api/items/${i}`)).text();
+    app.child.kill('SIGTERM');
+    await app.exited;
+    const points = receiver.metrics
+      .filter((m) => m.name === 'http.server.request.duration')
+      .flatMap((m) => m.points)
+      .filter((p) => p.attributes['http.route'] === '/api/items/:id');
+    expect(points.reduce((n, p) => n + (p.count ?? 0), 0)).toBe(5);
+  });
+});

@@ -6,9 +6,19 @@ import type { Attributes, HrTime } from '@opentelemetry/api';
 import { ValueType } from '@opentelemetry/api';
 import { millisToHrTime } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
-import type { CollectionResult, DataPoint, Histogram, MetricProducer } from '@opentelemetry/sdk-metrics';
-import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metrics';
+import type {
+  AggregationTemporality,
+  CollectionResult,
+  DataPoint,
+  DataPointType,
+  Histogram,
+  MetricProducer,
+} from '@opentelemetry/sdk-metrics';
 import { DURATION_BUCKETS } from './http-semconv.js';
+
+// The SDK's enum values, spelled here so that this module does not load @opentelemetry/sdk-metrics at start-up.
+const CUMULATIVE = 1 as AggregationTemporality.CUMULATIVE;
+const HISTOGRAM = 0 as DataPointType.HISTOGRAM;
 
 /** Series beyond this many share one overflow series (`otel.metric.overflow: true`), as the SDK's limit does. */
 export const MAX_DURATION_SERIES = 2000;
@@ -121,8 +131,8 @@ export class HttpServerDurationMetric implements MetricProducer {
                         unit: 's',
                         valueType: ValueType.DOUBLE,
                       },
-                      aggregationTemporality: AggregationTemporality.CUMULATIVE,
-                      dataPointType: DataPointType.HISTOGRAM,
+                      aggregationTemporality: CUMULATIVE,
+                      dataPointType: HISTOGRAM,
                       dataPoints,
                     },
                   ],

@@ -1,0 +1,56 @@
+// The global MeterProvider: @opentelemetry/sdk-metrics (≈ 20 ms of module loading) loads when the app creates its
+// first instrument, when init() schedules it shortly after start-up, or at the first flush — not on the way to the
+// first served request. Instruments are the SDK's own; only getMeter() is deferred.
+import type { Meter, MeterOptions, MeterProvider } from '@opentelemetry/api';
+import type { MeterProvider as SdkMeterProvider } from '@opentelemetry/sdk-metrics';
+
+export class LazyMeterProvider implements MeterProvider {
+  private sdk: SdkMeterProvider | undefined;
+
+  /** `create` builds the SDK provider; `onLoad` runs once right after (our own instruments register there). */
+  constructor(
+    private readonly create: () => SdkMeterProvider,
+    private readonly onLoad: (provider: SdkMeterProvider) => void = () => {},
+  ) {}
+
+  get loaded(): boolean {
+    return this.sdk !== undefined;
+  }
+
+  /** The SDK provider, built now if it was not yet. */
+  load(): SdkMeterProvider {
+    if (this.sdk === undefined) {
+      this.sdk = this.create();
+      this.onLoad(this.sdk);
+    }
+    return this.sdk;
+  }
+
+  getMeter(name: string, version?: string, options?: MeterOptions): Meter {
+    let meter: Meter | undefined;
+    const real = (): Meter => {
+      meter ??= this.load().getMeter(name, version, options);
+      return meter;
+    };
+    return {
+      createGauge: (n, o) => real().createGauge(n, o),
+      createHistogram: (n, o) => real().createHistogram(n, o),
+      createCounter: (n, o) => real().createCounter(n, o),
+      createUpDownCounter: (n, o) => real().createUpDownCounter(n, o),
+      createObservableGauge: (n, o) => real().createObservableGauge(n, o),
+      createObservableCounter: (n, o) => real().createObservableCounter(n, o),
+      createObservableUpDownCounter: (n, o) => real().createObservableUpDownCounter(n, o),
+      addBatchObservableCallback: (cb, observables) => real().addBatchObservableCallback(cb, observables),
+      removeBatchObservableCallback: (cb, observables) => real().removeBatchObservableCallback(cb, observables),
+    };
+  }
+
+  /** Loads the SDK if needed: what our own producers (the HTTP duration histogram) hold must still be exported. */
+  forceFlush(): Promise<void> {
+    return this.load().forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.load().shutdown();
+  }
+}
