@@ -31,6 +31,7 @@ for (const f of FRAMEWORKS) {
     process.exit(2);
   }
 }
+const RSS_DELAY_MS = 1500;
 const run = promisify(execFile);
 
 // OTLP sink: accepts every export (counts bytes) so exporters do their full work.
@@ -187,7 +188,8 @@ for (const framework of FRAMEWORKS) {
     for (const v of Object.keys(VARIANTS)) {
       const app = await startApp(framework, v);
       results[framework][v].startup.push(await firstResponse(app));
-      await new Promise((r) => setTimeout(r, 500));
+      // 1.5 s: after what @sightline/node loads later on purpose (the metrics SDK, 1 s after init) is in memory too.
+      await new Promise((r) => setTimeout(r, RSS_DELAY_MS));
       results[framework][v].rss.push(rssMiB(app.child.pid));
       await stop(app);
     }
