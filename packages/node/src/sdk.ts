@@ -249,6 +249,8 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
           loggerProvider.shutdown().then(() => logBatcher?.shutdown()),
         ]);
         await Promise.allSettled([meterProvider.shutdown()]);
+        // The metrics SDK may have loaded just now (for the final flush), starting the runtime metrics: stop them too.
+        stopRuntime();
       })(),
       cfg.shutdownTimeoutMillis,
     );
