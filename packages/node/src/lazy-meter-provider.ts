@@ -2,7 +2,9 @@
 // first instrument, when init() schedules it shortly after start-up, or at the first flush — not on the way to the
 // first served request. Instruments are the SDK's own; only getMeter() is deferred.
 import type { Meter, MeterOptions, MeterProvider } from '@opentelemetry/api';
+import { createNoopMeter } from '@opentelemetry/api';
 import type { MeterProvider as SdkMeterProvider } from '@opentelemetry/sdk-metrics';
+import { warn } from './diagnostics.js';
 
 export class LazyMeterProvider implements MeterProvider {
   private sdk: SdkMeterProvider | undefined;
@@ -13,15 +15,28 @@ export class LazyMeterProvider implements MeterProvider {
     private readonly onLoad: (provider: SdkMeterProvider) => void = () => {},
   ) {}
 
+  private failed = false;
+
   get loaded(): boolean {
     return this.sdk !== undefined;
   }
 
-  /** The SDK provider, built now if it was not yet. */
-  load(): SdkMeterProvider {
-    if (this.sdk === undefined) {
-      this.sdk = this.create();
-      this.onLoad(this.sdk);
+  /**
+   * The SDK provider, built now if it was not yet. Never throws (this may run in a timer or inside the app's own
+   * instrument creation): a failure is one warning, and metrics are off from then on.
+   */
+  load(): SdkMeterProvider | undefined {
+    if (this.sdk === undefined && !this.failed) {
+      try {
+        this.sdk = this.create();
+        this.onLoad(this.sdk);
+      } catch (err) {
+        this.failed = true;
+        warn(
+          'SIGHTLINE_ERR_SDK_METRICS',
+          `metrics could not start (${(err as Error).message}); the app runs without them.`,
+        );
+      }
     }
     return this.sdk;
   }
@@ -29,7 +44,7 @@ export class LazyMeterProvider implements MeterProvider {
   getMeter(name: string, version?: string, options?: MeterOptions): Meter {
     let meter: Meter | undefined;
     const real = (): Meter => {
-      meter ??= this.load().getMeter(name, version, options);
+      meter ??= this.load()?.getMeter(name, version, options) ?? createNoopMeter();
       return meter;
     };
     return {
@@ -47,10 +62,10 @@ export class LazyMeterProvider implements MeterProvider {
 
   /** Loads the SDK if needed: what our own producers (the HTTP duration histogram) hold must still be exported. */
   forceFlush(): Promise<void> {
-    return this.load().forceFlush();
+    return this.load()?.forceFlush() ?? Promise.resolve();
   }
 
   shutdown(): Promise<void> {
-    return this.load().shutdown();
+    return this.load()?.shutdown() ?? Promise.resolve();
   }
 }

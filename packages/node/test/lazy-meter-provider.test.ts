@@ -61,4 +61,32 @@ describe('LazyMeterProvider', () => {
     expect(names(exporter)).toContain('ours.gauge');
     await lazy.shutdown();
   });
+
+  it('never throws when the SDK cannot be built: one warning, then instruments that do nothing', async () => {
+    const writes: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => {
+      writes.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    let attempts = 0;
+    try {
+      const lazy = new LazyMeterProvider(() => {
+        attempts++;
+        throw new Error('no metrics today');
+      });
+      const counter = lazy.getMeter('app').createCounter('orders.created');
+      counter.add(1);
+      lazy.getMeter('app').createHistogram('job.duration').record(1);
+      await lazy.forceFlush();
+      await lazy.shutdown();
+      expect(lazy.loaded).toBe(false);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(attempts).toBe(1);
+    expect(
+      writes.filter((w) => w.includes('SIGHTLINE_ERR_SDK_METRICS') && w.includes('no metrics today')),
+    ).toHaveLength(1);
+  });
 });
