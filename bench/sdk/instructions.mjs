@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { appEnv, freePort } from './bench-app.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FRAMEWORKS =
@@ -36,14 +37,6 @@ const sink = createServer((req, res) => {
 });
 await new Promise((r) => sink.listen(0, '127.0.0.1', r));
 const sinkPort = sink.address().port;
-
-async function freePort() {
-  const srv = createServer();
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address();
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 function get(agent, port, path) {
   return new Promise((resolve, reject) => {
@@ -103,22 +96,14 @@ async function measure(framework, variant) {
     ],
     {
       cwd: here,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        NODE_ENV: 'production',
-        OTEL_SERVICE_NAME: `bench-${framework}`,
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`,
-        OTEL_TRACES_SAMPLER: 'always_on',
-        // Exports only by batch size (every 512 spans / log records), never by timer: a timer fires after a wall-clock
-        // delay, i.e. after a number of requests that depends on how fast valgrind runs, which would make the counts
-        // vary with the machine's load. The metric export (per interval, not per request) stays out of the window.
+      // Exports only by batch size (every 512 spans / log records), never by timer: a timer fires after a wall-clock
+      // delay, i.e. after a number of requests that depends on how fast valgrind runs, which would make the counts
+      // vary with the machine's load. The metric export (per interval, not per request) stays out of the window.
+      env: appEnv(framework, port, sinkPort, {
         OTEL_BSP_SCHEDULE_DELAY: '3600000',
         OTEL_BLRP_SCHEDULE_DELAY: '3600000',
         OTEL_METRIC_EXPORT_INTERVAL: '3600000',
-        OTEL_LOGS_EXPORTER: 'otlp',
-      },
+      }),
       stdio: ['ignore', 'ignore', 'ignore'],
     },
   );

@@ -14,6 +14,7 @@ import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { appEnv, freePort } from './bench-app.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -51,32 +52,13 @@ const VARIANTS = {
   official: () => ['--require', join(here, 'official-register.cjs')],
 };
 
-async function freePort() {
-  const srv = createServer();
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address();
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 async function startApp(framework, variant, { probeHeap = false } = {}) {
   const port = await freePort();
   const t0 = performance.now();
   const probe = probeHeap ? ['--expose-gc', '--require', join(here, 'heap-probe.cjs')] : [];
   const child = spawn(process.execPath, [...probe, ...VARIANTS[variant](), join(here, `${framework}-app.cjs`)], {
     cwd: here,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      NODE_ENV: 'production',
-      BENCH_FRAMEWORK: framework,
-      OTEL_SERVICE_NAME: `bench-${framework}`,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`,
-      OTEL_TRACES_SAMPLER: 'always_on',
-      OTEL_METRIC_EXPORT_INTERVAL: '10000',
-      OTEL_LOGS_EXPORTER: 'otlp',
-    },
+    env: appEnv(framework, port, sinkPort, { OTEL_METRIC_EXPORT_INTERVAL: '10000' }),
     stdio: ['ignore', 'ignore', probeHeap ? 'pipe' : 'inherit'],
   });
   const heap = [];

@@ -1,4 +1,4 @@
-// The global MeterProvider: @opentelemetry/sdk-metrics (≈ 20 ms of module loading) loads when the app creates its
+// The global MeterProvider: @opentelemetry/sdk-metrics (dozens of modules to compile) loads when the app creates its
 // first instrument, when init() schedules it shortly after start-up, or at the first flush — not on the way to the
 // first served request. Instruments are the SDK's own; only getMeter() is deferred.
 import type { Meter, MeterOptions, MeterProvider } from '@opentelemetry/api';
@@ -8,14 +8,13 @@ import { warn } from './diagnostics.js';
 
 export class LazyMeterProvider implements MeterProvider {
   private sdk: SdkMeterProvider | undefined;
+  private failed = false;
 
   /** `create` builds the SDK provider; `onLoad` runs once right after (our own instruments register there). */
   constructor(
     private readonly create: () => SdkMeterProvider,
     private readonly onLoad: (provider: SdkMeterProvider) => void = () => {},
   ) {}
-
-  private failed = false;
 
   get loaded(): boolean {
     return this.sdk !== undefined;

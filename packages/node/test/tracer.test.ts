@@ -274,8 +274,6 @@ describe("Sightline's tracer behaves as the SDK's", () => {
   });
 
   it('measures a span it times itself on the monotonic clock, as the SDK does', async () => {
-    const [, ours] = both(() => undefined);
-    expect(ours.spans).toHaveLength(0);
     const exporter = new InMemorySpanExporter();
     const tracer = new SightlineTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(exporter)] });
     const before = Date.now();

@@ -1,6 +1,6 @@
 // Which instrumentations run: ours for http, express, fastify and pino (lean, on diagnostics channels and hooks),
-// the official ones for the rest — each planned only when its target package resolves from the app directory, and
-// in CommonJS apps loaded only when that package is first required (in a monorepo every hoisted package resolves).
+// the official ones for the rest — in CommonJS apps each loaded when its target package is first required, with the
+// ESM loader hook each whose target resolves from the app directory, at start.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Span } from '@opentelemetry/api';
@@ -141,17 +141,24 @@ export function isEnabled(cfg: ResolvedConfig, name: string): boolean {
   return !cfg.disabledInstrumentations.includes(name);
 }
 
-/** Official instrumentations that will be loaded for this app (also used to scope the ESM loader hook). */
-export function plannedOfficial(cfg: ResolvedConfig): OfficialSpec[] {
-  const req = appRequire();
-  const deps = appDependencies();
+/** Official instrumentations the configuration allows (grpc only when the app depends on @grpc/grpc-js itself). */
+function allowedOfficial(cfg: ResolvedConfig): OfficialSpec[] {
+  let deps: Set<string> | undefined;
   return OFFICIAL.filter((spec) => {
     if (!isEnabled(cfg, spec.name)) return false;
-    if (spec.targets.length === 0) return true;
     // @grpc/grpc-js is our own exporter's dependency: only instrument it when the app asks for it directly.
-    if (spec.name === 'grpc' && !deps?.has('@grpc/grpc-js')) return false;
-    return spec.targets.some((t) => resolvable(t, req));
+    if (spec.name === 'grpc') {
+      deps ??= appDependencies();
+      return deps?.has('@grpc/grpc-js') === true;
+    }
+    return true;
   });
+}
+
+/** Official instrumentations whose target resolves from the app (what the ESM loader hook is scoped to). */
+export function plannedOfficial(cfg: ResolvedConfig): OfficialSpec[] {
+  const req = appRequire();
+  return allowedOfficial(cfg).filter((spec) => spec.targets.some((t) => resolvable(t, req)));
 }
 
 function checkNames(cfg: ResolvedConfig): void {
@@ -204,9 +211,10 @@ export function installInstrumentations(cfg: ResolvedConfig, httpDuration: HttpS
   setExpressEnabled(isEnabled(cfg, 'express'));
   if (isEnabled(cfg, 'fastify')) undo.push(installFastify());
   if (isEnabled(cfg, 'pino')) undo.push(installPinoHook());
-  // With the ESM loader hook, imports are seen only by hooks registered before them: load everything planned now.
+  // With the ESM loader hook, imports are seen only by hooks registered before them: load what resolves now.
+  // Without it, nothing needs resolving: a package the app requires is one it has.
   const esm = (globalThis as Record<symbol, unknown>)[Symbol.for('sightline.iitm')] === true;
-  for (const spec of plannedOfficial(cfg)) {
+  for (const spec of esm ? plannedOfficial(cfg) : allowedOfficial(cfg)) {
     let loaded = false;
     const load = (): void => {
       if (loaded) return;
