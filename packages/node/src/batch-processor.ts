@@ -25,6 +25,8 @@ export const DEFAULT_BATCH: BatchOptions = {
 
 export class BoundedBatcher<T> {
   private queue: T[] = [];
+  /** What the queue holds, in items of telemetry (an item may be a pre-encoded batch of many). */
+  private queuedWeight = 0;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private stopped = false;
@@ -33,15 +35,24 @@ export class BoundedBatcher<T> {
     private readonly exporter: BatchExporter<T>,
     private readonly signal: Signal,
     private readonly opts: BatchOptions = DEFAULT_BATCH,
+    /** How many items of telemetry one queued element stands for (default 1). */
+    private readonly weight: (item: T) => number = () => 1,
   ) {}
 
+  /** Items of telemetry waiting in the queue (not counting the export in flight). */
+  get queued(): number {
+    return this.queuedWeight;
+  }
+
   add(item: T): void {
+    const weight = this.weight(item);
     if (this.stopped) return;
-    if (this.queue.length >= this.opts.maxQueueSize) {
-      recordDropped(this.signal, 1, `queue full (${this.opts.maxQueueSize})`);
+    if (this.queuedWeight + weight > this.opts.maxQueueSize) {
+      recordDropped(this.signal, weight, `queue full (${this.opts.maxQueueSize})`);
       return;
     }
     this.queue.push(item);
+    this.queuedWeight += weight;
     if (this.queue.length >= this.opts.maxExportBatchSize) {
       if (!this.inFlight) this.exportNext();
     } else if (!this.timer) {
@@ -58,6 +69,9 @@ export class BoundedBatcher<T> {
     if (this.inFlight) return this.inFlight;
     if (this.queue.length === 0) return Promise.resolve();
     const batch = this.queue.splice(0, this.opts.maxExportBatchSize);
+    let batchWeight = 0;
+    for (const item of batch) batchWeight += this.weight(item);
+    this.queuedWeight -= batchWeight;
     let resolveExport!: () => void;
     const current = new Promise<void>((resolve) => {
       resolveExport = resolve;
@@ -81,14 +95,14 @@ export class BoundedBatcher<T> {
       }
     };
     const guard = setTimeout(() => {
-      recordDropped(this.signal, batch.length, `export timed out after ${this.opts.exportTimeoutMillis} ms`);
+      recordDropped(this.signal, batchWeight, `export timed out after ${this.opts.exportTimeoutMillis} ms`);
       finish();
     }, this.opts.exportTimeoutMillis);
     guard.unref();
     try {
       this.exporter.export(batch, () => finish());
     } catch (err) {
-      recordDropped(this.signal, batch.length, `export threw: ${(err as Error).message}`);
+      recordDropped(this.signal, batchWeight, `export threw: ${(err as Error).message}`);
       finish();
     }
     return current;

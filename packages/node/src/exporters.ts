@@ -7,8 +7,10 @@ import { suppressTracing } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { BatchExporter } from './batch-processor.js';
 import type { SignalConfig } from './config.js';
 import { recordDropped } from './diagnostics.js';
+import { countEncoded, type EncodedBatch } from './encoding-batcher.js';
 
 interface AnyExporter<T> {
   export(items: T, done: (r: ExportResult) => void): void;
@@ -126,6 +128,20 @@ export function createSpanExporter(cfg: SignalConfig): SpanExporter {
 
 export function createLogExporter(cfg: SignalConfig): LogRecordExporter {
   return new LazyExporter<ReadableLogRecord[]>(maker('logs', cfg), 'logs', (l) => l.length);
+}
+
+/** For batches the SDK encoded itself as they filled (OTLP protobuf over grpc or http). */
+export function createEncodedExporter(signal: 'traces' | 'logs', cfg: SignalConfig): BatchExporter<EncodedBatch> {
+  const make = async (): Promise<AnyExporter<EncodedBatch[]>> => {
+    const own = await import('./otlp/exporter.js');
+    return own.createOtlpEncodedExporter(signal, cfg);
+  };
+  return new LazyExporter<EncodedBatch[]>(make, signal, countEncoded);
+}
+
+/** Whether a signal's batches are encoded as they fill (createEncodedExporter) rather than at export time. */
+export function encodesAsItFills(cfg: SignalConfig): boolean {
+  return cfg.exporter === 'otlp' && cfg.protocol !== 'http/json';
 }
 
 export function createMetricExporter(cfg: SignalConfig): PushMetricExporter {

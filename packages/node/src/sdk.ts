@@ -18,7 +18,14 @@ import { BoundedBatcher } from './batch-processor.js';
 import type { ResolvedConfig, SightlineOptions } from './config.js';
 import { resolveConfig } from './config.js';
 import { droppedTotals, setQuiet, warn } from './diagnostics.js';
-import { createLogExporter, createMetricExporter, createSpanExporter } from './exporters.js';
+import { EncodingBatcher } from './encoding-batcher.js';
+import {
+  createEncodedExporter,
+  createLogExporter,
+  createMetricExporter,
+  createSpanExporter,
+  encodesAsItFills,
+} from './exporters.js';
 import { setServerContextRunner } from './instrumentations/http-server.js';
 import { HttpServerDurationMetric } from './instrumentations/http-server-duration.js';
 import { installInstrumentations, isEnabled } from './instrumentations/loader.js';
@@ -26,6 +33,9 @@ import { startRuntimeMetrics } from './instrumentations/runtime-metrics.js';
 import { LazyLoggerProvider } from './lazy-logger-provider.js';
 import { LazyMeterProvider } from './lazy-meter-provider.js';
 import { setActiveContextReader, setLogRecordSink } from './log-correlation.js';
+import { ProtoBatchBuilder } from './otlp/batch-builder.js';
+import { LOG_RECORD_CODEC } from './otlp/logs-encoder.js';
+import { SPAN_CODEC } from './otlp/trace-encoder.js';
 import { createPropagator } from './propagators.js';
 import { buildResource } from './resource.js';
 import { installSignalHandlers, withDeadline } from './shutdown.js';
@@ -67,8 +77,15 @@ function sampler(cfg: ResolvedConfig): Sampler {
   }
 }
 
+/** What the processors hand items to: a BoundedBatcher, or an EncodingBatcher for OTLP protobuf exports. */
+interface Batcher<T> {
+  add(item: T): void;
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
 class SpanBatchProcessor implements SpanProcessor {
-  constructor(private readonly batcher: BoundedBatcher<ReadableSpan>) {}
+  constructor(private readonly batcher: Batcher<ReadableSpan>) {}
   onStart(): void {}
   onEnd(span: ReadableSpan): void {
     if (span.spanContext().traceFlags & 1) this.batcher.add(span);
@@ -82,7 +99,7 @@ class SpanBatchProcessor implements SpanProcessor {
 }
 
 class LogBatchProcessor implements LogRecordProcessor {
-  constructor(private readonly batcher: BoundedBatcher<ReadableLogRecord>) {}
+  constructor(private readonly batcher: Batcher<ReadableLogRecord>) {}
   onEmit(record: SdkLogRecord, _ctx?: Context): void {
     this.batcher.add(record as unknown as ReadableLogRecord);
   }
@@ -186,9 +203,15 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
 
   const spanProcessors: SpanProcessor[] = [];
   if (cfg.traces.exporter !== 'none') {
-    spanProcessors.push(
-      new SpanBatchProcessor(new BoundedBatcher(createSpanExporter(cfg.traces), 'traces', cfg.spanBatch)),
-    );
+    const batcher: Batcher<ReadableSpan> = encodesAsItFills(cfg.traces)
+      ? new EncodingBatcher(
+          new ProtoBatchBuilder(SPAN_CODEC),
+          createEncodedExporter('traces', cfg.traces),
+          'traces',
+          cfg.spanBatch,
+        )
+      : new BoundedBatcher(createSpanExporter(cfg.traces), 'traces', cfg.spanBatch);
+    spanProcessors.push(new SpanBatchProcessor(batcher));
   }
   const tracerProvider = new SightlineTracerProvider({ resource, sampler: sampler(cfg), spanProcessors });
   trace.setGlobalTracerProvider(tracerProvider);
@@ -221,10 +244,17 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
   if (cfg.metrics.exporter === 'prometheus') meterProvider.load();
   else setTimeout(() => meterProvider.load(), METRICS_LOAD_DELAY_MS).unref();
 
-  const logBatcher =
+  const logBatcher: Batcher<ReadableLogRecord> | undefined =
     cfg.logs.exporter === 'none'
       ? undefined
-      : new BoundedBatcher<ReadableLogRecord>(createLogExporter(cfg.logs), 'logs', cfg.logBatch);
+      : encodesAsItFills(cfg.logs)
+        ? new EncodingBatcher(
+            new ProtoBatchBuilder(LOG_RECORD_CODEC),
+            createEncodedExporter('logs', cfg.logs),
+            'logs',
+            cfg.logBatch,
+          )
+        : new BoundedBatcher<ReadableLogRecord>(createLogExporter(cfg.logs), 'logs', cfg.logBatch);
   setLogRecordSink({ resource, add: logBatcher ? (record) => logBatcher.add(record) : () => {} });
   const loggerProvider = new LazyLoggerProvider(() => {
     const { LoggerProvider } = require('@opentelemetry/sdk-logs') as typeof import('@opentelemetry/sdk-logs');

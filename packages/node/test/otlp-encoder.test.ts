@@ -16,8 +16,9 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { encodeLogsJson, encodeSpansJson } from '../src/otlp/json-encoder.js';
-import { encodeLogs } from '../src/otlp/logs-encoder.js';
-import { encodeSpans } from '../src/otlp/trace-encoder.js';
+import { ProtoBatchBuilder } from '../src/otlp/batch-builder.js';
+import { encodeLogs, LOG_RECORD_CODEC } from '../src/otlp/logs-encoder.js';
+import { encodeSpans, SPAN_CODEC } from '../src/otlp/trace-encoder.js';
 import { SightlineTracerProvider } from '../src/tracing/tracer.js';
 import { PACKAGE_DIR } from './support/app-process.js';
 import { canonical } from './support/otlp-canonical.js';
@@ -327,5 +328,44 @@ describe('the OTLP protobuf encoder', () => {
   it('encodes an empty batch as an empty request', () => {
     expect(encodeSpans([]).length).toBe(0);
     expect(encodeLogs([]).length).toBe(0);
+  });
+
+  it('builds a batch item by item, as spans end, with the same content as the official encoding of that batch', () => {
+    const spans = makeSpans();
+    const logs = makeLogs();
+    const spanBuilder = new ProtoBatchBuilder(SPAN_CODEC);
+    const logBuilder = new ProtoBatchBuilder(LOG_RECORD_CODEC);
+    // Two batches from one builder: the second holds only what was added after the first seal.
+    const cut = 3;
+    for (const span of spans.slice(0, cut)) spanBuilder.add(span);
+    expect(spanBuilder.count).toBe(cut);
+    const first = spanBuilder.seal();
+    for (const span of spans.slice(cut)) spanBuilder.add(span);
+    const second = spanBuilder.seal();
+    expect(decode(TraceRequest, first)).toEqual(decode(TraceRequest, officialSpans(spans.slice(0, cut))));
+    expect(decode(TraceRequest, second)).toEqual(decode(TraceRequest, officialSpans(spans.slice(cut))));
+    for (const record of logs) logBuilder.add(record);
+    expect(decode(LogsRequest, logBuilder.seal())).toEqual(decode(LogsRequest, officialLogs(logs)));
+    expect(spanBuilder.seal().length).toBe(0);
+    expect(spanBuilder.count).toBe(0);
+  });
+
+  it('keeps nothing of an item that failed to encode, and the batch stays valid', () => {
+    const spans = makeSpans();
+    const builder = new ProtoBatchBuilder({
+      ...SPAN_CODEC,
+      write: (w, span) => {
+        SPAN_CODEC.write(w, span);
+        if (span.name === 'child 2') throw new Error('unencodable');
+      },
+    });
+    const kept = spans.filter((s) => s.name !== 'child 2');
+    expect(kept.length).toBe(spans.length - 1);
+    for (const span of spans) {
+      if (span.name === 'child 2') expect(() => builder.add(span)).toThrow('unencodable');
+      else builder.add(span);
+    }
+    expect(builder.count).toBe(kept.length);
+    expect(decode(TraceRequest, builder.seal())).toEqual(decode(TraceRequest, officialSpans(kept)));
   });
 });

@@ -7,6 +7,7 @@ import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { SignalConfig } from '../config.js';
 import { recordDropped } from '../diagnostics.js';
+import { countEncoded, type EncodedBatch } from '../encoding-batcher.js';
 import { parsePartialSuccess } from './export-response.js';
 import { GRPC_PATHS, GrpcTransport } from './grpc-transport.js';
 import { HttpTransport } from './http-transport.js';
@@ -171,6 +172,30 @@ export function createOtlpSpanExporter(cfg: SignalConfig, retry?: RetryPolicy): 
 
 export function createOtlpLogExporter(cfg: SignalConfig, retry?: RetryPolicy): OtlpExporter<ReadableLogRecord[]> {
   return create('logs', cfg, { protobuf: encodeLogs, json: encodeLogsJson }, length, retry);
+}
+
+/** Batches encoded as they were filled (see encoding-batcher.ts): sent as they are, concatenated when several. */
+export function createOtlpEncodedExporter(
+  signal: 'traces' | 'logs',
+  cfg: SignalConfig,
+  retry?: RetryPolicy,
+): OtlpExporter<EncodedBatch[]> {
+  if (cfg.protocol === 'http/json') throw new Error('SIGHTLINE_ERR_SDK_EXPORT: pre-encoded batches are protobuf');
+  return new OtlpExporter<EncodedBatch[]>({
+    signal,
+    encode: concatBatches,
+    count: countEncoded,
+    transport: transportFor(signal, cfg),
+    parse: parsePartialSuccess,
+    timeoutMillis: cfg.timeoutMillis,
+    retry,
+  });
+}
+
+/** Two Export*ServiceRequest messages back to back are one request holding both (repeated field 1 merges). */
+function concatBatches(batches: EncodedBatch[]): Uint8Array {
+  if (batches.length === 1) return (batches[0] as EncodedBatch).bytes;
+  return Buffer.concat(batches.map((b) => b.bytes));
 }
 
 export function createOtlpMetricExporter(cfg: SignalConfig, retry?: RetryPolicy): OtlpExporter<ResourceMetrics> {

@@ -6,10 +6,8 @@
 //              7 dropped_attributes_count, 8 flags, 9 trace_id, 10 span_id, 11 observed_time_unix_nano, 12 event_name.
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { writeAnyValue, writeKeyValues } from './any-value.js';
-import { ProtoWriter } from './proto-writer.js';
-import { groupByResourceAndScope, resourceField, scopeField } from './resource-scope.js';
-
-const writer = new ProtoWriter();
+import { type BatchItemCodec, ProtoBatchBuilder } from './batch-builder.js';
+import type { ProtoWriter } from './proto-writer.js';
 
 /** Log records of the same scope object share one ScopeLogs (as in the official encoder). */
 const scopeOf = (record: ReadableLogRecord): unknown => record.instrumentationScope;
@@ -62,31 +60,23 @@ function writeRecord(w: ProtoWriter, record: ReadableLogRecord): void {
   w.end(start, 2);
 }
 
+/** How log records go into a ProtoBatchBuilder. */
+export const LOG_RECORD_CODEC: BatchItemCodec<ReadableLogRecord> = {
+  write: writeRecord,
+  resource: (record) => record.resource,
+  scope: (record) => record.instrumentationScope,
+  scopeKey: scopeOf,
+};
+
+const oneShot = new ProtoBatchBuilder(LOG_RECORD_CODEC);
+
 /** Encodes log records as one ExportLogsServiceRequest. */
 export function encodeLogs(records: readonly ReadableLogRecord[]): Uint8Array {
-  const w = writer;
-  w.reset();
-  for (const [resource, scopes] of groupByResourceAndScope(records, scopeOf)) {
-    w.byte(0x0a);
-    const rl = w.begin(3);
-    w.raw(resourceField(resource));
-    for (const list of scopes.values()) {
-      const scope = (list[0] as ReadableLogRecord).instrumentationScope;
-      w.byte(0x12);
-      const sl = w.begin(3);
-      w.raw(scopeField(scope));
-      for (const record of list) writeRecord(w, record);
-      if (scope.schemaUrl) {
-        w.byte(0x1a);
-        w.string(scope.schemaUrl);
-      }
-      w.end(sl, 3);
-    }
-    if (resource.schemaUrl) {
-      w.byte(0x1a);
-      w.string(resource.schemaUrl);
-    }
-    w.end(rl, 3);
+  try {
+    for (const record of records) oneShot.add(record);
+  } catch (err) {
+    oneShot.seal(); // nothing of a failed batch may leak into the next one
+    throw err;
   }
-  return w.finish();
+  return oneShot.seal();
 }

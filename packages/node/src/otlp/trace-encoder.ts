@@ -12,14 +12,13 @@ import type { Link, SpanContext } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { writeKeyValues } from './any-value.js';
-import { ProtoWriter } from './proto-writer.js';
-import { groupByResourceAndScope, resourceField, scopeField } from './resource-scope.js';
+import { type BatchItemCodec, ProtoBatchBuilder } from './batch-builder.js';
+import type { ProtoWriter } from './proto-writer.js';
 
 // Span and link flags: the W3C trace flags in the low byte, plus "we know whether the parent/linked context is remote".
 const HAS_IS_REMOTE = 0x100;
 const IS_REMOTE = 0x200;
 
-const writer = new ProtoWriter();
 const scopeKeys = new WeakMap<InstrumentationScope, string>();
 
 /** Spans of scopes with the same name, version and schema URL share one ScopeSpans (as in the official encoder). */
@@ -138,31 +137,23 @@ function writeSpan(w: ProtoWriter, span: ReadableSpan): void {
   w.end(start, 2);
 }
 
+/** How spans go into a ProtoBatchBuilder. */
+export const SPAN_CODEC: BatchItemCodec<ReadableSpan> = {
+  write: writeSpan,
+  resource: (span) => span.resource,
+  scope: (span) => span.instrumentationScope,
+  scopeKey,
+};
+
+const oneShot = new ProtoBatchBuilder(SPAN_CODEC);
+
 /** Encodes spans as one ExportTraceServiceRequest. */
 export function encodeSpans(spans: readonly ReadableSpan[]): Uint8Array {
-  const w = writer;
-  w.reset();
-  for (const [resource, scopes] of groupByResourceAndScope(spans, scopeKey)) {
-    w.byte(0x0a);
-    const rs = w.begin(3);
-    w.raw(resourceField(resource));
-    for (const list of scopes.values()) {
-      const scope = (list[0] as ReadableSpan).instrumentationScope;
-      w.byte(0x12);
-      const ss = w.begin(3);
-      w.raw(scopeField(scope));
-      for (const span of list) writeSpan(w, span);
-      if (scope.schemaUrl) {
-        w.byte(0x1a);
-        w.string(scope.schemaUrl);
-      }
-      w.end(ss, 3);
-    }
-    if (resource.schemaUrl) {
-      w.byte(0x1a);
-      w.string(resource.schemaUrl);
-    }
-    w.end(rs, 3);
+  try {
+    for (const span of spans) oneShot.add(span);
+  } catch (err) {
+    oneShot.seal(); // nothing of a failed batch may leak into the next one
+    throw err;
   }
-  return w.finish();
+  return oneShot.seal();
 }
