@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { describe, expect, it } from 'vitest';
 import { type BatchExporter, BoundedBatcher } from '../src/batch-processor.js';
 import { droppedTotals, setQuiet } from '../src/diagnostics.js';
 import { countEncoded, type EncodedBatch, EncodingBatcher } from '../src/encoding-batcher.js';

@@ -15,8 +15,8 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { encodeLogsJson, encodeSpansJson } from '../src/otlp/json-encoder.js';
 import { ProtoBatchBuilder } from '../src/otlp/batch-builder.js';
+import { encodeLogsJson, encodeSpansJson } from '../src/otlp/json-encoder.js';
 import { encodeLogs, LOG_RECORD_CODEC } from '../src/otlp/logs-encoder.js';
 import { encodeSpans, SPAN_CODEC } from '../src/otlp/trace-encoder.js';
 import { SightlineTracerProvider } from '../src/tracing/tracer.js';
