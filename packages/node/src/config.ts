@@ -227,12 +227,24 @@ export function resolveConfig(opts: SightlineOptions = {}, env: Env = process.en
   const disabled = opts.disabled ?? new Reader(env, strict).bool('OTEL_SDK_DISABLED') ?? false;
   // A disabled SDK does not complain about the rest of its configuration.
   const r = new Reader(env, strict, disabled);
-  const batch = (prefix: string) => ({
-    scheduledDelayMillis: r.num(`${prefix}_SCHEDULE_DELAY`, 1000, 0) ?? 1000,
-    maxQueueSize: r.num(`${prefix}_MAX_QUEUE_SIZE`, 2048, 1) ?? 2048,
-    maxExportBatchSize: r.num(`${prefix}_MAX_EXPORT_BATCH_SIZE`, 512, 1) ?? 512,
-    exportTimeoutMillis: r.num(`${prefix}_EXPORT_TIMEOUT`, 30_000, 1) ?? 30_000,
-  });
+  const batch = (prefix: string): BatchConfig => {
+    const maxQueueSize = r.num(`${prefix}_MAX_QUEUE_SIZE`, 2048, 1) ?? 2048;
+    let maxExportBatchSize = r.num(`${prefix}_MAX_EXPORT_BATCH_SIZE`, 512, 1) ?? 512;
+    // A batch that can never fill would leave only the timer to export, at most one queue per delay (as in the SDK).
+    if (maxExportBatchSize > maxQueueSize) {
+      r.problem(
+        'SIGHTLINE_ERR_SDK_NUMBER',
+        `${prefix}_MAX_EXPORT_BATCH_SIZE=${maxExportBatchSize} is larger than ${prefix}_MAX_QUEUE_SIZE=${maxQueueSize}; it must be at most the queue size. Using ${maxQueueSize}.`,
+      );
+      maxExportBatchSize = maxQueueSize;
+    }
+    return {
+      scheduledDelayMillis: r.num(`${prefix}_SCHEDULE_DELAY`, 1000, 0) ?? 1000,
+      maxQueueSize,
+      maxExportBatchSize,
+      exportTimeoutMillis: r.num(`${prefix}_EXPORT_TIMEOUT`, 30_000, 1) ?? 30_000,
+    };
+  };
   const logLevel =
     opts.logLevel ?? r.oneOf('OTEL_LOG_LEVEL', LOG_LEVELS, 'warn', 'SIGHTLINE_ERR_SDK_LOG_LEVEL') ?? 'warn';
   const resourceAttributes: Record<string, string | number | boolean> = {

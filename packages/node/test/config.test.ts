@@ -80,6 +80,22 @@ describe('configuration: options > environment > defaults', () => {
     );
   });
 
+  it('limits the export batch to the queue size, naming both variables (a larger batch could never fill)', () => {
+    const env = { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '512' };
+    const cfg = resolveConfig({ logLevel: 'none' }, env);
+    expect(cfg.spanBatch.maxQueueSize).toBe(100);
+    expect(cfg.spanBatch.maxExportBatchSize).toBe(100);
+    expect(cfg.logBatch.maxExportBatchSize).toBe(512);
+    expect(() => resolveConfig({ strict: true }, env)).toThrow(
+      /SIGHTLINE_ERR_SDK_NUMBER: OTEL_BSP_MAX_EXPORT_BATCH_SIZE=512 is larger than OTEL_BSP_MAX_QUEUE_SIZE=100/,
+    );
+    const ok = resolveConfig(
+      { strict: true },
+      { OTEL_BLRP_MAX_QUEUE_SIZE: '64', OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: '64' },
+    );
+    expect(ok.logBatch.maxExportBatchSize).toBe(64);
+  });
+
   it('reads OTEL_PROPAGATORS: listed formats in order, none turns propagation off, unknown names are dropped', () => {
     expect(resolveConfig({}, {}).propagators).toEqual(['tracecontext', 'baggage']);
     expect(resolveConfig({}, { OTEL_PROPAGATORS: 'B3Multi, tracecontext' }).propagators).toEqual([
