@@ -18,6 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { ProtoBatchBuilder } from '../src/otlp/batch-builder.js';
 import { encodeLogsJson, encodeSpansJson } from '../src/otlp/json-encoder.js';
 import { encodeLogs, LOG_RECORD_CODEC } from '../src/otlp/logs-encoder.js';
+import { MAX_KEPT_BYTES, ProtoWriter } from '../src/otlp/proto-writer.js';
 import { encodeSpans, SPAN_CODEC } from '../src/otlp/trace-encoder.js';
 import { SightlineTracerProvider } from '../src/tracing/tracer.js';
 import { PACKAGE_DIR } from './support/app-process.js';
@@ -367,5 +368,16 @@ describe('the OTLP protobuf encoder', () => {
     }
     expect(builder.count).toBe(kept.length);
     expect(decode(TraceRequest, builder.seal())).toEqual(decode(TraceRequest, officialSpans(kept)));
+  });
+
+  it('does not keep an outsized buffer after one huge message, and still encodes messages larger than the cap', () => {
+    const w = new ProtoWriter();
+    const huge = 'x'.repeat(MAX_KEPT_BYTES + 1024);
+    w.string(huge);
+    const out = w.finish();
+    expect(out.length).toBeGreaterThan(MAX_KEPT_BYTES);
+    expect(w.buf.length).toBeLessThanOrEqual(MAX_KEPT_BYTES);
+    w.string(huge);
+    expect(Buffer.compare(Buffer.from(w.finish()), Buffer.from(out))).toBe(0);
   });
 });

@@ -4,7 +4,7 @@
 // The SDK encodes each span when it ends (see encoding-batcher.ts): the work is spread over the requests that made
 // the spans instead of stalling the event loop for a whole batch at export time, and the span objects die young.
 import type { Resource } from '@opentelemetry/resources';
-import { ProtoWriter } from './proto-writer.js';
+import { MAX_KEPT_BYTES, ProtoWriter } from './proto-writer.js';
 import { resourceField, type ScopeLike, scopeField } from './resource-scope.js';
 
 interface ScopeGroup {
@@ -99,7 +99,8 @@ export class ProtoBatchBuilder<T> {
         }
         w.end(ss, 3);
         group.writer.reset();
-        if (this.spareWriters.length < MAX_SPARE_WRITERS) this.spareWriters.push(group.writer);
+        if (this.spareWriters.length < MAX_SPARE_WRITERS && group.writer.buf.length <= MAX_KEPT_BYTES)
+          this.spareWriters.push(group.writer);
       }
       if (resource.schemaUrl) {
         w.byte(0x1a);

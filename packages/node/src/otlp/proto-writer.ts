@@ -4,6 +4,8 @@
 // encoding canonical (minimal varints) without a separate size pass.
 
 const TWO_32 = 4294967296;
+/** The largest buffer a writer keeps for its next message (it still grows past this when a message needs it). */
+export const MAX_KEPT_BYTES = 4 * 1024 * 1024;
 
 /** Nibble value of each ASCII hex digit (anything else counts as 0). */
 const HEX = new Uint8Array(128);
@@ -35,7 +37,9 @@ export class ProtoWriter {
    */
   finish(): Uint8Array {
     const out = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafeSlow(Math.max(this.initialSize, this.pos + (this.pos >>> 3)));
+    // One outsized batch (a huge attribute) must not pin a buffer of its size for the life of the process.
+    const next = Math.min(MAX_KEPT_BYTES, this.pos + (this.pos >>> 3));
+    this.buf = Buffer.allocUnsafeSlow(Math.max(this.initialSize, next));
     this.pos = 0;
     return out;
   }
