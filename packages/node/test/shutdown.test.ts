@@ -30,10 +30,11 @@ function load(app: AppProcess, workers: number) {
   };
 }
 
+// http/protobuf encodes spans as they end, http/json batches span objects: both must flush everything on SIGTERM.
 describe.each([
-  ['the SDK handles SIGTERM alone', undefined],
-  ['the app has its own SIGTERM handler that calls process.exit()', '1'],
-])('SIGTERM during load when %s', (_title, ownSigterm) => {
+  ['the SDK handles SIGTERM alone', undefined, 'http/protobuf'],
+  ['the app has its own SIGTERM handler that calls process.exit()', '1', 'http/json'],
+] as const)('SIGTERM during load when %s', (_title, ownSigterm, protocol) => {
   const receiver = new OtlpReceiver();
   let app: AppProcess | undefined;
   afterAll(async () => {
@@ -45,7 +46,7 @@ describe.each([
     const port = await receiver.startHttp();
     // A long batch delay: without the flush on SIGTERM, nothing would have been exported yet.
     app = await startApp('express-app.mjs', {
-      env: { ...otlpEnv('http/json', port), OWN_SIGTERM: ownSigterm, OTEL_BSP_SCHEDULE_DELAY: '60000' },
+      env: { ...otlpEnv(protocol, port), OWN_SIGTERM: ownSigterm, OTEL_BSP_SCHEDULE_DELAY: '60000' },
     });
     const traffic = load(app, 8);
     await new Promise((r) => setTimeout(r, 1500));
@@ -75,7 +76,7 @@ describe('SIGTERM while the app drains on its own handler (keeps serving, then e
   it('records the requests answered during the drain too, and keeps the exit code', async () => {
     const port = await receiver.startHttp();
     app = await startApp('express-app.mjs', {
-      env: { ...otlpEnv('http/json', port), OWN_SIGTERM: 'drain', OTEL_BSP_SCHEDULE_DELAY: '60000' },
+      env: { ...otlpEnv('http/protobuf', port), OWN_SIGTERM: 'drain', OTEL_BSP_SCHEDULE_DELAY: '60000' },
     });
     const traffic = load(app, 4);
     await new Promise((r) => setTimeout(r, 500));

@@ -51,6 +51,17 @@ export class ProtoBatchBuilder<T> {
     this.count++;
   }
 
+  /** Adds `items` and seals them as one request; if one cannot be encoded, throws and keeps none of them. */
+  encode(items: readonly T[]): Uint8Array {
+    try {
+      for (const item of items) this.add(item);
+    } catch (err) {
+      this.seal();
+      throw err;
+    }
+    return this.seal();
+  }
+
   private groupOf(item: T): ScopeGroup {
     const resource = this.codec.resource(item);
     const key = this.codec.scopeKey(item);

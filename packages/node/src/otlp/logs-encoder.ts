@@ -72,11 +72,5 @@ const oneShot = new ProtoBatchBuilder(LOG_RECORD_CODEC);
 
 /** Encodes log records as one ExportLogsServiceRequest. */
 export function encodeLogs(records: readonly ReadableLogRecord[]): Uint8Array {
-  try {
-    for (const record of records) oneShot.add(record);
-  } catch (err) {
-    oneShot.seal(); // nothing of a failed batch may leak into the next one
-    throw err;
-  }
-  return oneShot.seal();
+  return oneShot.encode(records);
 }

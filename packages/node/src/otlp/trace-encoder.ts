@@ -149,11 +149,5 @@ const oneShot = new ProtoBatchBuilder(SPAN_CODEC);
 
 /** Encodes spans as one ExportTraceServiceRequest. */
 export function encodeSpans(spans: readonly ReadableSpan[]): Uint8Array {
-  try {
-    for (const span of spans) oneShot.add(span);
-  } catch (err) {
-    oneShot.seal(); // nothing of a failed batch may leak into the next one
-    throw err;
-  }
-  return oneShot.seal();
+  return oneShot.encode(spans);
 }
