@@ -20,6 +20,7 @@ import { encodeLogsJson, encodeSpansJson } from '../src/otlp/json-encoder.js';
 import { encodeLogs, LOG_RECORD_CODEC } from '../src/otlp/logs-encoder.js';
 import { MAX_KEPT_BYTES, ProtoWriter } from '../src/otlp/proto-writer.js';
 import { encodeSpans, SPAN_CODEC } from '../src/otlp/trace-encoder.js';
+import { type SightlineSpan, sharedAttributes } from '../src/tracing/span.js';
 import { SightlineTracerProvider } from '../src/tracing/tracer.js';
 import { PACKAGE_DIR } from './support/app-process.js';
 import { canonical } from './support/otlp-canonical.js';
@@ -349,6 +350,37 @@ describe('the OTLP protobuf encoder', () => {
     expect(decode(LogsRequest, logBuilder.seal())).toEqual(decode(LogsRequest, officialLogs(logs)));
     expect(spanBuilder.seal().length).toBe(0);
     expect(spanBuilder.count).toBe(0);
+  });
+
+  it('encodes spans sharing one set of connection attributes like the official encoder does their merged attributes', () => {
+    const exporter = new InMemorySpanExporter();
+    const tracer = new SightlineTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'shared' }),
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    }).getTracer('t');
+    const shared = sharedAttributes({ 'url.scheme': 'https', 'server.port': 443, 'user_agent.original': 'curl/8 ü' });
+    const start = (name: string) => {
+      const span = tracer.startSpan(name) as SightlineSpan;
+      span.adoptSharedAttributes(shared);
+      span.setAttribute('url.path', `/${name}`);
+      return span;
+    };
+    start('first').end();
+    start('second').end();
+    const overwritten = start('overwritten');
+    overwritten.setAttribute('server.port', 8443);
+    overwritten.end();
+    const read = start('read');
+    void read.attributes;
+    read.end();
+    const spans = exporter.getFinishedSpans();
+    expect(spans[2]?.attributes['server.port']).toBe(8443);
+    expect(decode(TraceRequest, encodeSpans(spans))).toEqual(decode(TraceRequest, officialSpans(spans)));
+    // The shared bytes, cached after the first span, serve the later batches too.
+    expect(shared.encoded).toBeInstanceOf(Uint8Array);
+    expect(decode(TraceRequest, encodeSpans(spans.slice(1)))).toEqual(
+      decode(TraceRequest, officialSpans(spans.slice(1))),
+    );
   });
 
   it('keeps nothing of an item that failed to encode, and the batch stays valid', () => {

@@ -23,6 +23,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { randomIds } from '../src/tracing/random-ids.js';
+import { SightlineSpan, sharedAttributes } from '../src/tracing/span.js';
 import { SightlineTracerProvider } from '../src/tracing/tracer.js';
 
 const resource = resourceFromAttributes({ 'service.name': 'tracer-test' });
@@ -115,6 +116,42 @@ describe("Sightline's tracer behaves as the SDK's", () => {
     );
     expect(ours.spans[0]?.attributes).toMatchObject({ initial: 'a very l', n: 3, toString: 'a key of' });
     expect(ours.spans[0]?.droppedAttributesCount).toBeGreaterThan(0);
+  });
+
+  it('shared attributes (those of one HTTP connection) behave as if each were set: overwrites, reads, count and length limits', () => {
+    const connection = { 'url.scheme': 'http', 'server.port': 8080, 'client.address': '10.0.0.7 and more' };
+    const shared = sharedAttributes({ ...connection });
+    for (const spanLimits of [undefined, LIMITS, { attributeCountLimit: 4 }, { attributeCountLimit: 2 }]) {
+      const [sdk, ours] = [BasicTracerProvider, SightlineTracerProvider].map((Provider) => {
+        const exporter = new InMemorySpanExporter();
+        const tracer = new Provider({ resource, spanProcessors: [new SimpleSpanProcessor(exporter)], spanLimits });
+        const take = (span: Span) =>
+          span instanceof SightlineSpan ? span.adoptSharedAttributes(shared) : span.setAttributes(connection);
+        const plain = tracer.getTracer('t').startSpan('plain');
+        take(plain);
+        plain.setAttribute('url.path', '/a');
+        plain.setAttribute('url.query', 'q=1');
+        plain.setAttribute('http.route', '/a');
+        plain.end();
+        const overwritten = tracer.getTracer('t').startSpan('overwritten');
+        take(overwritten);
+        overwritten.setAttribute('server.port', 9090);
+        overwritten.setAttribute('extra', 'x');
+        overwritten.end();
+        const read = tracer.getTracer('t').startSpan('read');
+        take(read);
+        const seen = { ...(read as unknown as ReadableSpan).attributes };
+        read.setAttribute('after.read', true);
+        read.end();
+        return { spans: exporter.getFinishedSpans(), seen };
+      }) as [{ spans: ReadableSpan[]; seen: Attributes }, { spans: ReadableSpan[]; seen: Attributes }];
+      expect(shape(ours.spans)).toEqual(shape(sdk.spans));
+      expect(ours.seen).toEqual(sdk.seen);
+      if (spanLimits === undefined) expect(ours.seen).toEqual(connection);
+    }
+    // The shared object itself never changes.
+    expect(shared.attributes).toEqual(connection);
+    expect(Object.isFrozen(shared.attributes)).toBe(true);
   });
 
   it('events and exceptions: time inputs, per-event attribute limits, the event count limit', () => {

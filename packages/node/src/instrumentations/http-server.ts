@@ -5,11 +5,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import type { Context, Span, SpanOptions, Tracer } from '@opentelemetry/api';
+import type { Attributes, Context, Span, SpanOptions, Tracer } from '@opentelemetry/api';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { isTracingSuppressed, RPCType, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { createQueryRedactor } from '../redaction.js';
+import type { SharedAttributes } from '../tracing/span.js';
+import { SightlineSpan, sharedAttributes } from '../tracing/span.js';
 import { patchExpressFromListeners } from './express.js';
 import type { ServerRequestState } from './http-semconv.js';
 import { createRouteIgnorer, kServerRequest, normalizeMethod, openServerRequest } from './http-semconv.js';
@@ -79,8 +81,6 @@ export function installHttpServer(
     // Called by the context runner: one function per server class, no per-request bind or closure.
     const emitRequest = (server: http.Server, req: Req, res: ServerResponse): boolean =>
       original.call(server, 'request', req, res);
-    let lastHost: string | undefined;
-    let lastSplit = splitHost(undefined, defaultPort);
     return function emit(this: http.Server, event: string | symbol): boolean {
       // `arguments` instead of a rest parameter: no array allocated per emit on the request path.
       // biome-ignore lint/complexity/noArguments: forwarding every argument of an emit we do not handle
@@ -103,25 +103,12 @@ export function installHttpServer(
       // Attributes are set on the span directly (the built-in samplers do not read them): startSpan would sanitize
       // an attribute object twice and copy it once more.
       const span = tracer.startSpan(method, START_OPTIONS, parent);
+      if (span instanceof SightlineSpan) span.adoptSharedAttributes(connectionAttributes(req, scheme, defaultPort));
+      else if (span.isRecording()) span.setAttributes(connectionAttributes(req, scheme, defaultPort).attributes);
       span.setAttribute('http.request.method', method);
       span.setAttribute('url.path', path);
-      span.setAttribute('url.scheme', scheme);
-      span.setAttribute('network.protocol.version', req.httpVersion);
       if (method === '_OTHER') span.setAttribute('http.request.method_original', req.method as string);
       if (q !== -1) span.setAttribute('url.query', redactQuery(url.slice(q + 1)));
-      // Clients send the same Host header again and again: parse it once per distinct value in a row.
-      const host = headers.host;
-      if (host !== lastHost) {
-        lastHost = host;
-        lastSplit = splitHost(host, defaultPort);
-      }
-      const [address, port] = lastSplit;
-      if (address) span.setAttribute('server.address', address);
-      span.setAttribute('server.port', port);
-      const ua = headers['user-agent'];
-      if (ua) span.setAttribute('user_agent.original', ua);
-      const clientAddress = req.socket?.remoteAddress;
-      if (clientAddress) span.setAttribute('client.address', clientAddress);
       // One object: the request's state for the 'finish' and 'close' handlers, and the context's RPC metadata.
       const state: ServerRequestState = {
         type: RPCType.HTTP,
@@ -137,6 +124,43 @@ export function installHttpServer(
       watchSocket(req.socket as WatchedSocket | null, state);
       return runInContext(serverContext(parent, span, state), emitRequest, this, req, res);
     };
+  };
+
+  // What every request of a connection repeats (scheme, protocol version, Host, User-Agent, client address) is
+  // built once per connection and shared by its spans; a request that differs gets its own and becomes the
+  // connection's new one.
+  const kConnection = Symbol('sightline.http.connection');
+  interface ConnectionAttributes extends SharedAttributes {
+    readonly scheme: string;
+    readonly version: string;
+    readonly host: string | undefined;
+    readonly userAgent: string | undefined;
+  }
+  type ConnectionSocket = NonNullable<Req['socket']> & { [kConnection]?: ConnectionAttributes };
+  const connectionAttributes = (req: Req, scheme: 'http' | 'https', defaultPort: number): ConnectionAttributes => {
+    const socket = req.socket as ConnectionSocket | null;
+    const version = req.httpVersion;
+    const host = req.headers.host;
+    const userAgent = req.headers['user-agent'];
+    const known = socket?.[kConnection];
+    if (
+      known !== undefined &&
+      known.host === host &&
+      known.userAgent === userAgent &&
+      known.version === version &&
+      known.scheme === scheme
+    )
+      return known;
+    const [address, port] = splitHost(host, defaultPort);
+    const attributes: Attributes = { 'url.scheme': scheme, 'network.protocol.version': version };
+    if (address) attributes['server.address'] = address;
+    attributes['server.port'] = port;
+    if (userAgent) attributes['user_agent.original'] = userAgent;
+    const clientAddress = socket?.remoteAddress;
+    if (clientAddress) attributes['client.address'] = clientAddress;
+    const made: ConnectionAttributes = { ...sharedAttributes(attributes), scheme, version, host, userAgent };
+    if (socket) socket[kConnection] = made;
+    return made;
   };
 
   // A client that disconnects before the response is finished must not leave the span open (and unexported):

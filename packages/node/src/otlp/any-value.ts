@@ -1,7 +1,7 @@
 // Attributes and AnyValue (opentelemetry/proto/common/v1/common.proto), written straight from JS values.
 //   AnyValue: 1 string_value, 2 bool_value, 3 int_value (int64), 4 double_value, 5 array_value, 6 kvlist_value,
 //             7 bytes_value.   KeyValue: 1 key, 2 value.   ArrayValue / KeyValueList: 1 values.
-import type { ProtoWriter } from './proto-writer.js';
+import { ProtoWriter } from './proto-writer.js';
 
 const MIN_INT64 = -(2 ** 63);
 const MAX_INT64 = 2 ** 63; // exclusive
@@ -96,4 +96,13 @@ export function writeKeyValues(w: ProtoWriter, tag: number, attributes: Record<s
     w.end(value, 1);
     w.end(kv, 1);
   }
+}
+
+const scratch = new ProtoWriter(1024);
+
+/** The repeated KeyValue fields of `attributes` as bytes of their own (for attributes many messages share). */
+export function encodeKeyValues(tag: number, attributes: Readonly<Record<string, unknown>>): Uint8Array {
+  scratch.reset();
+  writeKeyValues(scratch, tag, attributes);
+  return Uint8Array.prototype.slice.call(scratch.buf, 0, scratch.pos);
 }

@@ -11,7 +11,8 @@
 import type { Link, SpanContext } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { writeKeyValues } from './any-value.js';
+import { SightlineSpan } from '../tracing/span.js';
+import { encodeKeyValues, writeKeyValues } from './any-value.js';
 import { type BatchItemCodec, ProtoBatchBuilder } from './batch-builder.js';
 import type { ProtoWriter } from './proto-writer.js';
 
@@ -103,7 +104,13 @@ function writeSpan(w: ProtoWriter, span: ReadableSpan): void {
   w.hrTime(span.startTime);
   w.byte(0x41);
   w.hrTime(span.endTime);
-  writeKeyValues(w, 0x4a, span.attributes);
+  const shared = span instanceof SightlineSpan ? span.sharedForEncoding() : undefined;
+  if (shared === undefined) writeKeyValues(w, 0x4a, span.attributes);
+  else {
+    shared.encoded ??= encodeKeyValues(0x4a, shared.attributes);
+    w.raw(shared.encoded);
+    writeKeyValues(w, 0x4a, (span as SightlineSpan).ownAttributes());
+  }
   if (span.droppedAttributesCount) {
     w.byte(0x50);
     w.uint32(span.droppedAttributesCount);

@@ -48,6 +48,22 @@ function addMillis(time: HrTime, ms: number): HrTime {
   return [time[0] + carry, total - carry * 1e9];
 }
 
+/**
+ * Attributes several spans carry unchanged (those of one HTTP connection: scheme, protocol version, server and client
+ * address, user agent), built once and shared instead of set key by key on every span. Frozen; `encoded` is where
+ * the OTLP encoder keeps their KeyValue bytes.
+ */
+export interface SharedAttributes {
+  readonly attributes: Readonly<Attributes>;
+  readonly count: number;
+  encoded: Uint8Array | undefined;
+}
+
+/** `attributes` (valid attribute values, none undefined) to share between spans; the object is frozen. */
+export function sharedAttributes(attributes: Attributes): SharedAttributes {
+  return { attributes: Object.freeze(attributes), count: Object.keys(attributes).length, encoded: undefined };
+}
+
 export interface SpanInit {
   resource: Resource;
   scope: InstrumentationScope;
@@ -71,7 +87,11 @@ export class SightlineSpan implements Span, ReadableSpan {
   endTime: HrTime = UNENDED;
   duration: HrTime = NO_DURATION;
   status: SpanStatus = UNSET;
-  attributes: Attributes = {};
+  /** Attributes set on this span; with `shared`, the span's attributes are both (disjoint key sets). */
+  private own: Attributes = {};
+  private shared: SharedAttributes | undefined;
+  /** `attributes` as handed out while `shared` is in use (built on first read, dropped on the next change). */
+  private merged: Attributes | undefined;
   links: Link[] = NO_LINKS;
   events: TimedEvent[] = NO_EVENTS;
   ended = false;
@@ -114,6 +134,39 @@ export class SightlineSpan implements Span, ReadableSpan {
     return this.context;
   }
 
+  get attributes(): Attributes {
+    if (this.shared === undefined) return this.own;
+    this.merged ??= { ...this.shared.attributes, ...this.own };
+    return this.merged;
+  }
+
+  /**
+   * Takes `shared` as attributes of this span, as if each were set (limits apply: with a value length limit, or
+   * too little room under the count limit, they are set one by one).
+   */
+  adoptSharedAttributes(shared: SharedAttributes): void {
+    if (this.ended || this.shared !== undefined) return;
+    if (this.valueLimited || this.attributeCount > 0 || shared.count > this.limits.attributeCountLimit) {
+      this.setAttributes(shared.attributes);
+      return;
+    }
+    this.shared = shared;
+    this.attributeCount = shared.count;
+  }
+
+  /**
+   * For the OTLP encoder: the shared attributes, written as they are, plus `ownAttributes()`; undefined when
+   * `attributes` is the whole answer (nothing shared, or the merged object was handed out and may have changed).
+   */
+  sharedForEncoding(): SharedAttributes | undefined {
+    return this.merged === undefined ? this.shared : undefined;
+  }
+
+  /** The attributes set on this span itself (all of them unless `sharedForEncoding()` answers). */
+  ownAttributes(): Attributes {
+    return this.own;
+  }
+
   setAttribute(key: string, value?: AttributeValue): this {
     if (value == null || (this.ended && this.isEnded())) return this;
     if (key.length === 0) {
@@ -125,7 +178,11 @@ export class SightlineSpan implements Span, ReadableSpan {
       diag.warn(`Invalid attribute value set for key: ${key}`);
       return this;
     }
-    const attributes = this.attributes;
+    // A shared key set again, or `attributes` handed out (its reader may change it): from now on the span keeps its
+    // own copy of all of them.
+    if (this.shared !== undefined && (this.merged !== undefined || this.shared.attributes[key] !== undefined))
+      this.unshare();
+    const attributes = this.own;
     // Values are never undefined: only a key seen before (or one of Object.prototype's) needs the own-property check.
     const isNewKey = attributes[key] === undefined || !Object.hasOwn(attributes, key);
     if (isNewKey && this.attributeCount >= this.limits.attributeCountLimit) {
@@ -268,6 +325,12 @@ export class SightlineSpan implements Span, ReadableSpan {
     }
     if (attributes['exception.type'] || attributes['exception.message']) this.addEvent('exception', attributes, time);
     else diag.warn(`Failed to record an exception ${exception}`);
+  }
+
+  private unshare(): void {
+    this.own = this.attributes;
+    this.shared = undefined;
+    this.merged = undefined;
   }
 
   private isEnded(): boolean {
