@@ -64,6 +64,11 @@ const SEVERITY: Record<number, [SeverityNumber, string]> = {
 export interface LogRecordSink {
   resource: Resource;
   add(record: ReadableLogRecord): void;
+  /**
+   * add() encodes the record before it returns and keeps no reference to it (OTLP protobuf): the record object is
+   * then reused, and a pino merge object of plain values serves as the attributes without a copy.
+   */
+  encodesOnAdd?: boolean;
 }
 let sink: LogRecordSink | undefined;
 export function setLogRecordSink(s: LogRecordSink | undefined): void {
@@ -97,30 +102,61 @@ function toAnyValue(v: unknown): AnyValue {
   }
 }
 
+/** A merge object (not an Error) whose own properties are all strings, numbers or booleans, at most MAX_ATTRIBUTES. */
+function isPlainAttributes(first: object): boolean {
+  if (first instanceof Error) return false;
+  let count = 0;
+  for (const key in first) {
+    if (!Object.hasOwn(first, key) || ++count > MAX_ATTRIBUTES) return false;
+    const t = typeof (first as Record<string, unknown>)[key];
+    if (t !== 'string' && t !== 'number' && t !== 'boolean') return false;
+  }
+  return true;
+}
+
+/** The merge object as log attributes (errors as exception.*, other values as AnyValue). */
+function attributesOf(first: object): LogAttributes {
+  const attributes: LogAttributes = {};
+  if (first instanceof Error) {
+    attributes['exception.type'] = first.name;
+    attributes['exception.message'] = first.message;
+    if (first.stack) attributes['exception.stacktrace'] = first.stack;
+    return attributes;
+  }
+  for (const key of Object.keys(first)) {
+    const v = (first as Record<string, unknown>)[key];
+    if (v instanceof Error) {
+      attributes['exception.type'] = v.name;
+      attributes['exception.message'] = v.message;
+      if (v.stack) attributes['exception.stacktrace'] = v.stack;
+    } else attributes[key] = toAnyValue(v);
+  }
+  return attributes;
+}
+
+const NO_ATTRIBUTES: LogAttributes = Object.freeze({}) as LogAttributes;
+
+/** The record handed to a sink that encodes on add (see LogRecordSink.encodesOnAdd): filled, added, cleared. */
+const reused = {
+  hrTime: [0, 0] as [number, number],
+  hrTimeObserved: [0, 0] as [number, number],
+  spanContext: undefined as SpanContext | undefined,
+  severityNumber: SeverityNumber.INFO as SeverityNumber,
+  severityText: 'INFO',
+  body: undefined as string | undefined,
+  attributes: NO_ATTRIBUTES,
+  droppedAttributesCount: 0,
+  resource: undefined as unknown as Resource,
+  instrumentationScope: PINO_SCOPE,
+};
+reused.hrTimeObserved = reused.hrTime;
+
 /** Sends one pino call to the OTel Logs API (the SDK's LoggerProvider, when started). Never throws. */
 export function emitPinoCall(args: unknown[], level: number): void {
   try {
-    let attributes: LogAttributes | undefined;
-    let i = 0;
     const first = args[0];
-    if (first !== null && typeof first === 'object') {
-      i = 1;
-      attributes = {};
-      if (first instanceof Error) {
-        attributes['exception.type'] = first.name;
-        attributes['exception.message'] = first.message;
-        if (first.stack) attributes['exception.stacktrace'] = first.stack;
-      } else {
-        for (const key of Object.keys(first)) {
-          const v = (first as Record<string, unknown>)[key];
-          if (v instanceof Error) {
-            attributes['exception.type'] = v.name;
-            attributes['exception.message'] = v.message;
-            if (v.stack) attributes['exception.stacktrace'] = v.stack;
-          } else attributes[key] = toAnyValue(v);
-        }
-      }
-    }
+    const hasObject = first !== null && typeof first === 'object';
+    const i = hasObject ? 1 : 0;
     const msg = args[i];
     let body: string | undefined;
     if (typeof msg === 'string') body = args.length > i + 1 ? format(msg, ...args.slice(i + 1)) : msg;
@@ -129,32 +165,56 @@ export function emitPinoCall(args: unknown[], level: number): void {
     const severityNumber = sev?.[0] ?? SeverityNumber.INFO;
     const severityText = sev?.[1] ?? String(level);
     if (sink === undefined) {
+      const attributes = hasObject ? attributesOf(first) : undefined;
       currentOtelLogger().emit({ severityNumber, severityText, body, attributes, context: context.active() });
       return;
     }
-    let droppedAttributesCount = 0;
-    if (attributes !== undefined) {
-      const keys = Object.keys(attributes);
-      if (keys.length > MAX_ATTRIBUTES) {
-        droppedAttributesCount = keys.length - MAX_ATTRIBUTES;
-        for (const key of keys.slice(MAX_ATTRIBUTES)) delete attributes[key];
-      }
-    }
     const ms = Date.now();
     const seconds = Math.floor(ms / 1000);
-    const time: [number, number] = [seconds, (ms - seconds * 1000) * 1e6];
+    const nanos = (ms - seconds * 1000) * 1e6;
     const span = trace.getSpan(activeContext());
-    const spanContext: SpanContext | undefined = span?.spanContext();
+    const sc: SpanContext | undefined = span?.spanContext();
+    // Spans of our tracer carry generated ids; only foreign ones need checking.
+    const spanContext = sc && (span instanceof SightlineSpan || isValidSpanContext(sc)) ? sc : undefined;
+    if (sink.encodesOnAdd) {
+      reused.hrTime[0] = seconds;
+      reused.hrTime[1] = nanos;
+      reused.spanContext = spanContext;
+      reused.severityNumber = severityNumber;
+      reused.severityText = severityText;
+      reused.body = body;
+      reused.attributes = !hasObject
+        ? NO_ATTRIBUTES
+        : isPlainAttributes(first)
+          ? (first as LogAttributes)
+          : NO_ATTRIBUTES;
+      reused.droppedAttributesCount = 0;
+      if (hasObject && reused.attributes === NO_ATTRIBUTES) {
+        const [attributes, dropped] = limited(attributesOf(first));
+        reused.attributes = attributes;
+        reused.droppedAttributesCount = dropped;
+      }
+      reused.resource = sink.resource;
+      try {
+        sink.add(reused as ReadableLogRecord);
+      } finally {
+        // Nothing of the app's objects stays reachable from here.
+        reused.attributes = NO_ATTRIBUTES;
+        reused.body = undefined;
+        reused.spanContext = undefined;
+      }
+      return;
+    }
+    const time: [number, number] = [seconds, nanos];
+    const [attributes, droppedAttributesCount] = hasObject ? limited(attributesOf(first)) : [{}, 0];
     sink.add({
       hrTime: time,
       hrTimeObserved: time,
-      // Spans of our tracer carry generated ids; only foreign ones need checking.
-      spanContext:
-        spanContext && (span instanceof SightlineSpan || isValidSpanContext(spanContext)) ? spanContext : undefined,
+      spanContext,
       severityNumber,
       severityText,
       body,
-      attributes: attributes ?? {},
+      attributes,
       droppedAttributesCount,
       resource: sink.resource,
       instrumentationScope: PINO_SCOPE,
@@ -162,4 +222,12 @@ export function emitPinoCall(args: unknown[], level: number): void {
   } catch {
     // a log call must never fail because of telemetry
   }
+}
+
+/** At most MAX_ATTRIBUTES (the Logs SDK's limit) of them, and how many were dropped. */
+function limited(attributes: LogAttributes): [LogAttributes, number] {
+  const keys = Object.keys(attributes);
+  if (keys.length <= MAX_ATTRIBUTES) return [attributes, 0];
+  for (const key of keys.slice(MAX_ATTRIBUTES)) delete attributes[key];
+  return [attributes, keys.length - MAX_ATTRIBUTES];
 }

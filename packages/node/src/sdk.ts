@@ -255,7 +255,11 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
             cfg.logBatch,
           )
         : new BoundedBatcher<ReadableLogRecord>(createLogExporter(cfg.logs), 'logs', cfg.logBatch);
-  setLogRecordSink({ resource, add: logBatcher ? (record) => logBatcher.add(record) : () => {} });
+  setLogRecordSink({
+    resource,
+    add: logBatcher ? (record) => logBatcher.add(record) : () => {},
+    encodesOnAdd: logBatcher === undefined || logBatcher instanceof EncodingBatcher,
+  });
   const loggerProvider = new LazyLoggerProvider(() => {
     const { LoggerProvider } = require('@opentelemetry/sdk-logs') as typeof import('@opentelemetry/sdk-logs');
     return new LoggerProvider({ resource, processors: logBatcher ? [new LogBatchProcessor(logBatcher)] : [] });

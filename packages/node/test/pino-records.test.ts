@@ -1,0 +1,102 @@
+// pino calls as OTLP log records: the sink that encodes on add (OTLP protobuf; the record object is reused and a
+// merge object of plain values is encoded without a copy) must produce exactly what the sink that keeps records
+// (http/json, console) produces, for every kind of pino call; and nothing of the app's objects may stay behind.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { emitPinoCall, setLogRecordSink } from '../src/log-correlation.js';
+import { ProtoBatchBuilder } from '../src/otlp/batch-builder.js';
+import { LOG_RECORD_CODEC } from '../src/otlp/logs-encoder.js';
+import { PACKAGE_DIR } from './support/app-process.js';
+
+const require = createRequire(import.meta.url);
+const protobuf = require('protobufjs') as typeof import('protobufjs');
+const root = protobuf.loadSync(join(PACKAGE_DIR, '..', 'server', 'proto', 'otlp.proto'));
+const LogsRequest = root.lookupType('opentelemetry.proto.ExportLogsServiceRequest');
+
+const resource = resourceFromAttributes({ 'service.name': 'pino-records' });
+
+/** Decoded log records, times left out (each call reads the clock). */
+function decoded(bytes: Uint8Array): unknown[] {
+  const request = LogsRequest.toObject(LogsRequest.decode(bytes), { longs: String, bytes: String, defaults: true }) as {
+    resourceLogs: Array<{ scopeLogs: Array<{ logRecords: Array<Record<string, unknown>> }> }>;
+  };
+  return request.resourceLogs.flatMap((rl) =>
+    rl.scopeLogs.flatMap((sl) => sl.logRecords.map(({ timeUnixNano: _t, observedTimeUnixNano: _o, ...rest }) => rest)),
+  );
+}
+
+class Inherited {
+  own = 'own value';
+}
+(Inherited.prototype as unknown as Record<string, string>).inherited = 'from the prototype';
+
+const err = new Error('it broke');
+(err as unknown as Record<string, string>).code = 'E_BROKE';
+
+/** Every shape of pino call the hook sees: [args, level]. */
+function calls(): Array<[unknown[], number]> {
+  const many: Record<string, number> = {};
+  for (let i = 0; i < 140; i++) many[`k${i}`] = i;
+  return [
+    [['just a message'], 30],
+    [[{ user: 'ada', n: 3, ok: true }, 'plain values'], 30],
+    [[{ nested: { a: [1, 2] }, big: 10n, nothing: null, missing: undefined }, 'converted values'], 40],
+    [[err], 50],
+    [[{ err, extra: 'x' }, 'error inside'], 50],
+    [[{ n: 1 }, 'format %s and %d', 'this', 7], 20],
+    [[many, 'too many attributes'], 30],
+    [[new Inherited(), 'class instance'], 30],
+    [[[1, 'two'], 'array merge object'], 30],
+    [[{}, 'empty object'], 60],
+    [[{ msg: 'x' }], 10],
+    [[{ n: 1 }, 'custom level'], 35],
+  ];
+}
+
+afterEach(() => setLogRecordSink(undefined));
+
+describe('pino calls as OTLP log records', () => {
+  it('encode the same whether the sink encodes on add (record reused) or keeps the records', () => {
+    const encoding = new ProtoBatchBuilder(LOG_RECORD_CODEC);
+    setLogRecordSink({ resource, add: (r) => encoding.add(r), encodesOnAdd: true });
+    for (const [args, level] of calls()) emitPinoCall(args, level);
+    const onAdd = decoded(encoding.seal());
+
+    const kept: ReadableLogRecord[] = [];
+    setLogRecordSink({ resource, add: (r) => kept.push(r) });
+    for (const [args, level] of calls()) emitPinoCall(args, level);
+    expect(new Set(kept).size).toBe(kept.length);
+    const keptBytes = new ProtoBatchBuilder(LOG_RECORD_CODEC).encode(kept);
+
+    expect(onAdd).toHaveLength(calls().length);
+    expect(onAdd).toEqual(decoded(keptBytes));
+    const records = onAdd as Array<{
+      body: { stringValue: string };
+      attributes: unknown[];
+      droppedAttributesCount: number;
+    }>;
+    expect(records[3]?.attributes).toEqual(
+      expect.arrayContaining([{ key: 'exception.type', value: expect.objectContaining({ stringValue: 'Error' }) }]),
+    );
+    expect(records[5]?.body.stringValue).toBe('format this and 7');
+    expect(records[6]?.attributes).toHaveLength(128);
+    expect(records[6]?.droppedAttributesCount).toBe(12);
+    expect(JSON.stringify(records[7]?.attributes)).not.toContain('from the prototype');
+  });
+
+  it('keep nothing of the app objects once the call returns (the record object is reused)', () => {
+    const seen: ReadableLogRecord[] = [];
+    setLogRecordSink({ resource, add: (r) => seen.push(r), encodesOnAdd: true });
+    const merge = { secret: 'value' };
+    emitPinoCall([merge, 'hello'], 30);
+    emitPinoCall(['second'], 40);
+    expect(seen[0]).toBe(seen[1]);
+    expect(seen[0]?.attributes).toEqual({});
+    expect(seen[0]?.body).toBeUndefined();
+    expect(seen[0]?.severityNumber).toBe(SeverityNumber.WARN);
+  });
+});
