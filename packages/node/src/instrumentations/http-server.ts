@@ -178,7 +178,7 @@ export function installHttpServer(
         const { span, route } = pending;
         if (route !== undefined) {
           span.setAttribute('http.route', route);
-          span.updateName(`${pending.method} ${route}`);
+          span.updateName(spanName(pending.method, route));
         }
         span.setAttribute('error.type', 'aborted');
         span.end();
@@ -199,7 +199,7 @@ export function installHttpServer(
     span.setAttribute('http.response.status_code', status);
     if (route !== undefined) {
       span.setAttribute('http.route', route);
-      span.updateName(`${method} ${route}`);
+      span.updateName(spanName(method, route));
     }
     if (status >= 500) {
       span.setAttribute('error.type', String(status));
@@ -227,6 +227,25 @@ export function installHttpServer(
     httpsProto.emit = originalHttps;
     unsubscribe('http.server.response.finish', onFinish);
   };
+}
+
+/** Span names by route and method: one flat string per route (a concatenation per request would be flattened again
+ * when encoded). Routes are templates, a bounded set; the cache starts over if an app makes them from data. */
+const spanNames = new Map<string, Map<string, string>>();
+const MAX_SPAN_NAMES = 1000;
+function spanName(method: string, route: string): string {
+  let byMethod = spanNames.get(route);
+  if (byMethod === undefined) {
+    if (spanNames.size >= MAX_SPAN_NAMES) spanNames.clear();
+    byMethod = new Map();
+    spanNames.set(route, byMethod);
+  }
+  let name = byMethod.get(method);
+  if (name === undefined) {
+    name = `${method} ${route}`;
+    byMethod.set(method, name);
+  }
+  return name;
 }
 
 /** The request's duration: the ended span's own (same clock, no second read), else from the start time. */
