@@ -150,6 +150,7 @@ const reused = {
   instrumentationScope: PINO_SCOPE,
 };
 reused.hrTimeObserved = reused.hrTime;
+let reusedInUse = false;
 
 /** Sends one pino call to the OTel Logs API (the SDK's LoggerProvider, when started). Never throws. */
 export function emitPinoCall(args: unknown[], level: number): void {
@@ -176,32 +177,32 @@ export function emitPinoCall(args: unknown[], level: number): void {
     const sc: SpanContext | undefined = span?.spanContext();
     // Spans of our tracer carry generated ids; only foreign ones need checking.
     const spanContext = sc && (span instanceof SightlineSpan || isValidSpanContext(sc)) ? sc : undefined;
-    if (sink.encodesOnAdd) {
-      reused.hrTime[0] = seconds;
-      reused.hrTime[1] = nanos;
-      reused.spanContext = spanContext;
-      reused.severityNumber = severityNumber;
-      reused.severityText = severityText;
-      reused.body = body;
-      reused.attributes = !hasObject
-        ? NO_ATTRIBUTES
-        : isPlainAttributes(first)
-          ? (first as LogAttributes)
-          : NO_ATTRIBUTES;
-      reused.droppedAttributesCount = 0;
-      if (hasObject && reused.attributes === NO_ATTRIBUTES) {
-        const [attributes, dropped] = limited(attributesOf(first));
+    // Reentrant calls (a getter of the merge object that logs while it is encoded) take the allocating path.
+    if (sink.encodesOnAdd && !reusedInUse) {
+      reusedInUse = true;
+      try {
+        let attributes = NO_ATTRIBUTES;
+        let dropped = 0;
+        if (hasObject) {
+          if (isPlainAttributes(first)) attributes = first as LogAttributes;
+          else [attributes, dropped] = limited(attributesOf(first));
+        }
+        reused.hrTime[0] = seconds;
+        reused.hrTime[1] = nanos;
+        reused.spanContext = spanContext;
+        reused.severityNumber = severityNumber;
+        reused.severityText = severityText;
+        reused.body = body;
         reused.attributes = attributes;
         reused.droppedAttributesCount = dropped;
-      }
-      reused.resource = sink.resource;
-      try {
+        reused.resource = sink.resource;
         sink.add(reused as ReadableLogRecord);
       } finally {
         // Nothing of the app's objects stays reachable from here.
         reused.attributes = NO_ATTRIBUTES;
         reused.body = undefined;
         reused.spanContext = undefined;
+        reusedInUse = false;
       }
       return;
     }

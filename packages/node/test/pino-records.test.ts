@@ -3,7 +3,9 @@
 // (http/json, console) produces, for every kind of pino call; and nothing of the app's objects may stay behind.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -86,6 +88,53 @@ describe('pino calls as OTLP log records', () => {
     expect(records[6]?.attributes).toHaveLength(128);
     expect(records[6]?.droppedAttributesCount).toBe(12);
     expect(JSON.stringify(records[7]?.attributes)).not.toContain('from the prototype');
+  });
+
+  it('survive a merge object whose getter logs while it is read: the outer record intact, the nested one dropped', () => {
+    const encoding = new ProtoBatchBuilder(LOG_RECORD_CODEC);
+    const refused: string[] = [];
+    setLogRecordSink({
+      resource,
+      add: (r) => {
+        try {
+          encoding.add(r);
+        } catch (err) {
+          refused.push((err as Error).message);
+        }
+      },
+      encodesOnAdd: true,
+    });
+    let reads = 0;
+    const tricky = {
+      get value() {
+        reads++;
+        emitPinoCall([`nested ${reads}`], 30);
+        return 'outer value';
+      },
+    };
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const inSpan = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId: 'b7ad6b7169203331', traceFlags: 1 });
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    try {
+      context.with(inSpan, () => emitPinoCall([tricky, 'outer'], 40));
+    } finally {
+      context.disable();
+    }
+    const records = decoded(encoding.seal()) as Array<{
+      body: { stringValue: string };
+      attributes: unknown[];
+      traceId: string;
+    }>;
+    const outer = records.find((r) => r.body.stringValue === 'outer');
+    expect(outer?.attributes).toEqual([
+      { key: 'value', value: expect.objectContaining({ stringValue: 'outer value' }) },
+    ]);
+    // Everything written after the attributes (the ids among it) is still the outer call's.
+    expect(Buffer.from(outer?.traceId ?? '', 'base64').toString('hex')).toBe(traceId);
+    // The getter ran while the outer record was checked (its nested record encoded) and while it was written (that
+    // nested record refused, counted as dropped by the SDK's batcher).
+    expect(records.map((r) => r.body.stringValue).sort()).toEqual(['nested 1', 'outer']);
+    expect(refused).toEqual(['an item was added while another was being encoded']);
   });
 
   it('keep nothing of the app objects once the call returns (the record object is reused)', () => {

@@ -149,6 +149,12 @@ describe("Sightline's tracer behaves as the SDK's", () => {
       expect(ours.seen).toEqual(sdk.seen);
       if (spanLimits === undefined) expect(ours.seen).toEqual(connection);
     }
+    // A processor that replaces the whole object (as it could with the SDK's span) replaces the shared ones too.
+    const replaced = new SightlineTracerProvider({ resource, spanProcessors: [] }).getTracer('t').startSpan('r');
+    (replaced as SightlineSpan).adoptSharedAttributes(shared);
+    (replaced as unknown as { attributes: Attributes }).attributes = { only: 'this' };
+    expect((replaced as SightlineSpan).attributes).toEqual({ only: 'this' });
+    expect((replaced as SightlineSpan).sharedForEncoding()).toBeUndefined();
     // The shared object itself never changes.
     expect(shared.attributes).toEqual(connection);
     expect(Object.isFrozen(shared.attributes)).toBe(true);

@@ -34,19 +34,26 @@ export class ProtoBatchBuilder<T> {
   private lastResource: Resource | undefined;
   private lastKey: unknown;
   private lastGroup: ScopeGroup | undefined;
+  private adding = false;
 
   constructor(private readonly codec: BatchItemCodec<T>) {}
 
   /** Encodes the item now. Throws only when the item cannot be encoded; nothing of it is kept then. */
   add(item: T): void {
+    // An item's values are read while it is written; one that adds another item then (a getter that logs) would
+    // write into the middle of the first.
+    if (this.adding) throw new Error('an item was added while another was being encoded');
     const group = this.groupOf(item);
     const w = group.writer;
     const mark = w.pos;
+    this.adding = true;
     try {
       this.codec.write(w, item);
     } catch (err) {
       w.pos = mark;
       throw err;
+    } finally {
+      this.adding = false;
     }
     this.count++;
   }

@@ -90,7 +90,7 @@ export class SightlineSpan implements Span, ReadableSpan {
   /** Attributes set on this span; with `shared`, the span's attributes are both (disjoint key sets). */
   private own: Attributes = {};
   private shared: SharedAttributes | undefined;
-  /** `attributes` as handed out while `shared` is in use (built on first read, dropped on the next change). */
+  /** `attributes` as handed out while `shared` is in use (built on first read; the span's own from the next change). */
   private merged: Attributes | undefined;
   links: Link[] = NO_LINKS;
   events: TimedEvent[] = NO_EVENTS;
@@ -138,6 +138,13 @@ export class SightlineSpan implements Span, ReadableSpan {
     if (this.shared === undefined) return this.own;
     this.merged ??= { ...this.shared.attributes, ...this.own };
     return this.merged;
+  }
+
+  /** Replacing the whole object (a processor may) still works as it did with a plain field. */
+  set attributes(value: Attributes) {
+    this.own = value;
+    this.shared = undefined;
+    this.merged = undefined;
   }
 
   /**
