@@ -45,8 +45,8 @@ export class BoundedBatcher<T> {
   }
 
   add(item: T): void {
-    const weight = this.weight(item);
     if (this.stopped) return;
+    const weight = this.weight(item);
     if (this.queuedWeight + weight > this.opts.maxQueueSize) {
       recordDropped(this.signal, weight, `queue full (${this.opts.maxQueueSize})`);
       return;

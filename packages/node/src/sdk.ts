@@ -14,8 +14,8 @@ import {
   ParentBasedSampler,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
-import { BoundedBatcher } from './batch-processor.js';
-import type { ResolvedConfig, SightlineOptions } from './config.js';
+import { type BatchExporter, BoundedBatcher } from './batch-processor.js';
+import type { BatchConfig, ResolvedConfig, SightlineOptions, SignalConfig } from './config.js';
 import { resolveConfig } from './config.js';
 import { droppedTotals, setQuiet, warn } from './diagnostics.js';
 import { EncodingBatcher } from './encoding-batcher.js';
@@ -33,7 +33,7 @@ import { startRuntimeMetrics } from './instrumentations/runtime-metrics.js';
 import { LazyLoggerProvider } from './lazy-logger-provider.js';
 import { LazyMeterProvider } from './lazy-meter-provider.js';
 import { setActiveContextReader, setLogRecordSink } from './log-correlation.js';
-import { ProtoBatchBuilder } from './otlp/batch-builder.js';
+import { type BatchItemCodec, ProtoBatchBuilder } from './otlp/batch-builder.js';
 import { LOG_RECORD_CODEC } from './otlp/logs-encoder.js';
 import { SPAN_CODEC } from './otlp/trace-encoder.js';
 import { createPropagator } from './propagators.js';
@@ -82,6 +82,19 @@ interface Batcher<T> {
   add(item: T): void;
   flush(): Promise<void>;
   shutdown(): Promise<void>;
+}
+
+/** OTLP protobuf (grpc, http/protobuf) encodes items as they are added; other exports batch the objects. */
+function makeBatcher<T>(
+  signal: 'traces' | 'logs',
+  cfg: SignalConfig,
+  opts: BatchConfig,
+  codec: BatchItemCodec<T>,
+  objectExporter: () => BatchExporter<T>,
+): Batcher<T> {
+  return encodesAsItFills(cfg)
+    ? new EncodingBatcher(new ProtoBatchBuilder(codec), createEncodedExporter(signal, cfg), signal, opts)
+    : new BoundedBatcher(objectExporter(), signal, opts);
 }
 
 class SpanBatchProcessor implements SpanProcessor {
@@ -203,14 +216,7 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
 
   const spanProcessors: SpanProcessor[] = [];
   if (cfg.traces.exporter !== 'none') {
-    const batcher: Batcher<ReadableSpan> = encodesAsItFills(cfg.traces)
-      ? new EncodingBatcher(
-          new ProtoBatchBuilder(SPAN_CODEC),
-          createEncodedExporter('traces', cfg.traces),
-          'traces',
-          cfg.spanBatch,
-        )
-      : new BoundedBatcher(createSpanExporter(cfg.traces), 'traces', cfg.spanBatch);
+    const batcher = makeBatcher('traces', cfg.traces, cfg.spanBatch, SPAN_CODEC, () => createSpanExporter(cfg.traces));
     spanProcessors.push(new SpanBatchProcessor(batcher));
   }
   const tracerProvider = new SightlineTracerProvider({ resource, sampler: sampler(cfg), spanProcessors });
@@ -244,17 +250,10 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
   if (cfg.metrics.exporter === 'prometheus') meterProvider.load();
   else setTimeout(() => meterProvider.load(), METRICS_LOAD_DELAY_MS).unref();
 
-  const logBatcher: Batcher<ReadableLogRecord> | undefined =
+  const logBatcher =
     cfg.logs.exporter === 'none'
       ? undefined
-      : encodesAsItFills(cfg.logs)
-        ? new EncodingBatcher(
-            new ProtoBatchBuilder(LOG_RECORD_CODEC),
-            createEncodedExporter('logs', cfg.logs),
-            'logs',
-            cfg.logBatch,
-          )
-        : new BoundedBatcher<ReadableLogRecord>(createLogExporter(cfg.logs), 'logs', cfg.logBatch);
+      : makeBatcher('logs', cfg.logs, cfg.logBatch, LOG_RECORD_CODEC, () => createLogExporter(cfg.logs));
   setLogRecordSink({
     resource,
     add: logBatcher ? (record) => logBatcher.add(record) : () => {},
