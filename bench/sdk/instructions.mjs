@@ -9,7 +9,8 @@
 // 3000), BENCH_WARMUP (default 5000), BENCH_CONNECTIONS (concurrent keep-alive connections of the client, default 8),
 // BENCH_KEEP (a directory: keep the callgrind dumps there for callgrind_annotate instead of deleting them),
 // BENCH_REGISTER (what the sightline variant --requires, default @sightline/node/register; e.g. the dist/register.js
-// of an older build to compare).
+// of an older build to compare), BENCH_ATTRIBUTE=1 (also measure @sightline/node with one part of its work left out
+// at a time, and AsyncLocalStorage alone, to show where the overhead goes; see ATTRIBUTION below).
 import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
@@ -29,7 +30,33 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 5000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 3);
 const REGISTER = process.env.BENCH_REGISTER ?? '@sightline/node/register';
+const ATTRIBUTE = process.env.BENCH_ATTRIBUTE === '1';
+
+/**
+ * The variants of BENCH_ATTRIBUTE=1: what @sightline/node costs without one of its parts is the part's cost. The
+ * context floor is AsyncLocalStorage entered per request and nothing else: the async-context hooks every
+ * OpenTelemetry context manager on Node 20 runs, whatever else the SDK does.
+ */
+const ATTRIBUTION = [
+  { name: 'span export', what: 'spans made and ended, not exported', env: { OTEL_TRACES_EXPORTER: 'none' } },
+  { name: 'log export', what: 'pino records not sent as OTLP', env: { OTEL_LOGS_EXPORTER: 'none' } },
+  {
+    name: 'pino hooks',
+    what: 'pino not instrumented (no ids in lines, no OTLP records)',
+    env: { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pino' },
+  },
+  { name: 'recording', what: 'sampled out: no span recorded or exported', env: { OTEL_TRACES_SAMPLER: 'always_off' } },
+];
 const run = promisify(execFile);
+
+try {
+  await run('valgrind', ['--version']);
+} catch {
+  process.stderr.write(
+    'bench:sdk:instructions needs valgrind (callgrind): install it with `apt-get install -y valgrind`\n',
+  );
+  process.exit(2);
+}
 
 const sink = createServer((req, res) => {
   req.resume();
@@ -81,7 +108,9 @@ function totalOf(file) {
   return Number(m[1]);
 }
 
+/** `variant`: 'none', or what the app --requires and the environment it gets on top of the benchmark's. */
 async function measure(framework, variant) {
+  const requires = variant === 'none' ? [] : ['--require', variant.register];
   const dir = mkdtempSync(join(tmpdir(), 'sightline-callgrind-'));
   const port = await freePort();
   const child = spawn(
@@ -91,7 +120,7 @@ async function measure(framework, variant) {
       `--callgrind-out-file=${join(dir, 'cg.out')}`,
       process.execPath,
       '--single-threaded-gc',
-      ...(variant === 'sightline' ? ['--require', REGISTER] : []),
+      ...requires,
       join(here, `${framework}-app.cjs`),
     ],
     {
@@ -103,6 +132,7 @@ async function measure(framework, variant) {
         OTEL_BSP_SCHEDULE_DELAY: '3600000',
         OTEL_BLRP_SCHEDULE_DELAY: '3600000',
         OTEL_METRIC_EXPORT_INTERVAL: '3600000',
+        ...variant.env,
       }),
       stdio: ['ignore', 'ignore', 'ignore'],
     },
@@ -126,17 +156,17 @@ async function measure(framework, variant) {
     if (process.env.BENCH_KEEP) {
       mkdirSync(process.env.BENCH_KEEP, { recursive: true });
       for (const f of readdirSync(dir))
-        copyFileSync(join(dir, f), join(process.env.BENCH_KEEP, `${framework}-${variant}-${f}`));
+        copyFileSync(join(dir, f), join(process.env.BENCH_KEEP, `${framework}-${variant.label ?? variant}-${f}`));
     }
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (const framework of FRAMEWORKS) {
   const none = await measure(framework, 'none');
-  const sightline = await measure(framework, 'sightline');
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const sightline = await measure(framework, { label: 'sightline', register: REGISTER });
   const n = Math.min(...none);
   const s = Math.min(...sightline);
   process.stdout.write(
@@ -144,5 +174,21 @@ for (const framework of FRAMEWORKS) {
       `min: none ${fmt(n)}, sightline ${fmt(s)}, overhead ${fmt(s - n)} instr/req, ratio none/sightline ${(n / s).toFixed(3)}` +
       ` (median windows: ${(median(none) / median(sightline)).toFixed(3)})\n`,
   );
+  if (!ATTRIBUTE) continue;
+  const floor = Math.min(
+    ...(await measure(framework, { label: 'context-floor', register: join(here, 'context-floor.cjs') })),
+  );
+  process.stdout.write(
+    `${framework} attribution (minimum windows; a part's cost = sightline - sightline without it):\n` +
+      `  ${'context floor'.padEnd(14)} ${fmt(floor - n).padStart(7)} instr/req  AsyncLocalStorage entered per request, nothing else (${fmt(floor)})\n`,
+  );
+  for (const part of ATTRIBUTION) {
+    const without = Math.min(
+      ...(await measure(framework, { label: part.name.replace(' ', '-'), register: REGISTER, env: part.env })),
+    );
+    process.stdout.write(
+      `  ${part.name.padEnd(14)} ${fmt(s - without).padStart(7)} instr/req  without it: ${part.what} (${fmt(without)})\n`,
+    );
+  }
 }
 sink.close();
