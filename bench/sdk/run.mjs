@@ -7,7 +7,9 @@
 // capped at BENCH_RATE_MAX req/s (default 5000: one Node load generator stalls itself beyond that on this box),
 // BENCH_SOAK (s of continuous load on @sightline/node with RSS sampled every 5 s and the live heap after a full GC
 // every 10 s (bench/sdk/heap-probe.cjs), default 60; 0 skips it),
-// BENCH_FRAMEWORKS (comma-separated subset of express,fastify; default both), BENCH_MICRO=0 skips the log micro-benchmark.
+// BENCH_FRAMEWORKS (comma-separated subset of express,fastify; default both), BENCH_MICRO=0 skips the log micro-benchmark,
+// BENCH_FLOOR=1 adds the variant `ctx-floor`: the app with an AsyncLocalStorage entered per request and nothing else
+// (bench/sdk/context-floor.cjs), the async-context cost any OpenTelemetry SDK pays on Node 20.
 import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -51,6 +53,7 @@ const VARIANTS = {
   sightline: () => ['--require', '@sightline/node/register'],
   official: () => ['--require', join(here, 'official-register.cjs')],
 };
+if (process.env.BENCH_FLOOR === '1') VARIANTS['ctx-floor'] = () => ['--require', join(here, 'context-floor.cjs')];
 
 async function startApp(framework, variant, { probeHeap = false } = {}) {
   const port = await freePort();
