@@ -108,9 +108,10 @@ function totalOf(file) {
   return Number(m[1]);
 }
 
-/** `variant`: 'none', or what the app --requires and the environment it gets on top of the benchmark's. */
+/** `variant`: its label, what the app --requires (none when uninstrumented) and the environment it gets on top of the
+ * benchmark's. */
 async function measure(framework, variant) {
-  const requires = variant === 'none' ? [] : ['--require', variant.register];
+  const requires = variant.register ? ['--require', variant.register] : [];
   const dir = mkdtempSync(join(tmpdir(), 'sightline-callgrind-'));
   const port = await freePort();
   const child = spawn(
@@ -156,7 +157,7 @@ async function measure(framework, variant) {
     if (process.env.BENCH_KEEP) {
       mkdirSync(process.env.BENCH_KEEP, { recursive: true });
       for (const f of readdirSync(dir))
-        copyFileSync(join(dir, f), join(process.env.BENCH_KEEP, `${framework}-${variant.label ?? variant}-${f}`));
+        copyFileSync(join(dir, f), join(process.env.BENCH_KEEP, `${framework}-${variant.label}-${f}`));
     }
     rmSync(dir, { recursive: true, force: true });
   }
@@ -165,7 +166,7 @@ async function measure(framework, variant) {
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (const framework of FRAMEWORKS) {
-  const none = await measure(framework, 'none');
+  const none = await measure(framework, { label: 'none' });
   const sightline = await measure(framework, { label: 'sightline', register: REGISTER });
   const n = Math.min(...none);
   const s = Math.min(...sightline);

@@ -114,22 +114,24 @@ function isPlainAttributes(first: object): boolean {
   return true;
 }
 
+/** An error as the semconv exception.* attributes. */
+function addException(attributes: LogAttributes, err: Error): void {
+  attributes['exception.type'] = err.name;
+  attributes['exception.message'] = err.message;
+  if (err.stack) attributes['exception.stacktrace'] = err.stack;
+}
+
 /** The merge object as log attributes (errors as exception.*, other values as AnyValue). */
 function attributesOf(first: object): LogAttributes {
   const attributes: LogAttributes = {};
   if (first instanceof Error) {
-    attributes['exception.type'] = first.name;
-    attributes['exception.message'] = first.message;
-    if (first.stack) attributes['exception.stacktrace'] = first.stack;
+    addException(attributes, first);
     return attributes;
   }
   for (const key of Object.keys(first)) {
     const v = (first as Record<string, unknown>)[key];
-    if (v instanceof Error) {
-      attributes['exception.type'] = v.name;
-      attributes['exception.message'] = v.message;
-      if (v.stack) attributes['exception.stacktrace'] = v.stack;
-    } else attributes[key] = toAnyValue(v);
+    if (v instanceof Error) addException(attributes, v);
+    else attributes[key] = toAnyValue(v);
   }
   return attributes;
 }
