@@ -1,11 +1,19 @@
 // The require hook: official instrumentations load at the first require of their package (not at start-up), pino
-// is wrapped at require time, and the hook's own rules hold (once, subpaths, scoped names, uninstall).
+// is wrapped as it loads however it is loaded (require, import, import()), and the hook's own rules hold (once,
+// subpaths, scoped names, uninstall). A CommonJS entry started with --import gets the same lazy loading, without
+// the ESM loader hook.
 import { execFile } from 'node:child_process';
 import Module, { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { beforeFirstRequire, packageOf, transformRequire } from '../src/instrumentations/require-hook.js';
+import {
+  beforeFirstRequire,
+  packageOf,
+  packageOfFile,
+  transformPackage,
+  transformRequire,
+} from '../src/instrumentations/require-hook.js';
 import { FIXTURES, PACKAGE_DIR } from './support/app-process.js';
 
 const run = promisify(execFile);
@@ -22,6 +30,46 @@ describe('the require hook', () => {
     expect(packageOf('../up')).toBeUndefined();
     expect(packageOf('/abs/path.js')).toBeUndefined();
     expect(packageOf('node:http')).toBeUndefined();
+  });
+
+  it('names the package a file under node_modules belongs to, and its directory', () => {
+    const f = (...parts: string[]) => parts.join(sep);
+    expect(packageOfFile(f('', 'app', 'node_modules', 'pino', 'pino.js'))).toEqual({
+      name: 'pino',
+      dir: f('', 'app', 'node_modules', 'pino'),
+    });
+    expect(packageOfFile(f('', 'app', 'node_modules', 'x', 'node_modules', '@scope', 'pkg', 'lib', 'i.js'))).toEqual({
+      name: '@scope/pkg',
+      dir: f('', 'app', 'node_modules', 'x', 'node_modules', '@scope', 'pkg'),
+    });
+    expect(packageOfFile(f('', 'app', 'src', 'index.js'))).toBeUndefined();
+    expect(packageOfFile(f('', 'app', 'node_modules', 'file.js'))).toBeUndefined();
+  });
+
+  it("transforms a package's main file as it loads, and only that file, then uninstalls", () => {
+    const original = (Module.prototype as unknown as { _compile: unknown })._compile;
+    const seen: string[] = [];
+    // semver is not loaded by this test process yet; its main file is index.js, its other files are not transformed.
+    const main = require.resolve('semver');
+    const other = require.resolve('semver/functions/valid');
+    expect(require.cache[main]).toBeUndefined();
+    const undo = transformPackage('semver', (exports) => {
+      seen.push('semver');
+      return { wrapped: exports };
+    });
+    try {
+      require('semver/functions/valid');
+      expect(seen).toEqual([]);
+      const semver = require('semver') as { wrapped?: { valid?: unknown } };
+      expect(typeof semver.wrapped?.valid).toBe('function');
+      expect(require('semver')).toBe(semver);
+      expect(seen).toEqual(['semver']);
+    } finally {
+      undo();
+      delete require.cache[main];
+      delete require.cache[other];
+    }
+    expect((Module.prototype as unknown as { _compile: unknown })._compile).toBe(original);
   });
 
   it('runs a callback once, before the first require of the package or a file in it, and uninstalls', () => {
@@ -76,5 +124,51 @@ describe('the require hook', () => {
       patched: true,
       pinoWrapped: true,
     });
+  });
+
+  const quiet = { OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
+  const lastJson = (stdout: string): unknown => JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+
+  it('in a CommonJS app started with --import, loads instrumentations as lazily as with --require', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', '@sightline/node/register', join(FIXTURES, 'lazy-instrumentation.cjs')],
+      { cwd: PACKAGE_DIR, env: { ...process.env, ...quiet } },
+    );
+    expect(lastJson(stdout)).toEqual({
+      atStart: [],
+      pinoAtStart: false,
+      metricsSdkAtStart: false,
+      afterPg: ['instrumentation-pg'],
+      patched: true,
+      pinoWrapped: true,
+    });
+  });
+
+  it('wraps pino that a CommonJS app loads with import()', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--require', '@sightline/node/register', join(FIXTURES, 'pino-dynamic-import.cjs')],
+      { cwd: PACKAGE_DIR, env: { ...process.env, ...quiet } },
+    );
+    expect(lastJson(stdout)).toEqual({ defaultWrapped: true, namedWrapped: true });
+  });
+
+  it('wraps pino that an ES module imports, with no ESM loader hook when no official instrumentation needs one', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', '@sightline/node/register', join(FIXTURES, 'pino-esm-import.mjs')],
+      { cwd: PACKAGE_DIR, env: { ...process.env, ...quiet, OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,pino' } },
+    );
+    expect(lastJson(stdout)).toEqual({ defaultWrapped: true, namedWrapped: true, correlated: true, loaderHook: false });
+  });
+
+  it('registers the ESM loader hook for an ES module app when an official instrumentation target resolves', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', '@sightline/node/register', join(FIXTURES, 'pino-esm-import.mjs')],
+      { cwd: PACKAGE_DIR, env: { ...process.env, ...quiet, OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,pino,pg' } },
+    );
+    expect(lastJson(stdout)).toEqual({ defaultWrapped: true, namedWrapped: true, correlated: true, loaderHook: true });
   });
 });

@@ -1,8 +1,8 @@
-// pino instances the app creates itself get the same correlation fields and OTLP records as our logger:
-// require('pino') is wrapped through our require hook, `import pino from 'pino'` through import-in-the-middle
-// (when the ESM loader hook was registered by `--import @sightline/node/register`).
+// pino instances the app creates itself get the same correlation fields and OTLP records as our logger: pino's
+// exports are wrapped as the module loads, whether it is required or imported (pino is CommonJS), so no ESM loader
+// hook is needed for it.
 import { correlatedPinoOptions, isCorrelated } from '../pino-options.js';
-import { transformRequire } from './require-hook.js';
+import { transformPackage, transformRequire } from './require-hook.js';
 
 type PinoFactory = ((...args: unknown[]) => unknown) & Record<string, unknown>;
 const kWrappedPino = Symbol.for('sightline.pino.wrapped');
@@ -33,9 +33,9 @@ export function wrapPinoFactory(original: PinoFactory): PinoFactory {
 }
 
 export function installPinoHook(): () => void {
-  // One wrapper per pino copy (an app can resolve several), the same one for every require of it.
+  // One wrapper per pino copy (an app can resolve several), the same one for every require or import of it.
   const wrappers = new WeakMap<object, unknown>();
-  const unhookCjs = transformRequire('pino', (exports) => {
+  const wrap = (exports: unknown): unknown => {
     if (typeof exports !== 'function') return exports;
     let wrapped = wrappers.get(exports);
     if (wrapped === undefined) {
@@ -43,24 +43,13 @@ export function installPinoHook(): () => void {
       wrappers.set(exports, wrapped);
     }
     return wrapped;
-  });
-  let unhookEsm: (() => void) | undefined;
-  if ((globalThis as Record<symbol, unknown>)[Symbol.for('sightline.iitm')] === true) {
-    const iitm = require('import-in-the-middle') as {
-      Hook: new (modules: string[], fn: (exports: Record<string, unknown>) => unknown) => { unhook(): void };
-    };
-    const h = new iitm.Hook(['pino'], (exports) => {
-      const original = (exports.default ?? exports.pino) as PinoFactory | undefined;
-      if (typeof original !== 'function') return exports;
-      const wrapped = wrapPinoFactory(original);
-      exports.default = wrapped;
-      if ('pino' in exports) exports.pino = wrapped;
-      return exports;
-    });
-    unhookEsm = () => h.unhook();
-  }
+  };
+  // As pino loads (require, `import pino from 'pino'`, `import()`), and at every require('pino') of a copy that was
+  // loaded before init().
+  const unhookLoad = transformPackage('pino', wrap);
+  const unhookRequire = transformRequire('pino', wrap);
   return () => {
-    unhookCjs();
-    unhookEsm?.();
+    unhookLoad();
+    unhookRequire();
   };
 }

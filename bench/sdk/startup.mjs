@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// npm run bench:sdk:startup — process start to first served response, by the way the SDK is started: the Fastify
+// hello-world as CommonJS (bench/sdk/fastify-app.cjs: uninstrumented, --require, --import) and as an ES module
+// (fastify-app.mjs: uninstrumented, --import). Where an official instrumentation's package resolves from the app
+// (in this repository pg, ioredis, amqplib and @nestjs/core do, hoisted), an ES module app needs the ESM loader
+// hook; the `--import, own only` row is the same app with only our own instrumentations enabled, i.e. an app that
+// has none of those packages installed. Rounds interleave the variants; medians; the OTLP endpoint is a local sink.
+// Env: BENCH_STARTS (rounds, default 11).
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { appEnv, freePort } from './bench-app.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ROUNDS = Number(process.env.BENCH_STARTS ?? 11);
+const REGISTER = '@sightline/node/register';
+const OWN_ONLY = { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,undici,express,fastify,pino,runtime-node' };
+
+const VARIANTS = [
+  { app: 'fastify-app.cjs', label: 'CommonJS, uninstrumented', flags: [] },
+  { app: 'fastify-app.cjs', label: 'CommonJS, --require', flags: ['--require', REGISTER] },
+  { app: 'fastify-app.cjs', label: 'CommonJS, --import', flags: ['--import', REGISTER] },
+  { app: 'fastify-app.mjs', label: 'ES module, uninstrumented', flags: [] },
+  { app: 'fastify-app.mjs', label: 'ES module, --import', flags: ['--import', REGISTER] },
+  { app: 'fastify-app.mjs', label: 'ES module, --import, own only', flags: ['--import', REGISTER], env: OWN_ONLY },
+];
+
+const sink = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+});
+await new Promise((r) => sink.listen(0, '127.0.0.1', r));
+
+async function startToFirstResponse(variant) {
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [...variant.flags, join(here, variant.app)], {
+    cwd: here,
+    env: appEnv('fastify', port, sink.address().port, variant.env),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${variant.label}: the app exited with ${child.exitCode}`);
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/hello/start`);
+        await res.text();
+        if (res.ok) return performance.now() - t0;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  } finally {
+    child.kill('SIGKILL');
+    await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', r)));
+  }
+}
+
+const times = VARIANTS.map(() => []);
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [i, variant] of VARIANTS.entries()) times[i].push(await startToFirstResponse(variant));
+}
+sink.close();
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const lines = [`start-up to first response, Node ${process.version}, ${ROUNDS} interleaved rounds, medians (ms)`];
+let base = 0;
+for (const [i, variant] of VARIANTS.entries()) {
+  const m = median(times[i]);
+  if (variant.flags.length === 0) base = m;
+  const delta = variant.flags.length === 0 ? '' : `  +${(m - base).toFixed(0)}`;
+  lines.push(`${variant.label.padEnd(30)} ${m.toFixed(0).padStart(5)}${delta}`);
+}
+process.stdout.write(`${lines.join('\n')}\n`);
