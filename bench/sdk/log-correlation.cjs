@@ -1,5 +1,6 @@
 // Micro-benchmark: cost of trace correlation per pino log call inside an active span (null destination, so only
-// the logger's own work is measured). Prints JSON with ns per call.
+// the logger's own work is measured). Prints JSON with ns per call. `full` also makes the OTLP log record and hands
+// it to the log sink, which with the logs exporter off does not encode it (encoding: npm run bench:sdk:encode).
 const { init, createLogger, withSpan } = require('@sightline/node');
 const pino = require('pino');
 
