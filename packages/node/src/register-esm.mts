@@ -1,14 +1,15 @@
-// `node --import @sightline/node/register app.mjs`: registers the import-in-the-middle loader hook (so ESM imports
-// of the packages official instrumentations patch are seen), scoped to those packages, then starts the SDK.
-// The hook runs on a loader thread that costs ~100 ms of start-up, so it is registered only when it can matter: not
-// for a CommonJS entry point (its packages are required, and the require hook sees them, as with --require), and not
-// when no such package resolves (pino, the one we wrap ourselves, is seen as it loads, however it is loaded).
+// `node --import @sightline/node/register app.mjs`: starts the SDK, after registering the import-in-the-middle loader
+// hook where an ES module app needs it. The hook runs on a loader thread that costs ~100 ms of start-up, and our
+// require hook sees CommonJS packages load however they are loaded (pino, and the packages of official
+// instrumentations that patch in place), so it is registered only for an ES module entry point, scoped to the
+// packages of the instrumentations that need it (graphql, grpc; see esmHook in instrumentations/loader.ts), and only
+// when one of them resolves from the app.
 import { createRequire, register } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { resolveConfig } = require('./config.js') as typeof import('./config.js');
 const { setQuiet } = require('./diagnostics.js') as typeof import('./diagnostics.js');
-const { plannedOfficial } = require('./instrumentations/loader.js') as typeof import('./instrumentations/loader.js');
+const { esmHookTargets } = require('./instrumentations/loader.js') as typeof import('./instrumentations/loader.js');
 const { isCommonJsEntry } = require('./entry-format.js') as typeof import('./entry-format.js');
 
 // Read quietly here: init() (in register.js) reads the configuration again and reports each problem once.
@@ -16,7 +17,7 @@ setQuiet(true);
 const cfg = resolveConfig();
 setQuiet(false);
 if (!cfg.disabled && typeof register === 'function' && !isCommonJsEntry(process.argv[1])) {
-  const include = plannedOfficial(cfg).flatMap((spec) => spec.targets);
+  const include = esmHookTargets(cfg);
   if (include.length > 0) {
     register('import-in-the-middle/hook.mjs', import.meta.url, { data: { include } });
     (globalThis as Record<symbol, unknown>)[Symbol.for('sightline.iitm')] = true;

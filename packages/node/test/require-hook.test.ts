@@ -8,7 +8,7 @@ import { join, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
-  beforeFirstRequire,
+  beforeFirstLoad,
   packageOf,
   packageOfFile,
   transformPackage,
@@ -75,8 +75,8 @@ describe('the require hook', () => {
   it('runs a callback once, before the first require of the package or a file in it, and uninstalls', () => {
     const original = Module.prototype.require;
     const seen: string[] = [];
-    const undoYaml = beforeFirstRequire('yaml', () => seen.push('yaml'));
-    const undoOther = beforeFirstRequire('not-a-package-anyone-requires', () => seen.push('other'));
+    const undoYaml = beforeFirstLoad('yaml', () => seen.push('yaml'));
+    const undoOther = beforeFirstLoad('not-a-package-anyone-requires', () => seen.push('other'));
     expect(Module.prototype.require).not.toBe(original);
     require('yaml/package.json');
     require('yaml');
@@ -163,12 +163,18 @@ describe('the require hook', () => {
     expect(lastJson(stdout)).toEqual({ defaultWrapped: true, namedWrapped: true, correlated: true, loaderHook: false });
   });
 
-  it('registers the ESM loader hook for an ES module app when an official instrumentation target resolves', async () => {
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', '@sightline/node/register', join(FIXTURES, 'pino-esm-import.mjs')],
-      { cwd: PACKAGE_DIR, env: { ...process.env, ...quiet, OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,pino,pg' } },
-    );
-    expect(lastJson(stdout)).toEqual({ defaultWrapped: true, namedWrapped: true, correlated: true, loaderHook: true });
+  it('registers the ESM loader hook for an ES module app only for an instrumentation that needs it', async () => {
+    const withHook = async (enabled: string): Promise<unknown> => {
+      const { stdout } = await run(
+        process.execPath,
+        ['--import', '@sightline/node/register', join(FIXTURES, 'pino-esm-import.mjs')],
+        { cwd: PACKAGE_DIR, env: { ...process.env, ...quiet, OTEL_NODE_ENABLED_INSTRUMENTATIONS: enabled } },
+      );
+      return (lastJson(stdout) as { loaderHook?: boolean }).loaderHook;
+    };
+    // pg patches in place: the require hook reaches it. grpc (this package depends on @grpc/grpc-js, as an app
+    // would) replaces functions on its exports, which an ES named import copies: it needs the loader hook.
+    expect(await withHook('http,pino,pg')).toBe(false);
+    expect(await withHook('http,pino,grpc')).toBe(true);
   });
 });

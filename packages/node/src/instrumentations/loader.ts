@@ -1,6 +1,6 @@
 // Which instrumentations run: ours for http, express, fastify and pino (lean, on diagnostics channels and hooks),
-// the official ones for the rest — in CommonJS apps each loaded when its target package is first required, with the
-// ESM loader hook each whose target resolves from the app directory, at start.
+// the official ones for the rest — each loaded just before its target package first loads (required or imported),
+// except those that need the ESM loader hook in an ES module app (esmHook), which load at start when it is there.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Span } from '@opentelemetry/api';
@@ -15,7 +15,7 @@ import { installHttpClient } from './http-client.js';
 import { installHttpServer } from './http-server.js';
 import type { HttpServerDurationMetric } from './http-server-duration.js';
 import { installPinoHook } from './pino-hook.js';
-import { beforeFirstRequire } from './require-hook.js';
+import { beforeFirstLoad } from './require-hook.js';
 
 interface OfficialSpec {
   name: string;
@@ -23,6 +23,13 @@ interface OfficialSpec {
   module: string;
   cls: string;
   config?: Record<string, unknown>;
+  /**
+   * An ES module app needs the ESM loader hook for it: an import of the package runs ES module code (graphql), or
+   * the instrumentation replaces functions on the package's exports, which an ES named import would have copied
+   * before the patch (grpc). The others patch prototypes and files in place, which the require hook reaches however
+   * the package was loaded.
+   */
+  esmHook?: true;
 }
 
 function sanitizeStatementHook(span: Span): void {
@@ -91,12 +98,14 @@ export const OFFICIAL: OfficialSpec[] = [
     targets: ['graphql'],
     module: '@opentelemetry/instrumentation-graphql',
     cls: 'GraphQLInstrumentation',
+    esmHook: true,
   },
   {
     name: 'grpc',
     targets: ['@grpc/grpc-js'],
     module: '@opentelemetry/instrumentation-grpc',
     cls: 'GrpcInstrumentation',
+    esmHook: true,
   },
   {
     name: 'winston',
@@ -155,10 +164,13 @@ function allowedOfficial(cfg: ResolvedConfig): OfficialSpec[] {
   });
 }
 
-/** Official instrumentations whose target resolves from the app (what the ESM loader hook is scoped to). */
-export function plannedOfficial(cfg: ResolvedConfig): OfficialSpec[] {
+/** Packages an ES module app needs the ESM loader hook for: targets of `esmHook` instrumentations that resolve from
+ * the app (the hook sees only imports after it is registered, so these instrumentations load at start). */
+export function esmHookTargets(cfg: ResolvedConfig): string[] {
   const req = appRequire();
-  return allowedOfficial(cfg).filter((spec) => spec.targets.some((t) => resolvable(t, req)));
+  return allowedOfficial(cfg)
+    .filter((spec) => spec.esmHook === true && spec.targets.some((t) => resolvable(t, req)))
+    .flatMap((spec) => spec.targets);
 }
 
 function checkNames(cfg: ResolvedConfig): void {
@@ -211,10 +223,12 @@ export function installInstrumentations(cfg: ResolvedConfig, httpDuration: HttpS
   setExpressEnabled(isEnabled(cfg, 'express'));
   if (isEnabled(cfg, 'fastify')) undo.push(installFastify());
   if (isEnabled(cfg, 'pino')) undo.push(installPinoHook());
-  // With the ESM loader hook, imports are seen only by hooks registered before them: load what resolves now.
-  // Without it, nothing needs resolving: a package the app requires is one it has.
-  const esm = (globalThis as Record<symbol, unknown>)[Symbol.for('sightline.iitm')] === true;
-  for (const spec of esm ? plannedOfficial(cfg) : allowedOfficial(cfg)) {
+  // Each official instrumentation loads just before its package first loads, however it is loaded (nothing is
+  // resolved for that: a package the app loads is one it has). Those that need the ESM loader hook, when
+  // register-esm registered it, load now: the hook sees only imports after their hooks exist.
+  const esmHook = (globalThis as Record<symbol, unknown>)[Symbol.for('sightline.iitm')] === true;
+  const atStart = new Set(esmHook ? esmHookTargets(cfg) : []);
+  for (const spec of allowedOfficial(cfg)) {
     let loaded = false;
     const load = (): void => {
       if (loaded) return;
@@ -222,8 +236,8 @@ export function installInstrumentations(cfg: ResolvedConfig, httpDuration: HttpS
       const disable = loadOfficial(spec);
       if (disable) undo.push(disable);
     };
-    if (esm) load();
-    else for (const target of spec.targets) undo.push(beforeFirstRequire(target, load));
+    if (spec.targets.some((t) => atStart.has(t))) load();
+    else for (const target of spec.targets) undo.push(beforeFirstLoad(target, load));
   }
   return () => {
     for (const u of undo.reverse()) u();

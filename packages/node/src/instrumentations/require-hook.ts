@@ -1,10 +1,13 @@
-// One patch of Module.prototype.require for what we need to see as CommonJS modules load: the first require of a
-// package (an official instrumentation is loaded just before it, not at start-up), and every require of a module
-// whose exports we wrap (pino). It costs a string check per require; require-in-the-middle, by contrast, resolves
-// the filename of every require for each hook it installs.
-// A CommonJS package that an ES module imports is not required: Node loads it without Module.prototype.require and
-// takes its exports for the ES namespace when the module has run. transformPackage() sees those loads too, with one
-// patch of Module.prototype._compile (a check per module compiled, not per require), so pino needs no ESM loader hook.
+// What we need to see as CommonJS modules load: the first load of a package (an official instrumentation is loaded
+// just before it, not at start-up) and the loads of a module whose exports we wrap (pino).
+// - One patch of Module.prototype.require: a string check per require (require-in-the-middle, by contrast, resolves
+//   the filename of every require for each hook it installs).
+// - A CommonJS package that an ES module imports is not required: Node compiles and loads it for the ES namespace
+//   without Module.prototype.require. Patches of Module.prototype._compile and load (a check per module compiled, not
+//   per require) see those loads too, so neither pino nor the official instrumentations that patch in place need the
+//   ESM loader hook: before the package's first file compiles, its instrumentation loads (and with it
+//   require-in-the-middle, which then sees the package's own requires); once its main file has loaded, that file is
+//   passed through require once, so require-in-the-middle patches it as if the app had required it.
 import Module, { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 
@@ -27,13 +30,19 @@ export function packageOf(id: string): string | undefined {
   return slash === -1 ? id : id.slice(0, slash);
 }
 
+/** Runs (once) what waits for the first load of `pkg`; false when nothing did. */
+function runBeforeFirst(pkg: string): boolean {
+  const callbacks = beforeFirst.get(pkg);
+  if (callbacks === undefined) return false;
+  beforeFirst.delete(pkg);
+  for (const callback of callbacks) callback();
+  return true;
+}
+
 function patchedRequire(this: NodeJS.Module, id: string): unknown {
   if (beforeFirst.size > 0 && typeof id === 'string') {
     const pkg = packageOf(id);
-    const callbacks = pkg === undefined ? undefined : beforeFirst.get(pkg);
-    if (pkg !== undefined && callbacks !== undefined) {
-      beforeFirst.delete(pkg);
-      for (const callback of callbacks) callback();
+    if (pkg !== undefined && runBeforeFirst(pkg)) {
       // Again through Module.prototype.require: a hook a callback just installed (require-in-the-middle, under the
       // official instrumentations) sees this very load.
       // biome-ignore lint/complexity/noArguments: require's own arguments, forwarded as they came
@@ -65,10 +74,16 @@ function uninstallIfIdle(): void {
 }
 
 type CompileFn = (this: NodeJS.Module, content: string, filename: string) => unknown;
+type LoadFn = (this: NodeJS.Module, filename: string) => unknown;
+type ModuleProto = { _compile: CompileFn; load: LoadFn };
 const packageTransforms = new Map<string, (exports: unknown) => unknown>();
+/** Packages whose main file, once loaded, is passed through require (see the top of this file). */
+const announced = new Map<string, number>();
+const toAnnounce = new WeakSet<NodeJS.Module>();
 /** Package directory → its main file, as `require(name)` resolves it from where the package is installed. */
 const mainFiles = new Map<string, string | null>();
 let originalCompile: CompileFn | undefined;
+let originalLoad: LoadFn | undefined;
 const NODE_MODULES = `${sep}node_modules${sep}`;
 
 /** The package a file under node_modules belongs to, with the package's directory; else undefined. */
@@ -82,71 +97,118 @@ export function packageOfFile(filename: string): { name: string; dir: string } |
   return { name: filename.slice(start, end).split(sep).join('/'), dir: filename.slice(0, end) };
 }
 
-function mainFileOf(name: string, dir: string, installedIn: string): string | null {
-  let main = mainFiles.get(dir);
+function isMainFile(pkg: { name: string; dir: string }, filename: string): boolean {
+  let main = mainFiles.get(pkg.dir);
   if (main === undefined) {
+    const installedIn = pkg.dir.slice(0, pkg.dir.lastIndexOf(NODE_MODULES));
     try {
-      main = createRequire(join(installedIn, '__sightline_resolve__.js')).resolve(name);
+      main = createRequire(join(installedIn, '__sightline_resolve__.js')).resolve(pkg.name);
     } catch {
       main = null;
     }
-    mainFiles.set(dir, main);
+    mainFiles.set(pkg.dir, main);
   }
-  return main;
+  return main === filename;
 }
 
 function patchedCompile(this: NodeJS.Module, content: string, filename: string): unknown {
+  const watching = beforeFirst.size > 0 || packageTransforms.size > 0 || announced.size > 0;
+  const pkg = watching && typeof filename === 'string' ? packageOfFile(filename) : undefined;
+  if (pkg !== undefined) runBeforeFirst(pkg.name);
   // biome-ignore lint/complexity/noArguments: _compile's own arguments, forwarded as they came
   const result = (originalCompile as CompileFn).apply(this, arguments as unknown as [string, string]);
-  if (packageTransforms.size > 0 && typeof filename === 'string') {
-    const pkg = packageOfFile(filename);
-    const transform = pkg && packageTransforms.get(pkg.name);
-    if (
-      pkg &&
-      transform &&
-      mainFileOf(pkg.name, pkg.dir, filename.slice(0, filename.lastIndexOf(NODE_MODULES))) === filename
-    )
-      this.exports = transform(this.exports);
+  if (pkg === undefined) return result;
+  const transform = packageTransforms.get(pkg.name);
+  const announce = announced.has(pkg.name);
+  if ((transform !== undefined || announce) && isMainFile(pkg, filename)) {
+    if (transform !== undefined) {
+      try {
+        this.exports = transform(this.exports);
+      } catch {
+        // the app's module loads as it is
+      }
+    }
+    if (announce) toAnnounce.add(this);
   }
   return result;
 }
 
+function patchedLoad(this: NodeJS.Module, filename: string): unknown {
+  // biome-ignore lint/complexity/noArguments: load's own arguments, forwarded as they came
+  const result = (originalLoad as LoadFn).apply(this, arguments as unknown as [string]);
+  if (toAnnounce.has(this)) {
+    toAnnounce.delete(this);
+    try {
+      // From the module itself: a cache hit, answered by whatever hooks Module.prototype.require now.
+      (Module.prototype.require as RequireFn).call(this, this.filename);
+    } catch {
+      // the app's module stays loaded as it is
+    }
+  }
+  return result;
+}
+
+function installLoadHooks(): void {
+  const proto = Module.prototype as unknown as ModuleProto;
+  if (originalCompile !== undefined) return;
+  originalCompile = proto._compile;
+  originalLoad = proto.load;
+  proto._compile = patchedCompile;
+  proto.load = patchedLoad;
+}
+
+function uninstallLoadHooksIfIdle(): void {
+  if (beforeFirst.size > 0 || packageTransforms.size > 0 || announced.size > 0 || originalCompile === undefined) return;
+  const proto = Module.prototype as unknown as ModuleProto;
+  // Someone may have patched over us since: then we stay in their chain, as a pass-through.
+  if (proto._compile === patchedCompile && proto.load === patchedLoad) {
+    proto._compile = originalCompile;
+    proto.load = originalLoad as LoadFn;
+    originalCompile = undefined;
+    originalLoad = undefined;
+  }
+}
+
 /**
  * The exports of `pkg`'s main file become `transform(exports)` as it loads, however it is loaded: require, an ES
- * `import` or `import()`. The transform must be idempotent and must not throw.
+ * `import` or `import()`. The transform must be idempotent; if it throws, the exports stay as they are.
  */
 export function transformPackage(pkg: string, transform: (exports: unknown) => unknown): () => void {
-  const proto = Module.prototype as unknown as { _compile: CompileFn };
-  if (originalCompile === undefined) {
-    originalCompile = proto._compile;
-    proto._compile = patchedCompile;
-  }
+  installLoadHooks();
   packageTransforms.set(pkg, transform);
   return () => {
     if (packageTransforms.get(pkg) === transform) packageTransforms.delete(pkg);
-    if (packageTransforms.size > 0 || originalCompile === undefined) return;
-    // Someone may have patched over us since: then we stay in their chain, as a pass-through.
-    if (proto._compile === patchedCompile) {
-      proto._compile = originalCompile;
-      originalCompile = undefined;
-    }
+    uninstallLoadHooksIfIdle();
   };
 }
 
-/** Runs `callback` once, just before the first require of `pkg` (or of a file in it). Callbacks must not throw. */
-export function beforeFirstRequire(pkg: string, callback: () => void): () => void {
+/**
+ * Runs `callback` once, just before `pkg` first loads: its first require (or of a file in it), or the compilation of
+ * its first file when an ES module imports it. Once its main file has loaded, that file is passed through require,
+ * so a require hook the callback installed sees it however it was loaded. Callbacks must not throw.
+ */
+export function beforeFirstLoad(pkg: string, callback: () => void): () => void {
   install();
+  installLoadHooks();
   const list = beforeFirst.get(pkg) ?? [];
   list.push(callback);
   beforeFirst.set(pkg, list);
+  announced.set(pkg, (announced.get(pkg) ?? 0) + 1);
+  let undone = false;
   return () => {
+    if (undone) return;
+    undone = true;
     const current = beforeFirst.get(pkg);
     if (current) {
       const rest = current.filter((c) => c !== callback);
       if (rest.length > 0) beforeFirst.set(pkg, rest);
       else beforeFirst.delete(pkg);
     }
+    const count = (announced.get(pkg) ?? 1) - 1;
+    if (count > 0) announced.set(pkg, count);
+    else announced.delete(pkg);
     uninstallIfIdle();
+    uninstallLoadHooksIfIdle();
   };
 }
 
