@@ -74,6 +74,8 @@ describe('the require hook', () => {
 
   it('runs a callback once, before the first require of the package or a file in it, and uninstalls', () => {
     const original = Module.prototype.require;
+    const proto = Module.prototype as unknown as { _compile: unknown; load: unknown };
+    const [originalCompile, originalLoad] = [proto._compile, proto.load];
     const seen: string[] = [];
     const undoYaml = beforeFirstLoad('yaml', () => seen.push('yaml'));
     const undoOther = beforeFirstLoad('not-a-package-anyone-requires', () => seen.push('other'));
@@ -88,6 +90,7 @@ describe('the require hook', () => {
     expect(Module.prototype.require).not.toBe(original);
     undoTransform();
     expect(Module.prototype.require).toBe(original);
+    expect([proto._compile, proto.load]).toEqual([originalCompile, originalLoad]);
   });
 
   it('transforms every require of exactly that specifier', () => {
@@ -103,75 +106,55 @@ describe('the require hook', () => {
     expect(require('yaml')).not.toBe(wrapped);
   });
 
-  it('in a CommonJS app, loads the pg instrumentation and pino only when required, in time to patch them', async () => {
-    const { stdout } = await run(
-      process.execPath,
-      ['--require', join(PACKAGE_DIR, 'dist', 'register.js'), join(FIXTURES, 'lazy-instrumentation.cjs')],
-      {
-        env: {
-          ...process.env,
-          OTEL_TRACES_EXPORTER: 'none',
-          OTEL_METRICS_EXPORTER: 'none',
-          OTEL_LOGS_EXPORTER: 'none',
-        },
+  /** Runs a fixture with the register hook (exporters off) and returns the last JSON line it printed. */
+  async function runFixture(
+    flag: '--require' | '--import',
+    fixture: string,
+    env: Record<string, string> = {},
+  ): Promise<Record<string, unknown>> {
+    const { stdout } = await run(process.execPath, [flag, '@sightline/node/register', join(FIXTURES, fixture)], {
+      cwd: PACKAGE_DIR,
+      env: {
+        ...process.env,
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_METRICS_EXPORTER: 'none',
+        OTEL_LOGS_EXPORTER: 'none',
+        ...env,
       },
-    );
-    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({
-      atStart: [],
-      pinoAtStart: false,
-      metricsSdkAtStart: false,
-      afterPg: ['instrumentation-pg'],
-      patched: true,
-      pinoWrapped: true,
     });
-  });
+    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+  }
 
-  const quiet = { OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
-  const lastJson = (stdout: string): unknown => JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
-
-  it('in a CommonJS app started with --import, loads instrumentations as lazily as with --require', async () => {
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', '@sightline/node/register', join(FIXTURES, 'lazy-instrumentation.cjs')],
-      { cwd: PACKAGE_DIR, env: { ...process.env, ...quiet } },
-    );
-    expect(lastJson(stdout)).toEqual({
-      atStart: [],
-      pinoAtStart: false,
-      metricsSdkAtStart: false,
-      afterPg: ['instrumentation-pg'],
-      patched: true,
-      pinoWrapped: true,
-    });
-  });
+  it.each(['--require', '--import'] as const)(
+    'in a CommonJS app started with %s, loads the pg instrumentation and pino only when required, in time to patch them',
+    async (flag) => {
+      expect(await runFixture(flag, 'lazy-instrumentation.cjs')).toEqual({
+        atStart: [],
+        pinoAtStart: false,
+        metricsSdkAtStart: false,
+        afterPg: ['instrumentation-pg'],
+        patched: true,
+        pinoWrapped: true,
+      });
+    },
+  );
 
   it('wraps pino that a CommonJS app loads with import()', async () => {
-    const { stdout } = await run(
-      process.execPath,
-      ['--require', '@sightline/node/register', join(FIXTURES, 'pino-dynamic-import.cjs')],
-      { cwd: PACKAGE_DIR, env: { ...process.env, ...quiet } },
-    );
-    expect(lastJson(stdout)).toEqual({ defaultWrapped: true, namedWrapped: true });
+    expect(await runFixture('--require', 'pino-dynamic-import.cjs')).toEqual({
+      defaultWrapped: true,
+      namedWrapped: true,
+    });
   });
 
   it('wraps pino that an ES module imports, with no ESM loader hook when no official instrumentation needs one', async () => {
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', '@sightline/node/register', join(FIXTURES, 'pino-esm-import.mjs')],
-      { cwd: PACKAGE_DIR, env: { ...process.env, ...quiet, OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,pino' } },
-    );
-    expect(lastJson(stdout)).toEqual({ defaultWrapped: true, namedWrapped: true, correlated: true, loaderHook: false });
+    expect(
+      await runFixture('--import', 'pino-esm-import.mjs', { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,pino' }),
+    ).toEqual({ defaultWrapped: true, namedWrapped: true, correlated: true, loaderHook: false });
   });
 
   it('registers the ESM loader hook for an ES module app only for an instrumentation that needs it', async () => {
-    const withHook = async (enabled: string): Promise<unknown> => {
-      const { stdout } = await run(
-        process.execPath,
-        ['--import', '@sightline/node/register', join(FIXTURES, 'pino-esm-import.mjs')],
-        { cwd: PACKAGE_DIR, env: { ...process.env, ...quiet, OTEL_NODE_ENABLED_INSTRUMENTATIONS: enabled } },
-      );
-      return (lastJson(stdout) as { loaderHook?: boolean }).loaderHook;
-    };
+    const withHook = async (enabled: string): Promise<unknown> =>
+      (await runFixture('--import', 'pino-esm-import.mjs', { OTEL_NODE_ENABLED_INSTRUMENTATIONS: enabled })).loaderHook;
     // pg patches in place: the require hook reaches it. grpc (this package depends on @grpc/grpc-js, as an app
     // would) replaces functions on its exports, which an ES named import copies: it needs the loader hook.
     expect(await withHook('http,pino,pg')).toBe(false);
