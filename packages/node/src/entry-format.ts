@@ -27,7 +27,8 @@ function parsesAsCommonJs(filename: string): boolean {
   // Without these words there is no import/export statement and no top-level await to find.
   if (!/\b(?:import|export|await)\b/.test(source)) return true;
   try {
-    new Script(wrap(source), { filename });
+    // A hashbang is allowed only at the very start of a script, where the CommonJS wrapper would no longer have it.
+    new Script(wrap(source.startsWith('#!') ? `//${source.slice(2)}` : source), { filename });
     return true;
   } catch {
     return false;

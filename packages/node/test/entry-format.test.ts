@@ -43,11 +43,13 @@ describe('isCommonJsEntry', () => {
         'dynamic.js': 'import("node:http").then(() => {}); // the word import, but no import statement',
         'esm.js': 'import http from "node:http";\nexport default http;',
         'tla.js': 'const x = await Promise.resolve(1);',
+        'cli.js': '#!/usr/bin/env node\nrequire("node:http"); // await import() later',
       },
     );
     expect(isCommonJsEntry(join(dir, 'plain.js'))).toBe(true);
     expect(isCommonJsEntry(join(dir, 'dynamic.js'))).toBe(true);
     expect(isCommonJsEntry(join(dir, 'esm.js'))).toBe(false);
+    expect(isCommonJsEntry(join(dir, 'cli.js'))).toBe(true);
     expect(isCommonJsEntry(join(dir, 'tla.js'))).toBe(false);
   });
 
