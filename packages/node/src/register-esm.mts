@@ -20,7 +20,8 @@ if (!cfg.disabled && typeof register === 'function' && !isCommonJsEntry(process.
   const include = esmHookTargets(cfg);
   if (include.length > 0) {
     register('import-in-the-middle/hook.mjs', import.meta.url, { data: { include } });
-    (globalThis as Record<symbol, unknown>)[Symbol.for('sightline.iitm')] = true;
+    // The packages the hook sees: init() loads their instrumentations at start (without resolving them again).
+    (globalThis as Record<symbol, unknown>)[Symbol.for('sightline.iitm')] = include;
   }
 }
 require('./register.js');

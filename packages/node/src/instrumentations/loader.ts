@@ -224,10 +224,10 @@ export function installInstrumentations(cfg: ResolvedConfig, httpDuration: HttpS
   if (isEnabled(cfg, 'fastify')) undo.push(installFastify());
   if (isEnabled(cfg, 'pino')) undo.push(installPinoHook());
   // Each official instrumentation loads just before its package first loads, however it is loaded (nothing is
-  // resolved for that: a package the app loads is one it has). Those that need the ESM loader hook, when
-  // register-esm registered it, load now: the hook sees only imports after their hooks exist.
-  const esmHook = (globalThis as Record<symbol, unknown>)[Symbol.for('sightline.iitm')] === true;
-  const atStart = new Set(esmHook ? esmHookTargets(cfg) : []);
+  // resolved for that: a package the app loads is one it has). Those whose packages register-esm scoped the ESM
+  // loader hook to load now: the hook sees only imports after their hooks exist.
+  const hooked = (globalThis as Record<symbol, unknown>)[Symbol.for('sightline.iitm')];
+  const atStart = new Set(Array.isArray(hooked) ? (hooked as string[]) : []);
   for (const spec of allowedOfficial(cfg)) {
     let loaded = false;
     const load = (): void => {
