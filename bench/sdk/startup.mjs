@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // npm run bench:sdk:startup — process start to first served response, by the way the SDK is started: the Fastify
 // hello-world as CommonJS (bench/sdk/fastify-app.cjs: uninstrumented, --require, --import) and as an ES module
-// (fastify-app.mjs: uninstrumented, --import). Where an official instrumentation's package resolves from the app
-// (in this repository pg, ioredis, amqplib and @nestjs/core do, hoisted), an ES module app needs the ESM loader
-// hook; the `--import, own only` row is the same app with only our own instrumentations enabled, i.e. an app that
-// has none of those packages installed. Rounds interleave the variants; medians; the OTLP endpoint is a local sink.
+// (fastify-app.mjs: uninstrumented, --import). In this repository the packages of most official instrumentations
+// resolve from the app (pg, ioredis, amqplib, mysql2, redis, koa, graphql, @nestjs/core, … hoisted) without being
+// loaded by it; the `--import, own only` row is the same app with only our own instrumentations enabled, i.e. an app
+// that has none of those packages installed. Rounds interleave the variants; medians; the OTLP endpoint is a local
+// sink.
 // Env: BENCH_STARTS (rounds, default 11).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';

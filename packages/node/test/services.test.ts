@@ -1,5 +1,5 @@
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unreachable } from '../../../examples/test-support/reachability.js';
 import { type AppProcess, otlpEnv, startApp } from './support/app-process.js';
 import { OtlpReceiver } from './support/otlp-receiver.js';
 
@@ -7,33 +7,15 @@ const SERVER = 2;
 const CLIENT = 3;
 const CONSUMER = 5;
 
-function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port, timeout: 1000 });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-    s.once('timeout', () => {
-      s.destroy();
-      resolve(false);
-    });
-  });
-}
-
-const services = { postgres: await reachable(5432), redis: await reachable(6379), rabbitmq: await reachable(5672) };
-const missing = Object.entries(services)
-  .filter(([, up]) => !up)
-  .map(([name]) => name);
-if (missing.length) console.warn(`skipped: services.test.ts needs ${missing.join(', ')} on 127.0.0.1 (standard ports)`);
+const skipReason = await unreachable({ postgres: 5432, redis: 6379, rabbitmq: 5672 });
+if (skipReason) console.warn(`services.test.ts ${skipReason}`);
 
 const apps = [
   { module: 'CommonJS', fixture: 'services-app.cjs', flag: '--require' },
   { module: 'ES module', fixture: 'services-app.mjs', flag: '--import' },
 ] as const;
 
-describe.skipIf(missing.length > 0).each(apps)(
+describe.skipIf(skipReason !== '').each(apps)(
   'a $module app ($flag) using pg, ioredis and amqplib against the local services',
   ({ fixture, flag }) => {
     const receiver = new OtlpReceiver();
@@ -47,8 +29,6 @@ describe.skipIf(missing.length > 0).each(apps)(
         ...otlpEnv('http/json', port),
         QUEUE: queue,
         OTEL_BSP_SCHEDULE_DELAY: '200',
-        // The apps run from this package, which depends on @grpc/grpc-js: grpc would need the loader hook on its own.
-        OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'grpc',
       };
       [app, consumer] = await Promise.all([
         startApp(fixture, { flag, env }),
@@ -96,12 +76,6 @@ describe.skipIf(missing.length > 0).each(apps)(
       );
       expect(redis.map((s) => s.name.toLowerCase()).sort()).toEqual(['get', 'set']);
       for (const s of redis) expect(s.parentSpanId).toBe(server?.spanId);
-    });
-
-    it('needs no ESM loader hook for these packages, however they are loaded', () => {
-      expect(app.lines.filter((l) => 'loaderHook' in l)).toEqual(
-        fixture.endsWith('.mjs') ? [{ loaderHook: false }] : [],
-      );
     });
 
     it('continues the trace of the publishing request in the consuming process', () => {

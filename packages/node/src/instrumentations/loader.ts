@@ -1,6 +1,8 @@
 // Which instrumentations run: ours for http, express, fastify and pino (lean, on diagnostics channels and hooks),
-// the official ones for the rest — each loaded just before its target package first loads (required or imported),
-// except those that need the ESM loader hook in an ES module app (esmHook), which load at start when it is there.
+// the official ones for the rest — each loaded just before its target package first loads, required or imported.
+// No ESM loader hook is needed: every target package, at the versions its instrumentation supports, runs CommonJS
+// code even when an ES module imports it (graphql 16 has no "exports" map, so Node loads its CommonJS build), and the
+// instrumentations patch prototypes or the package's exports object before the import reads them.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Span } from '@opentelemetry/api';
@@ -23,13 +25,6 @@ interface OfficialSpec {
   module: string;
   cls: string;
   config?: Record<string, unknown>;
-  /**
-   * An ES module app needs the ESM loader hook for it: an import of the package runs ES module code (graphql), or
-   * the instrumentation replaces functions on the package's exports, which an ES named import would have copied
-   * before the patch (grpc). The others patch prototypes and files in place, which the require hook reaches however
-   * the package was loaded.
-   */
-  esmHook?: true;
 }
 
 function sanitizeStatementHook(span: Span): void {
@@ -98,21 +93,18 @@ export const OFFICIAL: OfficialSpec[] = [
     targets: ['graphql'],
     module: '@opentelemetry/instrumentation-graphql',
     cls: 'GraphQLInstrumentation',
-    esmHook: true,
   },
   {
     name: 'grpc',
     targets: ['@grpc/grpc-js'],
     module: '@opentelemetry/instrumentation-grpc',
     cls: 'GrpcInstrumentation',
-    esmHook: true,
   },
   {
     name: 'winston',
     targets: ['winston'],
     module: '@opentelemetry/instrumentation-winston',
     cls: 'WinstonInstrumentation',
-    config: { disableLogSending: true },
   },
 ];
 
@@ -136,15 +128,6 @@ function appDependencies(): Set<string> | undefined {
   }
 }
 
-function resolvable(target: string, req: NodeJS.Require): boolean {
-  try {
-    req.resolve(target);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function isEnabled(cfg: ResolvedConfig, name: string): boolean {
   if (cfg.enabledInstrumentations && !cfg.enabledInstrumentations.includes(name)) return false;
   return !cfg.disabledInstrumentations.includes(name);
@@ -162,15 +145,6 @@ function allowedOfficial(cfg: ResolvedConfig): OfficialSpec[] {
     }
     return true;
   });
-}
-
-/** Packages an ES module app needs the ESM loader hook for: targets of `esmHook` instrumentations that resolve from
- * the app (the hook sees only imports after it is registered, so these instrumentations load at start). */
-export function esmHookTargets(cfg: ResolvedConfig): string[] {
-  const req = appRequire();
-  return allowedOfficial(cfg)
-    .filter((spec) => spec.esmHook === true && spec.targets.some((t) => resolvable(t, req)))
-    .flatMap((spec) => spec.targets);
 }
 
 function checkNames(cfg: ResolvedConfig): void {
@@ -224,10 +198,7 @@ export function installInstrumentations(cfg: ResolvedConfig, httpDuration: HttpS
   if (isEnabled(cfg, 'fastify')) undo.push(installFastify());
   if (isEnabled(cfg, 'pino')) undo.push(installPinoHook());
   // Each official instrumentation loads just before its package first loads, however it is loaded (nothing is
-  // resolved for that: a package the app loads is one it has). Those whose packages register-esm scoped the ESM
-  // loader hook to load now: the hook sees only imports after their hooks exist.
-  const hooked = (globalThis as Record<symbol, unknown>)[Symbol.for('sightline.iitm')];
-  const atStart = new Set(Array.isArray(hooked) ? (hooked as string[]) : []);
+  // resolved for that: a package the app loads is one it has).
   for (const spec of allowedOfficial(cfg)) {
     let loaded = false;
     const load = (): void => {
@@ -236,8 +207,7 @@ export function installInstrumentations(cfg: ResolvedConfig, httpDuration: HttpS
       const disable = loadOfficial(spec);
       if (disable) undo.push(disable);
     };
-    if (spec.targets.some((t) => atStart.has(t))) load();
-    else for (const target of spec.targets) undo.push(beforeFirstLoad(target, load));
+    for (const target of spec.targets) undo.push(beforeFirstLoad(target, load));
   }
   return () => {
     for (const u of undo.reverse()) u();
