@@ -6,7 +6,8 @@
 // loaded by it; the `--import, own only` row is the same app with only our own instrumentations enabled, i.e. an app
 // that has none of those packages installed. Rounds interleave the variants; medians; the OTLP endpoint is a local
 // sink.
-// Env: BENCH_STARTS (rounds, default 11).
+// Env: BENCH_STARTS (rounds, default 11), BENCH_COMPARE (the package directory of another build of @sightline/node,
+// e.g. a git worktree of an older commit, built: each instrumented variant is also run with it, in the same rounds).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -18,7 +19,9 @@ const ROUNDS = Number(process.env.BENCH_STARTS ?? 11);
 const REGISTER = '@sightline/node/register';
 const OWN_ONLY = { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,undici,express,fastify,pino,runtime-node' };
 
-const VARIANTS = [
+const COMPARE = process.env.BENCH_COMPARE;
+
+const BASE_VARIANTS = [
   { app: 'fastify-app.cjs', label: 'CommonJS, uninstrumented', flags: [] },
   { app: 'fastify-app.cjs', label: 'CommonJS, --require', flags: ['--require', REGISTER] },
   { app: 'fastify-app.cjs', label: 'CommonJS, --import', flags: ['--import', REGISTER] },
@@ -26,6 +29,15 @@ const VARIANTS = [
   { app: 'fastify-app.mjs', label: 'ES module, --import', flags: ['--import', REGISTER] },
   { app: 'fastify-app.mjs', label: 'ES module, --import, own only', flags: ['--import', REGISTER], env: OWN_ONLY },
 ];
+/** The same start with the other build's register entry point (dist/register.js or dist/register-esm.mjs). */
+function withCompared(variant) {
+  const [flag] = variant.flags;
+  const entry = join(COMPARE, 'dist', flag === '--require' ? 'register.js' : 'register-esm.mjs');
+  return { ...variant, label: `${variant.label} (compared)`, flags: [flag, entry] };
+}
+const VARIANTS = COMPARE
+  ? BASE_VARIANTS.flatMap((v) => (v.flags.length === 0 ? [v] : [v, withCompared(v)]))
+  : BASE_VARIANTS;
 
 const sink = createServer((req, res) => {
   req.resume();
@@ -67,11 +79,12 @@ sink.close();
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const lines = [`start-up to first response, Node ${process.version}, ${ROUNDS} interleaved rounds, medians (ms)`];
+if (COMPARE) lines.push(`(compared) = the build in ${COMPARE}`);
 let base = 0;
 for (const [i, variant] of VARIANTS.entries()) {
   const m = median(times[i]);
   if (variant.flags.length === 0) base = m;
   const delta = variant.flags.length === 0 ? '' : `  +${(m - base).toFixed(0)}`;
-  lines.push(`${variant.label.padEnd(30)} ${m.toFixed(0).padStart(5)}${delta}`);
+  lines.push(`${variant.label.padEnd(41)} ${m.toFixed(0).padStart(5)}${delta}`);
 }
 process.stdout.write(`${lines.join('\n')}\n`);
