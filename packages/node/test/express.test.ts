@@ -126,3 +126,55 @@ describe('an Express 5 ESM app started with --import @sightline/node/register, e
     for (const log of outside) expect(log.traceId).toBe('');
   });
 });
+
+describe('an Express 4 CommonJS app started with --require @sightline/node/register', () => {
+  const receiver = new OtlpReceiver();
+  let app: AppProcess;
+  const serverSpan = (path: string) =>
+    receiver.spans.find((s) => s.kind === SERVER && s.attributes['url.path'] === path);
+
+  beforeAll(async () => {
+    const port = await receiver.startHttp();
+    app = await startApp('express4-app.cjs', { flag: '--require', env: otlpEnv('http/protobuf', port) });
+    for (const path of ['/api/orders/7', '/api/broken', '/boom']) await fetch(`${app.base}${path}`);
+    await receiver.waitFor(
+      () =>
+        receiver.spans.filter((s) => s.kind === SERVER).length >= 3 &&
+        receiver.metrics.some((m) => m.name === 'http.server.request.duration'),
+      15_000,
+      'server spans and the duration metric',
+    );
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await receiver.stop();
+  });
+
+  it('names the server span by mount path and route template', () => {
+    const span = serverSpan('/api/orders/7');
+    expect(span?.name).toBe('GET /api/orders/:id');
+    expect(span?.attributes).toMatchObject({ 'http.route': '/api/orders/:id', 'http.response.status_code': 200 });
+    const line = app.lines.find((l) => l.msg === 'loading order');
+    expect(line).toMatchObject({ trace_id: span?.traceId, span_id: span?.spanId });
+  });
+
+  it('records an error passed to next(err) and a thrown one as ERROR with an exception event', () => {
+    for (const [path, message] of [
+      ['/api/broken', 'broken passed to next'],
+      ['/boom', 'boom failed'],
+    ]) {
+      const span = serverSpan(path);
+      expect(span?.status.code, path).toBe(ERROR);
+      expect(span?.attributes['http.response.status_code'], path).toBe(500);
+      expect(span?.events.find((e) => e.name === 'exception')?.attributes['exception.message'], path).toBe(message);
+    }
+  });
+
+  it('reports http.server.request.duration by route', () => {
+    const points = receiver.metrics
+      .filter((m) => m.name === 'http.server.request.duration')
+      .flatMap((m) => m.points)
+      .filter((p) => p.attributes['http.route'] === '/api/orders/:id');
+    expect(points.length).toBeGreaterThan(0);
+  });
+});

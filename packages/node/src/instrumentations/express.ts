@@ -1,30 +1,39 @@
-// Express 4/5 route capture without module hooks: on a server's first request we find the Route class through the
-// app's router stack and wrap Route#dispatch once. It records `http.route` (mount path + route template) and
-// reports errors passed to next(err) on the server span.
+// Express 4/5 route capture without module hooks: on a server's first request we find a route layer through the
+// app's router stack and patch, once per Express copy, the method every route goes through: Route#dispatch in
+// Express 5 (its layers call route.dispatch at request time), Layer#handle_request in Express 4 (its route layers
+// hold a dispatch bound when the route was defined, so a later patch of Route#dispatch would never run). It records
+// `http.route` (mount path + route template) and reports errors passed to next(err) on the server span.
 import type { EventEmitter } from 'node:events';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { openServerRequest } from './http-semconv.js';
 
+type Next = (err?: unknown) => unknown;
+type ExpressReq = { baseUrl?: string };
+interface Route {
+  path?: unknown;
+}
 interface Layer {
-  route?: { path?: unknown };
+  route?: Route;
   handle?: { stack?: Layer[] };
 }
 interface RouteProto {
-  dispatch: (this: { path?: unknown }, req: ExpressReq, res: unknown, done: (err?: unknown) => void) => unknown;
+  dispatch: (this: Route, req: ExpressReq, res: unknown, done: Next) => unknown;
 }
-type ExpressReq = { baseUrl?: string };
+interface Express4LayerProto {
+  handle_request: (this: Layer, req: ExpressReq, res: unknown, next: Next) => unknown;
+}
 
 const seenServers = new WeakSet<object>();
 const patched = new WeakSet<object>();
 let enabled = true;
 
-function findRouteProto(stack: Layer[] | undefined, depth: number): RouteProto | undefined {
-  if (!stack || depth > 4) return undefined;
+function findRouteLayer(stack: Layer[] | undefined, depth: number): Layer | undefined {
+  if (!Array.isArray(stack) || depth > 4) return undefined;
   for (const layer of stack) {
-    if (layer.route) return Object.getPrototypeOf(layer.route) as RouteProto;
+    if (layer.route) return layer;
   }
   for (const layer of stack) {
-    const found = findRouteProto(layer.handle?.stack, depth + 1);
+    const found = findRouteLayer(layer.handle?.stack, depth + 1);
     if (found) return found;
   }
   return undefined;
@@ -36,25 +45,54 @@ function routeTemplate(path: unknown): string {
   return String(path);
 }
 
+/**
+ * Records the route of a request entering `route` on its server span; returns the `next` to hand on, which reports
+ * an error passed to it. Untraced requests (suppressed, ignored route) get `next` itself: nothing to record.
+ */
+function enterRoute(route: Route, req: ExpressReq, next: Next): Next {
+  if (!enabled) return next;
+  const state = openServerRequest(req);
+  if (state === undefined) return next;
+  state.route = (req.baseUrl ?? '') + routeTemplate(route.path);
+  return (err?: unknown) => {
+    if (err && err !== 'route' && err !== 'router' && state.open) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      state.span.recordException(e);
+      state.span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
+    }
+    return next(err);
+  };
+}
+
 function patchRouteProto(proto: RouteProto): void {
-  if (patched.has(proto)) return;
-  patched.add(proto);
   const original = proto.dispatch;
   proto.dispatch = function dispatch(req, res, done) {
-    if (!enabled) return original.call(this, req, res, done);
-    const state = openServerRequest(req);
-    // Not traced (suppressed, ignored route): nothing to record, no wrapper.
-    if (state === undefined) return original.call(this, req, res, done);
-    state.route = (req.baseUrl ?? '') + routeTemplate(this.path);
-    return original.call(this, req, res, (err?: unknown) => {
-      if (err && err !== 'route' && err !== 'router' && state.open) {
-        const e = err instanceof Error ? err : new Error(String(err));
-        state.span.recordException(e);
-        state.span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
-      }
-      return done(err);
-    });
+    return original.call(this, req, res, enterRoute(this, req, done));
   };
+}
+
+function patchExpress4LayerProto(proto: Express4LayerProto): void {
+  const original = proto.handle_request;
+  proto.handle_request = function handle(req, res, next) {
+    const route = this.route;
+    return original.call(this, req, res, route === undefined ? next : enterRoute(route, req, next));
+  };
+}
+
+function patchFor(layer: Layer): void {
+  const layerProto = Object.getPrototypeOf(layer) as Partial<Express4LayerProto> | null;
+  if (layerProto && typeof layerProto.handle_request === 'function') {
+    if (!patched.has(layerProto)) {
+      patched.add(layerProto);
+      patchExpress4LayerProto(layerProto as Express4LayerProto);
+    }
+    return;
+  }
+  const routeProto = Object.getPrototypeOf(layer.route) as Partial<RouteProto> | null;
+  if (routeProto && typeof routeProto.dispatch === 'function' && !patched.has(routeProto)) {
+    patched.add(routeProto);
+    patchRouteProto(routeProto as RouteProto);
+  }
 }
 
 /** Called with each server before its request is handled; inspects it only once. */
@@ -62,10 +100,18 @@ export function patchExpressFromListeners(server: EventEmitter): void {
   if (seenServers.has(server)) return;
   seenServers.add(server);
   for (const listener of server.listeners('request')) {
-    const app = listener as { router?: { stack?: Layer[] }; _router?: { stack?: Layer[] } };
-    const stack = app.router?.stack ?? app._router?.stack;
-    const proto = findRouteProto(stack, 0);
-    if (proto && typeof proto.dispatch === 'function') patchRouteProto(proto);
+    const layer = findRouteLayer(routerStack(listener), 0);
+    if (layer) patchFor(layer);
+  }
+}
+
+/** The router stack of an Express app: `_router` in Express 4 (whose `app.router` getter throws), `router` in 5. */
+function routerStack(listener: unknown): Layer[] | undefined {
+  const app = listener as { router?: { stack?: Layer[] }; _router?: { stack?: Layer[] } };
+  try {
+    return (app._router ?? app.router)?.stack;
+  } catch {
+    return undefined;
   }
 }
 
