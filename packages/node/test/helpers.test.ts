@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createServer, get } from 'node:http';
+import { request as undiciRequest } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SightlineHandle } from '../src/index.js';
 import {
@@ -185,6 +186,29 @@ describe('helpers in a process that called init()', () => {
     expect(client?.attributes['url.full']).toBe(`http://127.0.0.1:${port}/missing?password=REDACTED`);
     expect(client?.attributes['http.response.status_code']).toBe(404);
     expect(client?.status.code).toBe(ERROR);
+    expect(seen[0]).toBe(`00-${client?.traceId}-${client?.spanId}-01`);
+  });
+
+  it('a request made with the undici package (not the fetch bundled in Node) gets a CLIENT span too', async () => {
+    const seen: Array<string | undefined> = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.traceparent as string | undefined);
+      res.end('pong');
+    }).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    const status = await withSpan('undici-caller', async () => {
+      const res = await undiciRequest(`http://127.0.0.1:${port}/ping?token=abc123`);
+      await res.body.text();
+      return res.statusCode;
+    });
+    server.close();
+    expect(status).toBe(200);
+    await sdk.forceFlush();
+    const caller = receiver.spans.find((s) => s.name === 'undici-caller');
+    const client = receiver.spans.find((s) => s.kind === 3 && s.parentSpanId === caller?.spanId);
+    expect(client?.attributes['url.full']).toBe(`http://127.0.0.1:${port}/ping?token=REDACTED`);
+    expect(client?.attributes['http.response.status_code']).toBe(200);
     expect(seen[0]).toBe(`00-${client?.traceId}-${client?.spanId}-01`);
   });
 });
