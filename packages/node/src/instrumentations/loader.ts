@@ -1,14 +1,16 @@
 // Which instrumentations run: ours for http, express, fastify and pino (lean, on diagnostics channels and hooks),
 // the official ones for the rest — each loaded just before its target package first loads, required or imported.
-// No ESM loader hook is needed: every target package, at the versions its instrumentation supports, runs CommonJS
-// code even when an ES module imports it (graphql 16 has no "exports" map, so Node loads its CommonJS build), and the
-// instrumentations patch prototypes or the package's exports object before the import reads them.
+// Target packages that run CommonJS code even when an ES module imports them (all but @nestjs/core 12; graphql 16
+// has no "exports" map, so Node loads its CommonJS build) need no ESM loader hook: the instrumentations patch
+// prototypes or the package's exports object before the import reads them. A target that is ES module code gets the
+// hook (esm-hook.ts), and its instrumentation loads at start.
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Span } from '@opentelemetry/api';
 import { trace } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config.js';
 import { SightlineConfigError, warn } from '../diagnostics.js';
+import { esmHookPackages, isEsModulePackage } from '../esm-hook.js';
 import { redactSql } from '../redaction.js';
 import { setExpressEnabled } from './express.js';
 import { installFastify } from './fastify.js';
@@ -147,6 +149,17 @@ function allowedOfficial(cfg: ResolvedConfig): OfficialSpec[] {
   });
 }
 
+/**
+ * Target packages of allowed official instrumentations that are ES module code where the app would find them: from
+ * the entry script's directory up, else from the working directory up.
+ */
+export function esModuleTargets(cfg: ResolvedConfig, entry = process.argv[1], cwd = process.cwd()): string[] {
+  const from = entry ? [dirname(resolve(entry)), cwd] : [cwd];
+  return allowedOfficial(cfg)
+    .flatMap((spec) => spec.targets)
+    .filter((target) => from.some((dir) => isEsModulePackage(target, dir)));
+}
+
 function checkNames(cfg: ResolvedConfig): void {
   const known = new Set<string>([...OWN, ...OFFICIAL.map((s) => s.name)]);
   for (const [variable, list] of [
@@ -198,7 +211,8 @@ export function installInstrumentations(cfg: ResolvedConfig, httpDuration: HttpS
   if (isEnabled(cfg, 'fastify')) undo.push(installFastify());
   if (isEnabled(cfg, 'pino')) undo.push(installPinoHook());
   // Each official instrumentation loads just before its package first loads, however it is loaded (nothing is
-  // resolved for that: a package the app loads is one it has).
+  // resolved for that: a package the app loads is one it has); those whose package got the ESM loader hook load now.
+  const hooked = esmHookPackages();
   for (const spec of allowedOfficial(cfg)) {
     let loaded = false;
     const load = (): void => {
@@ -207,7 +221,8 @@ export function installInstrumentations(cfg: ResolvedConfig, httpDuration: HttpS
       const disable = loadOfficial(spec);
       if (disable) undo.push(disable);
     };
-    for (const target of spec.targets) undo.push(beforeFirstLoad(target, load));
+    if (spec.targets.some((t) => hooked.has(t))) load();
+    else for (const target of spec.targets) undo.push(beforeFirstLoad(target, load));
   }
   return () => {
     for (const u of undo.reverse()) u();
