@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unreachable } from '../../../examples/test-support/reachability.js';
 import { type AppProcess, otlpEnv, startApp } from './support/app-process.js';
-import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
+import { OtlpReceiver } from './support/otlp-receiver.js';
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -13,14 +13,6 @@ const apps = [
   { module: 'CommonJS', fixture: 'koa-services-app.cjs', flag: '--require' },
   { module: 'ES module', fixture: 'koa-services-app.mjs', flag: '--import' },
 ] as const;
-
-/** Whether `span` sits under `ancestor` (at any depth) among the received spans. */
-function isDescendant(spans: ReceivedSpan[], span: ReceivedSpan | undefined, ancestor: ReceivedSpan | undefined) {
-  const byId = new Map(spans.map((s) => [s.spanId, s]));
-  let parent = span && byId.get(span.parentSpanId);
-  while (parent && parent.spanId !== ancestor?.spanId) parent = byId.get(parent.parentSpanId);
-  return ancestor !== undefined && parent?.spanId === ancestor.spanId;
-}
 
 describe.skipIf(skipReason !== '').each(apps)(
   'a $module Koa app ($flag) using mysql2, node-redis and its own winston logger against the local services',
@@ -70,7 +62,7 @@ describe.skipIf(skipReason !== '').each(apps)(
       const server = serverSpan('/sql/7');
       const query = receiver.spans.find((s) => s.kind === CLIENT && s.attributes['db.system.name'] === 'mysql');
       expect(query?.traceId).toBe(server?.traceId);
-      expect(isDescendant(receiver.spans, query, server)).toBe(true);
+      expect(receiver.isDescendant(query, server)).toBe(true);
       expect(query?.attributes['db.query.text']).toBe('SELECT ? AS id, ? AS label');
     });
 
@@ -80,7 +72,7 @@ describe.skipIf(skipReason !== '').each(apps)(
         (s) => s.kind === CLIENT && s.traceId === server?.traceId && s.attributes['db.system.name'] === 'redis',
       );
       expect(commands.map((s) => s.name).sort()).toEqual(['redis-GET', 'redis-SET']);
-      for (const s of commands) expect(isDescendant(receiver.spans, s, server)).toBe(true);
+      for (const s of commands) expect(receiver.isDescendant(s, server)).toBe(true);
     });
 
     it("gives the winston logger's lines and OTLP records the ids of the span active when they were written", () => {

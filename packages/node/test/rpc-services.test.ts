@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, otlpEnv, startApp } from './support/app-process.js';
-import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
+import { OtlpReceiver } from './support/otlp-receiver.js';
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -9,14 +9,6 @@ const apps = [
   { module: 'CommonJS', fixture: 'rpc-services-app.cjs', flag: '--require' },
   { module: 'ES module', fixture: 'rpc-services-app.mjs', flag: '--import' },
 ] as const;
-
-/** Whether `span` sits under `ancestor` (at any depth) among the received spans. */
-function isDescendant(spans: ReceivedSpan[], span: ReceivedSpan | undefined, ancestor: ReceivedSpan | undefined) {
-  const byId = new Map(spans.map((s) => [s.spanId, s]));
-  let parent = span && byId.get(span.parentSpanId);
-  while (parent && parent.spanId !== ancestor?.spanId) parent = byId.get(parent.parentSpanId);
-  return ancestor !== undefined && parent?.spanId === ancestor.spanId;
-}
 
 describe.each(apps)('a $module app ($flag) serving GraphQL and calling gRPC', ({ fixture, flag }) => {
   const receiver = new OtlpReceiver();
@@ -50,7 +42,7 @@ describe.each(apps)('a $module app ($flag) serving GraphQL and calling gRPC', ({
     for (const name of ['graphql.parse', 'graphql.validate', 'query']) {
       const span = graphql.find((s) => s.name === name);
       expect(span?.traceId, name).toBe(server?.traceId);
-      expect(isDescendant(receiver.spans, span, server), name).toBe(true);
+      expect(receiver.isDescendant(span, server), name).toBe(true);
     }
     expect(graphql.find((s) => s.name === 'query')?.attributes['graphql.source']).toBe('{ item(id: *) }');
   });

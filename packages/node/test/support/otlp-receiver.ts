@@ -242,6 +242,16 @@ export class OtlpReceiver {
   }
 
   /** Resolves when predicate holds for the collected data, or rejects after timeoutMs with what arrived. */
+  /** Whether `span` sits under `ancestor` (its parent, grandparent, …) among the spans received. */
+  isDescendant(span: ReceivedSpan | undefined, ancestor: ReceivedSpan | undefined): boolean {
+    if (span === undefined || ancestor === undefined) return false;
+    const byId = new Map(this.spans.map((s) => [s.spanId, s]));
+    for (let p = byId.get(span.parentSpanId); p; p = byId.get(p.parentSpanId)) {
+      if (p.spanId === ancestor.spanId) return true;
+    }
+    return false;
+  }
+
   async waitFor(predicate: () => boolean, timeoutMs = 15_000, what = 'telemetry'): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate()) {
