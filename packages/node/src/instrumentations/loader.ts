@@ -5,7 +5,7 @@
 // prototypes or the package's exports object before the import reads them. A target that is ES module code gets the
 // hook (esm-hook.ts), and its instrumentation loads at start.
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { Span } from '@opentelemetry/api';
 import { trace } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config.js';
@@ -154,7 +154,9 @@ function allowedOfficial(cfg: ResolvedConfig): OfficialSpec[] {
  * the entry script's directory up, else from the working directory up.
  */
 export function esModuleTargets(cfg: ResolvedConfig, entry = process.argv[1], cwd = process.cwd()): string[] {
-  const from = entry ? [dirname(resolve(entry)), cwd] : [cwd];
+  const entryDir = entry ? dirname(resolve(entry)) : undefined;
+  // The walk up from the entry's directory passes the working directory when the entry is inside it.
+  const from = entryDir === undefined ? [cwd] : entryDir.startsWith(cwd + sep) ? [entryDir] : [entryDir, cwd];
   return allowedOfficial(cfg)
     .flatMap((spec) => spec.targets)
     .filter((target) => from.some((dir) => isEsModulePackage(target, dir)));
