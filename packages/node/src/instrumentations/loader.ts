@@ -156,7 +156,8 @@ function allowedOfficial(cfg: ResolvedConfig): OfficialSpec[] {
 export function esModuleTargets(cfg: ResolvedConfig, entry = process.argv[1], cwd = process.cwd()): string[] {
   const entryDir = entry ? dirname(resolve(entry)) : undefined;
   // The walk up from the entry's directory passes the working directory when the entry is inside it.
-  const from = entryDir === undefined ? [cwd] : entryDir.startsWith(cwd + sep) ? [entryDir] : [entryDir, cwd];
+  const inCwd = entryDir !== undefined && (entryDir === cwd || entryDir.startsWith(cwd + sep));
+  const from = entryDir === undefined ? [cwd] : inCwd ? [entryDir] : [entryDir, cwd];
   return allowedOfficial(cfg)
     .flatMap((spec) => spec.targets)
     .filter((target) => from.some((dir) => isEsModulePackage(target, dir)));

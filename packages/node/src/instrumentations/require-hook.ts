@@ -4,8 +4,8 @@
 //   the filename of every require for each hook it installs).
 // - A CommonJS package that an ES module imports is not required: Node compiles and loads it for the ES namespace
 //   without Module.prototype.require. Patches of Module.prototype._compile and load (a check per module compiled, not
-//   per require) see those loads too, so neither pino nor the official instrumentations need an ESM loader hook:
-//   before the package's first file compiles, its instrumentation loads (and with it
+//   per require) see those loads too, so neither pino nor the official instrumentations of CommonJS packages need an
+//   ESM loader hook: before the package's first file compiles, its instrumentation loads (and with it
 //   require-in-the-middle, which then sees the package's own requires); once its main file has loaded, that file is
 //   passed through require once, so require-in-the-middle patches it as if the app had required it.
 import Module, { createRequire } from 'node:module';
