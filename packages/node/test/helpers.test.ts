@@ -59,6 +59,19 @@ class Legacy {
 const descriptor = Object.getOwnPropertyDescriptor(Legacy.prototype, 'run') as PropertyDescriptor;
 Object.defineProperty(Legacy.prototype, 'run', traced('legacy.run')(Legacy.prototype, 'run', descriptor));
 
+/** A server for the client-span tests: answers every request with `status` and `body`, keeps each traceparent. */
+async function calledServer(status: number, body: string) {
+  const seen: Array<string | undefined> = [];
+  const server = createServer((req, res) => {
+    seen.push(req.headers.traceparent as string | undefined);
+    res.statusCode = status;
+    res.end(body);
+  }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return { server, port, seen };
+}
+
 describe('helpers in a process that called init()', () => {
   it('a second init() warns and returns the same handle', () => {
     expect(init({ serviceName: 'other' })).toBe(sdk);
@@ -136,13 +149,7 @@ describe('helpers in a process that called init()', () => {
   });
 
   it('an outgoing http request gets a CLIENT span whose context reaches the called server, secrets redacted', async () => {
-    const seen: Array<string | undefined> = [];
-    const server = createServer((req, res) => {
-      seen.push(req.headers.traceparent as string | undefined);
-      res.end('pong');
-    }).listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as { port: number };
+    const { server, port, seen } = await calledServer(200, 'pong');
     await withSpan(
       'caller',
       () =>
@@ -166,14 +173,7 @@ describe('helpers in a process that called init()', () => {
   });
 
   it('a fetch() call gets a CLIENT span whose context reaches the called server', async () => {
-    const seen: Array<string | undefined> = [];
-    const server = createServer((req, res) => {
-      seen.push(req.headers.traceparent as string | undefined);
-      res.statusCode = 404;
-      res.end('nope');
-    }).listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as { port: number };
+    const { server, port, seen } = await calledServer(404, 'nope');
     const status = await withSpan(
       'fetch-caller',
       async () => (await fetch(`http://127.0.0.1:${port}/missing?password=hunter2`)).status,
@@ -190,13 +190,7 @@ describe('helpers in a process that called init()', () => {
   });
 
   it('a request made with the undici package (not the fetch bundled in Node) gets a CLIENT span too', async () => {
-    const seen: Array<string | undefined> = [];
-    const server = createServer((req, res) => {
-      seen.push(req.headers.traceparent as string | undefined);
-      res.end('pong');
-    }).listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as { port: number };
+    const { server, port, seen } = await calledServer(200, 'pong');
     const status = await withSpan('undici-caller', async () => {
       const res = await undiciRequest(`http://127.0.0.1:${port}/ping?token=abc123`);
       await res.body.text();
