@@ -11,19 +11,37 @@ import { pathToFileURL } from 'node:url';
 /** Where the register entry point leaves the packages it registered the hook for, for init() to read. */
 export const kEsmHookTargets = Symbol.for('sightline.iitm');
 
-/** Whether package `name`, as found from `fromDir` up (node_modules lookup), is ES module code; false if absent. */
-export function isEsModulePackage(name: string, fromDir: string): boolean {
-  for (let dir = fromDir; ; dir = dirname(dir)) {
-    const file = join(dir, 'node_modules', name, 'package.json');
-    if (statSync(file, { throwIfNoEntry: false })) {
-      try {
-        return (JSON.parse(readFileSync(file, 'utf8')) as { type?: unknown }).type === 'module';
-      } catch {
-        return false;
-      }
-    }
-    if (dirname(dir) === dir) return false;
+/** The node_modules directories Node searches from `dir`: those that exist, nearest first. */
+function nodeModulesChain(dir: string): string[] {
+  const chain: string[] = [];
+  for (let current = dir; ; current = dirname(current)) {
+    const candidate = join(current, 'node_modules');
+    if (statSync(candidate, { throwIfNoEntry: false })?.isDirectory()) chain.push(candidate);
+    if (dirname(current) === current) return chain;
   }
+}
+
+/** Whether the nearest copy of package `name` in `chain` is ES module code; false if there is none. */
+function nearestIsEsModule(name: string, chain: readonly string[]): boolean {
+  for (const nodeModules of chain) {
+    const file = join(nodeModules, name, 'package.json');
+    if (!statSync(file, { throwIfNoEntry: false })) continue;
+    try {
+      return (JSON.parse(readFileSync(file, 'utf8')) as { type?: unknown }).type === 'module';
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+/**
+ * The packages among `names` that are ES module code (package.json "type": "module") where an app in one of
+ * `fromDirs` would find them (node_modules lookup from each directory up). Each directory chain is walked once.
+ */
+export function esModulePackages(names: readonly string[], fromDirs: readonly string[]): string[] {
+  const chains = fromDirs.map(nodeModulesChain);
+  return names.filter((name) => chains.some((chain) => nearestIsEsModule(name, chain)));
 }
 
 /** Every file of the package: its bare specifier and its internal files alike resolve under this path. */

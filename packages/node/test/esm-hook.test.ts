@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
-import { isEsModulePackage } from '../src/esm-hook.js';
+import { esModulePackages } from '../src/esm-hook.js';
 import { esModuleTargets } from '../src/instrumentations/loader.js';
 import { FIXTURES, PACKAGE_DIR } from './support/app-process.js';
 
@@ -13,9 +13,7 @@ const nest12Installed = existsSync(join(nest12, 'node_modules', '@nestjs', 'core
 describe('the ESM loader hook targets', () => {
   it('are not CommonJS packages, nor packages that are not installed', () => {
     // @nestjs/core 11 (the NestJS example's, hoisted to the repository root) and pg are CommonJS.
-    expect(isEsModulePackage('@nestjs/core', PACKAGE_DIR)).toBe(false);
-    expect(isEsModulePackage('pg', PACKAGE_DIR)).toBe(false);
-    expect(isEsModulePackage('no-such-package-sightline', PACKAGE_DIR)).toBe(false);
+    expect(esModulePackages(['@nestjs/core', 'pg', 'no-such-package-sightline'], [PACKAGE_DIR])).toEqual([]);
     expect(esModuleTargets(resolveConfig({}, {}), join(PACKAGE_DIR, 'app.js'), PACKAGE_DIR)).toEqual([]);
   });
 
@@ -23,7 +21,7 @@ describe('the ESM loader hook targets', () => {
     'are found from the entry script, nearest copy first (NestJS 12 is ES module code)',
     () => {
       const entry = join(nest12, 'app.mjs');
-      expect(isEsModulePackage('@nestjs/core', nest12)).toBe(true);
+      expect(esModulePackages(['@nestjs/core', 'pg'], [nest12])).toEqual(['@nestjs/core']);
       expect(esModuleTargets(resolveConfig({}, {}), entry, PACKAGE_DIR)).toEqual(['@nestjs/core']);
       // Disabled instrumentations get no hook.
       const disabled = resolveConfig({}, { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'nestjs-core' });

@@ -10,7 +10,7 @@ import type { Span } from '@opentelemetry/api';
 import { trace } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config.js';
 import { SightlineConfigError, warn } from '../diagnostics.js';
-import { esmHookPackages, isEsModulePackage } from '../esm-hook.js';
+import { esModulePackages, esmHookPackages } from '../esm-hook.js';
 import { redactSql } from '../redaction.js';
 import { setExpressEnabled } from './express.js';
 import { installFastify } from './fastify.js';
@@ -158,9 +158,10 @@ export function esModuleTargets(cfg: ResolvedConfig, entry = process.argv[1], cw
   // The walk up from the entry's directory passes the working directory when the entry is inside it.
   const inCwd = entryDir !== undefined && (entryDir === cwd || entryDir.startsWith(cwd + sep));
   const from = entryDir === undefined ? [cwd] : inCwd ? [entryDir] : [entryDir, cwd];
-  return allowedOfficial(cfg)
-    .flatMap((spec) => spec.targets)
-    .filter((target) => from.some((dir) => isEsModulePackage(target, dir)));
+  return esModulePackages(
+    allowedOfficial(cfg).flatMap((spec) => spec.targets),
+    from,
+  );
 }
 
 function checkNames(cfg: ResolvedConfig): void {
