@@ -7,9 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { register } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-
-/** Where the register entry point leaves the packages it registered the hook for, for init() to read. */
-export const kEsmHookTargets = Symbol.for('sightline.iitm');
+import { warn } from './diagnostics.js';
 
 /** The node_modules directories Node searches from `dir`: those that exist, nearest first. */
 function nodeModulesChain(dir: string): string[] {
@@ -49,15 +47,17 @@ function filesOf(name: string): RegExp {
   return new RegExp(`/node_modules/${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`);
 }
 
-/** Registers import-in-the-middle for `packages` (none: nothing is registered) and records them for init(). */
-export function registerEsmHook(packages: string[]): void {
-  if (packages.length === 0 || typeof register !== 'function') return;
-  register('import-in-the-middle/hook.mjs', pathToFileURL(__filename), { data: { include: packages.map(filesOf) } });
-  (globalThis as Record<symbol, unknown>)[kEsmHookTargets] = packages;
-}
-
-/** The packages registerEsmHook() was called with in this process. */
-export function esmHookPackages(): ReadonlySet<string> {
-  const hooked = (globalThis as Record<symbol, unknown>)[kEsmHookTargets];
-  return new Set(Array.isArray(hooked) ? (hooked as string[]) : []);
+/** Registers import-in-the-middle for `packages`; returns those it was registered for (none when it could not be). */
+export function registerEsmHook(packages: string[]): string[] {
+  if (packages.length === 0 || typeof register !== 'function') return [];
+  try {
+    register('import-in-the-middle/hook.mjs', pathToFileURL(__filename), { data: { include: packages.map(filesOf) } });
+  } catch (err) {
+    warn(
+      'SIGHTLINE_ERR_SDK_INSTRUMENTATION',
+      `the ESM loader hook could not be registered (${(err as Error).message}); ${packages.join(', ')} run without their instrumentations.`,
+    );
+    return [];
+  }
+  return packages;
 }

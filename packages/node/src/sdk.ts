@@ -19,6 +19,7 @@ import type { BatchConfig, ResolvedConfig, SightlineOptions, SignalConfig } from
 import { resolveConfig } from './config.js';
 import { droppedTotals, setQuiet, warn } from './diagnostics.js';
 import { EncodingBatcher } from './encoding-batcher.js';
+import { registerEsmHook } from './esm-hook.js';
 import {
   createEncodedExporter,
   createLogExporter,
@@ -28,7 +29,7 @@ import {
 } from './exporters.js';
 import { setServerContextRunner } from './instrumentations/http-server.js';
 import { HttpServerDurationMetric } from './instrumentations/http-server-duration.js';
-import { installInstrumentations, isEnabled } from './instrumentations/loader.js';
+import { esModuleTargets, installInstrumentations, isEnabled } from './instrumentations/loader.js';
 import { startRuntimeMetrics } from './instrumentations/runtime-metrics.js';
 import { LazyLoggerProvider } from './lazy-logger-provider.js';
 import { LazyMeterProvider } from './lazy-meter-provider.js';
@@ -171,6 +172,18 @@ function metricReaders(cfg: ResolvedConfig, metricProducers: MetricProducer[]): 
 
 /** Starts traces, metrics and logs. Idempotent: a second call warns and returns the first handle. */
 export function init(options: SightlineOptions = {}): SightlineHandle {
+  return start(options, false);
+}
+
+/**
+ * What the register entry points run before the app: init() from environment, with the ESM loader hook where an
+ * installed target package needs it (esm-hook.ts; registered only here, where it still precedes the app's imports).
+ */
+export function initFromRegister(): SightlineHandle {
+  return start({}, true);
+}
+
+function start(options: SightlineOptions, withEsmHook: boolean): SightlineHandle {
   if (current) {
     warn(
       'SIGHTLINE_ERR_SDK_ALREADY_STARTED',
@@ -265,7 +278,8 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
   });
   logs.setGlobalLoggerProvider(loggerProvider);
 
-  const uninstrument = installInstrumentations(cfg, httpDuration);
+  const hooked = withEsmHook ? registerEsmHook(esModuleTargets(cfg)) : [];
+  const uninstrument = installInstrumentations(cfg, httpDuration, hooked);
 
   const flushAll = async (): Promise<void> => {
     await Promise.allSettled([tracerProvider.forceFlush(), loggerProvider.forceFlush(), logBatcher?.flush()]);

@@ -10,7 +10,7 @@ import type { Span } from '@opentelemetry/api';
 import { trace } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config.js';
 import { SightlineConfigError, warn } from '../diagnostics.js';
-import { esModulePackages, esmHookPackages } from '../esm-hook.js';
+import { esModulePackages } from '../esm-hook.js';
 import { redactSql } from '../redaction.js';
 import { setExpressEnabled } from './express.js';
 import { installFastify } from './fastify.js';
@@ -196,8 +196,15 @@ function loadOfficial(spec: OfficialSpec): (() => void) | undefined {
   }
 }
 
-/** `httpDuration` receives http.server.request.duration; the SDK registers it as a metric producer. */
-export function installInstrumentations(cfg: ResolvedConfig, httpDuration: HttpServerDurationMetric): () => void {
+/**
+ * `httpDuration` receives http.server.request.duration; the SDK registers it as a metric producer. `esmHooked`: the
+ * packages the ESM loader hook was registered for, whose instrumentations load now.
+ */
+export function installInstrumentations(
+  cfg: ResolvedConfig,
+  httpDuration: HttpServerDurationMetric,
+  esmHooked: readonly string[] = [],
+): () => void {
   checkNames(cfg);
   const tracer = trace.getTracer('@sightline/node/http');
   const undo: Array<() => void> = [];
@@ -216,7 +223,6 @@ export function installInstrumentations(cfg: ResolvedConfig, httpDuration: HttpS
   if (isEnabled(cfg, 'pino')) undo.push(installPinoHook());
   // Each official instrumentation loads just before its package first loads, however it is loaded (nothing is
   // resolved for that: a package the app loads is one it has); those whose package got the ESM loader hook load now.
-  const hooked = esmHookPackages();
   for (const spec of allowedOfficial(cfg)) {
     let loaded = false;
     const load = (): void => {
@@ -225,7 +231,7 @@ export function installInstrumentations(cfg: ResolvedConfig, httpDuration: HttpS
       const disable = loadOfficial(spec);
       if (disable) undo.push(disable);
     };
-    if (spec.targets.some((t) => hooked.has(t))) load();
+    if (spec.targets.some((t) => esmHooked.includes(t))) load();
     else for (const target of spec.targets) undo.push(beforeFirstLoad(target, load));
   }
   return () => {
