@@ -4,13 +4,17 @@
 // (fastify-app.mjs: uninstrumented, --import). In this repository the packages of most official instrumentations
 // resolve from the app (pg, ioredis, amqplib, mysql2, redis, koa, graphql, @nestjs/core, … hoisted) without being
 // loaded by it; the `--import, own only` row is the same app with only our own instrumentations enabled, i.e. an app
-// that has none of those packages installed. Rounds interleave the variants; medians; the OTLP endpoint is a local
-// sink.
+// that has none of those packages installed. When the NestJS 12 test app is installed (packages/node/test/fixtures/
+// nestjs-12, by `npm test` or `node scripts/install-test-apps.mjs`), its hello-world (hello.mjs) runs too: @nestjs/core
+// 12 is ES module code, which --import patches ahead of the app (esm-preload.ts) and --require gets the ES module
+// loader hook for (esm-hook.ts); the `no nestjs-core` row is the same start without that instrumentation. Rounds interleave the variants; medians; the OTLP
+// endpoint is a local sink.
 // Env: BENCH_STARTS (rounds, default 11), BENCH_COMPARE (the package directory of another build of @sightline/node,
 // e.g. a git worktree of an older commit, built: each instrumented variant is also run with it, in the same rounds).
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appEnv, freePort } from './bench-app.mjs';
 
@@ -20,6 +24,9 @@ const REGISTER = '@sightline/node/register';
 const OWN_ONLY = { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,undici,express,fastify,pino,runtime-node' };
 
 const COMPARE = process.env.BENCH_COMPARE;
+const NEST_DIR = join(here, '..', '..', 'packages', 'node', 'test', 'fixtures', 'nestjs-12');
+const NEST_APP = join(NEST_DIR, 'hello.mjs');
+const NEST_INSTALLED = existsSync(join(NEST_DIR, 'node_modules', '@nestjs', 'core'));
 
 const BASE_VARIANTS = [
   { app: 'fastify-app.cjs', label: 'CommonJS, uninstrumented', flags: [] },
@@ -28,6 +35,19 @@ const BASE_VARIANTS = [
   { app: 'fastify-app.mjs', label: 'ES module, uninstrumented', flags: [] },
   { app: 'fastify-app.mjs', label: 'ES module, --import', flags: ['--import', REGISTER] },
   { app: 'fastify-app.mjs', label: 'ES module, --import, own only', flags: ['--import', REGISTER], env: OWN_ONLY },
+  ...(NEST_INSTALLED
+    ? [
+        { app: NEST_APP, label: 'NestJS 12, uninstrumented', flags: [] },
+        { app: NEST_APP, label: 'NestJS 12, --import (patched ahead)', flags: ['--import', REGISTER] },
+        { app: NEST_APP, label: 'NestJS 12, --require (loader hook)', flags: ['--require', REGISTER] },
+        {
+          app: NEST_APP,
+          label: 'NestJS 12, --import, no nestjs-core',
+          flags: ['--import', REGISTER],
+          env: { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'nestjs-core' },
+        },
+      ]
+    : []),
 ];
 /** The same start with the other build's register entry point (dist/register.js or dist/register-esm.mjs). */
 function withCompared(variant) {
@@ -48,11 +68,15 @@ await new Promise((r) => sink.listen(0, '127.0.0.1', r));
 async function startToFirstResponse(variant) {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...variant.flags, join(here, variant.app)], {
-    cwd: here,
-    env: appEnv('fastify', port, sink.address().port, variant.env),
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...variant.flags, isAbsolute(variant.app) ? variant.app : join(here, variant.app)],
+    {
+      cwd: here,
+      env: appEnv('fastify', port, sink.address().port, variant.env),
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${variant.label}: the app exited with ${child.exitCode}`);
@@ -80,11 +104,13 @@ sink.close();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const lines = [`start-up to first response, Node ${process.version}, ${ROUNDS} interleaved rounds, medians (ms)`];
 if (COMPARE) lines.push(`(compared) = the build in ${COMPARE}`);
+if (!NEST_INSTALLED)
+  lines.push(`NestJS 12 rows skipped: the test app is not installed (run \`node scripts/install-test-apps.mjs\`)`);
 let base = 0;
 for (const [i, variant] of VARIANTS.entries()) {
   const m = median(times[i]);
   if (variant.flags.length === 0) base = m;
   const delta = variant.flags.length === 0 ? '' : `  +${(m - base).toFixed(0)}`;
-  lines.push(`${variant.label.padEnd(41)} ${m.toFixed(0).padStart(5)}${delta}`);
+  lines.push(`${variant.label.padEnd(42)} ${m.toFixed(0).padStart(5)}${delta}`);
 }
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,8 +1,9 @@
-// The ESM loader hook, only where an official instrumentation cannot work without it: a target package that is ES
-// module code (package.json "type": "module", e.g. @nestjs/core 12) loads without our hook on CommonJS loading ever
-// seeing it. import-in-the-middle runs on Node's loader thread (~100 ms of start-up), so it is registered only when
-// such a package is installed where the app would find it, and scoped to that package's files; its instrumentation
-// then loads at start (the hook only patches imports made after the instrumentation exists).
+// Target packages that are ES module code (package.json "type": "module", e.g. @nestjs/core 12) load without our hook
+// on CommonJS loading ever seeing them. `--import` patches them ahead of the app (esm-preload.ts); `--require`, which
+// cannot wait for an import, registers the ESM loader hook (import-in-the-middle, on Node's loader thread: every
+// import of the app goes through it), only when such a package is installed where the app would find it, and scoped
+// to that package's files; its instrumentation then loads at start (the hook only patches imports made after the
+// instrumentation exists).
 import { readFileSync, statSync } from 'node:fs';
 import { register } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -19,27 +20,43 @@ function nodeModulesChain(dir: string): string[] {
   }
 }
 
-/** Whether the nearest copy of package `name` in `chain` is ES module code; false if there is none. */
-function nearestIsEsModule(name: string, chain: readonly string[]): boolean {
+/** A target package that is ES module code, and the directory of the copy the app would load. */
+export interface EsModulePackage {
+  readonly name: string;
+  readonly dir: string;
+}
+
+/** The directory of the nearest copy of package `name` in `chain` if it is ES module code, else undefined. */
+function nearestEsModule(name: string, chain: readonly string[]): string | undefined {
   for (const nodeModules of chain) {
-    const file = join(nodeModules, name, 'package.json');
+    const dir = join(nodeModules, name);
+    const file = join(dir, 'package.json');
     if (!statSync(file, { throwIfNoEntry: false })) continue;
     try {
-      return (JSON.parse(readFileSync(file, 'utf8')) as { type?: unknown }).type === 'module';
+      return (JSON.parse(readFileSync(file, 'utf8')) as { type?: unknown }).type === 'module' ? dir : undefined;
     } catch {
-      return false;
+      return undefined;
     }
   }
-  return false;
+  return undefined;
 }
 
 /**
  * The packages among `names` that are ES module code (package.json "type": "module") where an app in one of
  * `fromDirs` would find them (node_modules lookup from each directory up). Each directory chain is walked once.
  */
-export function esModulePackages(names: readonly string[], fromDirs: readonly string[]): string[] {
+export function esModulePackages(names: readonly string[], fromDirs: readonly string[]): EsModulePackage[] {
   const chains = fromDirs.map(nodeModulesChain);
-  return names.filter((name) => chains.some((chain) => nearestIsEsModule(name, chain)));
+  const found: EsModulePackage[] = [];
+  for (const name of names) {
+    for (const chain of chains) {
+      const dir = nearestEsModule(name, chain);
+      if (dir === undefined) continue;
+      found.push({ name, dir });
+      break;
+    }
+  }
+  return found;
 }
 
 /** Every file of the package: its bare specifier and its internal files alike resolve under this path. */

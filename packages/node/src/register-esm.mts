@@ -1,4 +1,7 @@
-// `node --import @sightline/node/register app.js` (ES module and CommonJS apps): the same as --require (register.ts).
+// `node --import @sightline/node/register app.js` (ES module and CommonJS apps): init() from environment, as with
+// --require (register.ts), except that ES module target packages are patched before the app runs (esm-preload.ts):
+// the app's entry is evaluated only after this module's top-level await.
 import { createRequire } from 'node:module';
 
-createRequire(import.meta.url)('./register.js');
+const { initFromImport } = createRequire(import.meta.url)('./sdk.js') as typeof import('./sdk.js');
+await initFromImport();

@@ -1,5 +1,5 @@
-// `node --require @sightline/node/register app.js`, and what `--import @sightline/node/register` runs: init() from
-// environment, with the ESM loader hook where an installed target package needs it.
+// `node --require @sightline/node/register app.js`: init() from environment, with the ESM loader hook where an
+// installed target package is ES module code (`--import` runs register-esm.mts instead).
 import { initFromRegister } from './sdk.js';
 
 initFromRegister();

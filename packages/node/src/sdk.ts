@@ -19,7 +19,8 @@ import type { BatchConfig, ResolvedConfig, SightlineOptions, SignalConfig } from
 import { resolveConfig } from './config.js';
 import { droppedTotals, setQuiet, warn } from './diagnostics.js';
 import { EncodingBatcher } from './encoding-batcher.js';
-import { registerEsmHook } from './esm-hook.js';
+import { type EsModulePackage, registerEsmHook } from './esm-hook.js';
+import { isPreloadable, type Preloadable, preloadEsModules } from './esm-preload.js';
 import {
   createEncodedExporter,
   createLogExporter,
@@ -172,30 +173,50 @@ function metricReaders(cfg: ResolvedConfig, metricProducers: MetricProducer[]): 
 
 /** Starts traces, metrics and logs. Idempotent: a second call warns and returns the first handle. */
 export function init(options: SightlineOptions = {}): SightlineHandle {
-  return start(options, false);
+  return start(options, 'init').handle;
 }
 
 /**
- * What the register entry points run before the app: init() from environment, with the ESM loader hook where an
- * installed target package needs it (esm-hook.ts; registered only here, where it still precedes the app's imports).
+ * `node --require @sightline/node/register`: init() from environment, with the ESM loader hook where an installed
+ * target package is ES module code (esm-hook.ts; only from a register entry point does it precede the app's imports).
  */
 export function initFromRegister(): SightlineHandle {
-  return start({}, true);
+  return start({}, 'require').handle;
 }
 
-function start(options: SightlineOptions, withEsmHook: boolean): SightlineHandle {
+/**
+ * `node --import @sightline/node/register`: the same, except that ES module target packages are imported and patched
+ * before the app runs (esm-preload.ts) instead of hooked; resolves once they are. Never rejects.
+ */
+export async function initFromImport(): Promise<SightlineHandle> {
+  const { handle, ready } = start({}, 'import');
+  await ready;
+  return handle;
+}
+
+/** Who started the SDK: the app's init(), or a register entry point (--require or --import). */
+type StartedBy = 'init' | 'require' | 'import';
+
+interface Started {
+  handle: SightlineHandle;
+  /** Settles when the ES module target packages are patched (at once when there are none). */
+  ready: Promise<void>;
+}
+
+function start(options: SightlineOptions, by: StartedBy): Started {
+  const ready = Promise.resolve();
   if (current) {
     warn(
       'SIGHTLINE_ERR_SDK_ALREADY_STARTED',
       'init() was called again; the first configuration stays in effect and this call changes nothing.',
     );
-    return current;
+    return { handle: current, ready };
   }
   const cfg = resolveConfig(options);
   setQuiet(cfg.logLevel === 'none');
   if (cfg.disabled) {
     current = NOOP_HANDLE;
-    return current;
+    return { handle: current, ready };
   }
   currentConfig = cfg;
   const diagLevel = DIAG_LEVELS[cfg.logLevel];
@@ -278,8 +299,21 @@ function start(options: SightlineOptions, withEsmHook: boolean): SightlineHandle
   });
   logs.setGlobalLoggerProvider(loggerProvider);
 
-  const hooked = withEsmHook ? registerEsmHook(esModuleTargets(cfg)) : [];
-  const uninstrument = installInstrumentations(cfg, httpDuration, hooked);
+  const esTargets = by === 'init' ? [] : esModuleTargets(cfg);
+  const hooked = by === 'require' ? registerEsmHook(esTargets.map((p) => p.name)) : [];
+  const toPreload = by === 'import' ? esTargets : [];
+  const { uninstrument, loadedAtStart } = installInstrumentations(cfg, httpDuration, [
+    ...hooked,
+    ...toPreload.map((p) => p.name),
+  ]);
+  const preloads: Array<[EsModulePackage, Preloadable]> = [];
+  const unpreloadable: string[] = [];
+  for (const pkg of toPreload) {
+    const instrumentation = loadedAtStart.get(pkg.name);
+    if (isPreloadable(instrumentation)) preloads.push([pkg, instrumentation]);
+    else if (instrumentation !== undefined) unpreloadable.push(pkg.name);
+  }
+  registerEsmHook(unpreloadable);
 
   const flushAll = async (): Promise<void> => {
     await Promise.allSettled([tracerProvider.forceFlush(), loggerProvider.forceFlush(), logBatcher?.flush()]);
@@ -322,5 +356,5 @@ function start(options: SightlineOptions, withEsmHook: boolean): SightlineHandle
       return shutdownAll();
     },
   };
-  return current;
+  return { handle: current, ready: preloads.length > 0 ? preloadEsModules(preloads) : ready };
 }

@@ -1,4 +1,5 @@
-// Which target packages get the ESM loader hook: only those that are ES module code where the app would find them.
+// Which target packages count as ES module code (patched ahead of the app with --import, hooked with --require): only
+// those that are ES module code where the app would find them.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,8 +22,9 @@ describe('the ESM loader hook targets', () => {
     'are found from the entry script, nearest copy first (NestJS 12 is ES module code)',
     () => {
       const entry = join(nest12, 'app.mjs');
-      expect(esModulePackages(['@nestjs/core', 'pg'], [nest12])).toEqual(['@nestjs/core']);
-      expect(esModuleTargets(resolveConfig({}, {}), entry, PACKAGE_DIR)).toEqual(['@nestjs/core']);
+      const found = [{ name: '@nestjs/core', dir: join(nest12, 'node_modules', '@nestjs', 'core') }];
+      expect(esModulePackages(['@nestjs/core', 'pg'], [nest12])).toEqual(found);
+      expect(esModuleTargets(resolveConfig({}, {}), entry, PACKAGE_DIR)).toEqual(found);
       // Disabled instrumentations get no hook.
       const disabled = resolveConfig({}, { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'nestjs-core' });
       expect(esModuleTargets(disabled, entry, PACKAGE_DIR)).toEqual([]);

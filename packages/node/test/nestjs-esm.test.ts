@@ -1,6 +1,7 @@
-// NestJS 12 ships ES module code only, which our hook on CommonJS loading never sees: `--import` registers the ESM
-// loader hook for @nestjs/core (esm-hook.ts) and its official instrumentation loads at start. The app is a project
-// of its own (test/fixtures/nestjs-12, installed from its lockfile by scripts/install-test-apps.mjs before the tests).
+// NestJS 12 ships ES module code only, which our hook on CommonJS loading never sees: `--import` imports @nestjs/core
+// before the app and patches it (esm-preload.ts), `--require` registers the ESM loader hook for it (esm-hook.ts); its
+// official instrumentation loads at start either way. The app is a project of its own (test/fixtures/nestjs-12,
+// installed from its lockfile by scripts/install-test-apps.mjs before the tests).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,42 +16,46 @@ if (!installed) {
   );
 }
 
-describe.skipIf(!installed)('a NestJS 12 app (ES module only) started with --import @sightline/node/register', () => {
-  const receiver = new OtlpReceiver();
-  let app: AppProcess;
-  const nestSpans = () => receiver.spans.filter((s) => s.scope === '@opentelemetry/instrumentation-nestjs-core');
+describe.skipIf(!installed).each(['--import', '--require'] as const)(
+  'a NestJS 12 app (ES module only) started with %s @sightline/node/register',
+  (flag) => {
+    const receiver = new OtlpReceiver();
+    let app: AppProcess;
+    const nestSpans = () => receiver.spans.filter((s) => s.scope === '@opentelemetry/instrumentation-nestjs-core');
 
-  beforeAll(async () => {
-    const port = await receiver.startHttp();
-    app = await startApp('nestjs-12/app.mjs', {
-      flag: '--import',
-      env: { ...otlpEnv('http/protobuf', port), OTEL_BSP_SCHEDULE_DELAY: '200' },
+    beforeAll(async () => {
+      const port = await receiver.startHttp();
+      app = await startApp('nestjs-12/app.mjs', {
+        flag,
+        env: { ...otlpEnv('http/protobuf', port), OTEL_BSP_SCHEDULE_DELAY: '200' },
+      });
+      expect(await (await fetch(`${app.base}/items/7`)).json()).toEqual({ id: '7' });
+      await receiver.waitFor(
+        () =>
+          receiver.spans.some((s) => s.kind === SERVER) && nestSpans().some((s) => s.name === 'ItemsController.get'),
+        15_000,
+        'the request span and the Nest spans',
+      );
     });
-    expect(await (await fetch(`${app.base}/items/7`)).json()).toEqual({ id: '7' });
-    await receiver.waitFor(
-      () => receiver.spans.some((s) => s.kind === SERVER) && nestSpans().some((s) => s.name === 'ItemsController.get'),
-      15_000,
-      'the request span and the Nest spans',
-    );
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await receiver.stop();
-  });
+    afterAll(async () => {
+      await app?.stop();
+      await receiver.stop();
+    });
 
-  it("puts Nest's controller span under the HTTP server span, named by the route", () => {
-    const server = receiver.spans.find((s) => s.kind === SERVER);
-    expect(server).toMatchObject({ name: 'GET /items/:id', attributes: { 'http.route': '/items/:id' } });
-    const controller = nestSpans().find((s) => s.name === 'ItemsController.get');
-    expect(controller?.parentSpanId).toBe(server?.spanId);
-    expect(nestSpans().some((s) => s.name === 'Create Nest App')).toBe(true);
-  });
+    it("puts Nest's controller span under the HTTP server span, named by the route", () => {
+      const server = receiver.spans.find((s) => s.kind === SERVER);
+      expect(server).toMatchObject({ name: 'GET /items/:id', attributes: { 'http.route': '/items/:id' } });
+      const controller = nestSpans().find((s) => s.name === 'ItemsController.get');
+      expect(controller?.parentSpanId).toBe(server?.spanId);
+      expect(nestSpans().some((s) => s.name === 'Create Nest App')).toBe(true);
+    });
 
-  it('gives the log line written in the controller the ids of the span active there', () => {
-    const server = receiver.spans.find((s) => s.kind === SERVER);
-    const line = app.lines.find((l) => l.msg === 'loading item');
-    expect(line?.trace_id).toBe(server?.traceId);
-    const active = receiver.spans.find((s) => s.spanId === line?.span_id);
-    expect(active?.scope).toBe('@opentelemetry/instrumentation-nestjs-core');
-  });
-});
+    it('gives the log line written in the controller the ids of the span active there', () => {
+      const server = receiver.spans.find((s) => s.kind === SERVER);
+      const line = app.lines.find((l) => l.msg === 'loading item');
+      expect(line?.trace_id).toBe(server?.traceId);
+      const active = receiver.spans.find((s) => s.spanId === line?.span_id);
+      expect(active?.scope).toBe('@opentelemetry/instrumentation-nestjs-core');
+    });
+  },
+);

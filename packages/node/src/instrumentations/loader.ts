@@ -2,15 +2,15 @@
 // the official ones for the rest — each loaded just before its target package first loads, required or imported.
 // Target packages that run CommonJS code even when an ES module imports them (all but @nestjs/core 12; graphql 16
 // has no "exports" map, so Node loads its CommonJS build) need no ESM loader hook: the instrumentations patch
-// prototypes or the package's exports object before the import reads them. A target that is ES module code gets the
-// hook (esm-hook.ts), and its instrumentation loads at start.
+// prototypes or the package's exports object before the import reads them. A target that is ES module code is patched
+// ahead of the app or gets the hook (esm-hook.ts, esm-preload.ts), and its instrumentation loads at start.
 import { createRequire } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Span } from '@opentelemetry/api';
 import { trace } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config.js';
 import { SightlineConfigError, warn } from '../diagnostics.js';
-import { esModulePackages } from '../esm-hook.js';
+import { type EsModulePackage, esModulePackages } from '../esm-hook.js';
 import { redactSql } from '../redaction.js';
 import { setExpressEnabled } from './express.js';
 import { installFastify } from './fastify.js';
@@ -153,7 +153,7 @@ function allowedOfficial(cfg: ResolvedConfig): OfficialSpec[] {
  * Target packages of allowed official instrumentations that are ES module code where the app would find them: from
  * the entry script's directory up, else from the working directory up.
  */
-export function esModuleTargets(cfg: ResolvedConfig, entry = process.argv[1], cwd = process.cwd()): string[] {
+export function esModuleTargets(cfg: ResolvedConfig, entry = process.argv[1], cwd = process.cwd()): EsModulePackage[] {
   const entryDir = entry ? dirname(resolve(entry)) : undefined;
   // The walk up from the entry's directory passes the working directory when the entry is inside it.
   const inCwd = entryDir !== undefined && (entryDir === cwd || entryDir.startsWith(cwd + sep));
@@ -179,14 +179,13 @@ function checkNames(cfg: ResolvedConfig): void {
   }
 }
 
-/** Loads and enables one official instrumentation; returns how to disable it (undefined when it failed, warned). */
-function loadOfficial(spec: OfficialSpec): (() => void) | undefined {
+/** Loads and enables one official instrumentation; returns it (undefined when it failed, warned). */
+function loadOfficial(spec: OfficialSpec): { disable(): void } | undefined {
   try {
     const mod = require(spec.module) as Record<string, new (c?: Record<string, unknown>) => { disable(): void }>;
     const Cls = mod[spec.cls];
     if (!Cls) throw new Error(`${spec.module} has no export ${spec.cls}`);
-    const instance = new Cls(spec.config ?? {});
-    return () => instance.disable();
+    return new Cls(spec.config ?? {});
   } catch (err) {
     warn(
       'SIGHTLINE_ERR_SDK_INSTRUMENTATION',
@@ -196,15 +195,21 @@ function loadOfficial(spec: OfficialSpec): (() => void) | undefined {
   }
 }
 
+export interface InstalledInstrumentations {
+  uninstrument(): void;
+  /** The official instrumentations loaded at start, by target package. */
+  loadedAtStart: Map<string, unknown>;
+}
+
 /**
- * `httpDuration` receives http.server.request.duration; the SDK registers it as a metric producer. `esmHooked`: the
- * packages the ESM loader hook was registered for, whose instrumentations load now.
+ * `httpDuration` receives http.server.request.duration; the SDK registers it as a metric producer. `loadNow`: target
+ * packages whose instrumentations load at start (ES module packages: hooked, or patched ahead of the app).
  */
 export function installInstrumentations(
   cfg: ResolvedConfig,
   httpDuration: HttpServerDurationMetric,
-  esmHooked: readonly string[] = [],
-): () => void {
+  loadNow: readonly string[] = [],
+): InstalledInstrumentations {
   checkNames(cfg);
   const tracer = trace.getTracer('@sightline/node/http');
   const undo: Array<() => void> = [];
@@ -222,19 +227,27 @@ export function installInstrumentations(
   if (isEnabled(cfg, 'fastify')) undo.push(installFastify());
   if (isEnabled(cfg, 'pino')) undo.push(installPinoHook());
   // Each official instrumentation loads just before its package first loads, however it is loaded (nothing is
-  // resolved for that: a package the app loads is one it has); those whose package got the ESM loader hook load now.
+  // resolved for that: a package the app loads is one it has); those of `loadNow` packages load now.
+  const loadedAtStart = new Map<string, unknown>();
   for (const spec of allowedOfficial(cfg)) {
-    let loaded = false;
+    let loaded: { disable(): void } | undefined;
+    let tried = false;
     const load = (): void => {
-      if (loaded) return;
-      loaded = true;
-      const disable = loadOfficial(spec);
-      if (disable) undo.push(disable);
+      if (tried) return;
+      tried = true;
+      loaded = loadOfficial(spec);
+      if (loaded) undo.push(() => loaded?.disable());
     };
-    if (spec.targets.some((t) => esmHooked.includes(t))) load();
-    else for (const target of spec.targets) undo.push(beforeFirstLoad(target, load));
+    const now = spec.targets.filter((t) => loadNow.includes(t));
+    if (now.length > 0) {
+      load();
+      for (const target of now) if (loaded) loadedAtStart.set(target, loaded);
+    } else for (const target of spec.targets) undo.push(beforeFirstLoad(target, load));
   }
-  return () => {
-    for (const u of undo.reverse()) u();
+  return {
+    uninstrument: () => {
+      for (const u of undo.reverse()) u();
+    },
+    loadedAtStart,
   };
 }
