@@ -1,7 +1,10 @@
 // `node --import @sightline/node/register app.js` (ES module and CommonJS apps): init() from environment, as with
 // --require (register.ts), except that ES module target packages are patched before the app runs (esm-preload.ts):
-// the app's entry is evaluated only after this module's top-level await.
+// the app's entry is evaluated only after this module's top-level await. Main thread only, as with --require.
 import { createRequire } from 'node:module';
+import { isMainThread } from 'node:worker_threads';
 
-const { initFromImport } = createRequire(import.meta.url)('./sdk.js') as typeof import('./sdk.js');
-await initFromImport();
+if (isMainThread) {
+  const { initFromImport } = createRequire(import.meta.url)('./sdk.js') as typeof import('./sdk.js');
+  await initFromImport();
+}

@@ -139,6 +139,16 @@ describe('the require hook', () => {
     },
   );
 
+  it.each(['--require', '--import'] as const)(
+    'started with %s, starts the SDK on the main thread only (worker threads inherit the flag)',
+    async (flag) => {
+      expect(await runFixture(flag, 'worker-thread-app.cjs')).toEqual({
+        main: 'SightlineTracerProvider',
+        worker: 'NoopTracerProvider',
+      });
+    },
+  );
+
   it('wraps pino that a CommonJS app loads with import()', async () => {
     expect(await runFixture('--require', 'pino-dynamic-import.cjs')).toEqual({
       defaultWrapped: true,
