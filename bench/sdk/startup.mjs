@@ -6,8 +6,10 @@
 // loaded by it; the `--import, own only` row is the same app with only our own instrumentations enabled, i.e. an app
 // that has none of those packages installed. When the NestJS 12 test app is installed (packages/node/test/fixtures/
 // nestjs-12, by `npm test` or `node scripts/install-test-apps.mjs`), its hello-world (hello.mjs) runs too: @nestjs/core
-// 12 is ES module code, which --import patches ahead of the app (esm-preload.ts) and --require gets the ES module
-// loader hook for (esm-hook.ts); the `no nestjs-core` row is the same start without that instrumentation. Rounds interleave the variants; medians; the OTLP
+// 12 is ES module code, which the register entry points load and patch ahead of the app (esm-preload.ts), and for
+// which --require registers the ES module loader hook (esm-hook.ts) where Node cannot require() ES modules (the
+// `loader hook` row: --no-experimental-require-module); the `no nestjs-core` row is the start without that
+// instrumentation. Rounds interleave the variants; medians; the OTLP
 // endpoint is a local sink.
 // Env: BENCH_STARTS (rounds, default 11), BENCH_COMPARE (the package directory of another build of @sightline/node,
 // e.g. a git worktree of an older commit, built: each instrumented variant is also run with it, in the same rounds).
@@ -38,8 +40,13 @@ const BASE_VARIANTS = [
   ...(NEST_INSTALLED
     ? [
         { app: NEST_APP, label: 'NestJS 12, uninstrumented', flags: [] },
-        { app: NEST_APP, label: 'NestJS 12, --import (patched ahead)', flags: ['--import', REGISTER] },
-        { app: NEST_APP, label: 'NestJS 12, --require (loader hook)', flags: ['--require', REGISTER] },
+        { app: NEST_APP, label: 'NestJS 12, --import', flags: ['--import', REGISTER] },
+        { app: NEST_APP, label: 'NestJS 12, --require', flags: ['--require', REGISTER] },
+        {
+          app: NEST_APP,
+          label: 'NestJS 12, --require, loader hook',
+          flags: ['--no-experimental-require-module', '--require', REGISTER],
+        },
         {
           app: NEST_APP,
           label: 'NestJS 12, --import, no nestjs-core',
@@ -51,9 +58,12 @@ const BASE_VARIANTS = [
 ];
 /** The same start with the other build's register entry point (dist/register.js or dist/register-esm.mjs). */
 function withCompared(variant) {
-  const [flag] = variant.flags;
-  const entry = join(COMPARE, 'dist', flag === '--require' ? 'register.js' : 'register-esm.mjs');
-  return { ...variant, label: `${variant.label} (compared)`, flags: [flag, entry] };
+  const flags = variant.flags.map((f, i) =>
+    f === REGISTER
+      ? join(COMPARE, 'dist', variant.flags[i - 1] === '--require' ? 'register.js' : 'register-esm.mjs')
+      : f,
+  );
+  return { ...variant, label: `${variant.label} (compared)`, flags };
 }
 const VARIANTS = COMPARE
   ? BASE_VARIANTS.flatMap((v) => (v.flags.length === 0 ? [v] : [v, withCompared(v)]))

@@ -20,7 +20,7 @@ import { resolveConfig } from './config.js';
 import { droppedTotals, setQuiet, warn } from './diagnostics.js';
 import { EncodingBatcher } from './encoding-batcher.js';
 import { type EsModulePackage, registerEsmHook } from './esm-hook.js';
-import { isPreloadable, type Preloadable, preloadEsModules } from './esm-preload.js';
+import { importEsModules, isPreloadable, type Preloadable, requireEsModules } from './esm-preload.js';
 import {
   createEncodedExporter,
   createLogExporter,
@@ -177,16 +177,17 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
 }
 
 /**
- * `node --require @sightline/node/register`: init() from environment, with the ESM loader hook where an installed
- * target package is ES module code (esm-hook.ts; only from a register entry point does it precede the app's imports).
+ * `node --require @sightline/node/register`: init() from environment; an installed target package that is ES module
+ * code is required and patched before the app runs (esm-preload.ts), or gets the ESM loader hook where Node cannot
+ * require ES modules (only from a register entry point does either precede the app's imports).
  */
 export function initFromRegister(): SightlineHandle {
   return start({}, 'require').handle;
 }
 
 /**
- * `node --import @sightline/node/register`: the same, except that ES module target packages are imported and patched
- * before the app runs (esm-preload.ts) instead of hooked; resolves once they are. Never rejects.
+ * `node --import @sightline/node/register`: the same, with ES module target packages imported and patched before the
+ * app runs (esm-preload.ts); resolves once they are. Never rejects.
  */
 export async function initFromImport(): Promise<SightlineHandle> {
   const { handle, ready } = start({}, 'import');
@@ -299,21 +300,32 @@ function start(options: SightlineOptions, by: StartedBy): Started {
   });
   logs.setGlobalLoggerProvider(loggerProvider);
 
+  // ES module target packages are loaded and patched before the app (esm-preload.ts); the ESM loader hook is left for
+  // what cannot be (no require() of ES modules in this Node, an instrumentation without the parts the preload uses).
   const esTargets = by === 'init' ? [] : esModuleTargets(cfg);
-  const hooked = by === 'require' ? registerEsmHook(esTargets.map((p) => p.name)) : [];
-  const toPreload = by === 'import' ? esTargets : [];
-  const { uninstrument, loadedAtStart } = installInstrumentations(cfg, httpDuration, [
-    ...hooked,
-    ...toPreload.map((p) => p.name),
-  ]);
+  const { uninstrument, loadedAtStart } = installInstrumentations(cfg, httpDuration, {
+    preloaded: esTargets.map((p) => p.name),
+  });
   const preloads: Array<[EsModulePackage, Preloadable]> = [];
-  const unpreloadable: string[] = [];
-  for (const pkg of toPreload) {
+  const toHook: string[] = [];
+  for (const pkg of esTargets) {
     const instrumentation = loadedAtStart.get(pkg.name);
     if (isPreloadable(instrumentation)) preloads.push([pkg, instrumentation]);
-    else if (instrumentation !== undefined) unpreloadable.push(pkg.name);
+    else if (instrumentation !== undefined) {
+      (instrumentation as { enable?(): void }).enable?.();
+      toHook.push(pkg.name);
+    }
   }
-  registerEsmHook(unpreloadable);
+  // require() where Node can (synchronous, and faster to first response than import() ahead of the app); otherwise
+  // --import waits for import(), and --require, which cannot wait, registers the hook.
+  let esModulesReady = ready;
+  if (by !== 'init') {
+    const notRequired = new Set(requireEsModules(preloads));
+    const left = preloads.filter(([pkg]) => notRequired.has(pkg));
+    if (by === 'import') esModulesReady = importEsModules(left);
+    else for (const [pkg] of left) toHook.push(pkg.name);
+  }
+  registerEsmHook(toHook);
 
   const flushAll = async (): Promise<void> => {
     await Promise.allSettled([tracerProvider.forceFlush(), loggerProvider.forceFlush(), logBatcher?.flush()]);
@@ -356,5 +368,5 @@ function start(options: SightlineOptions, by: StartedBy): Started {
       return shutdownAll();
     },
   };
-  return { handle: current, ready: preloads.length > 0 ? preloadEsModules(preloads) : ready };
+  return { handle: current, ready: esModulesReady };
 }

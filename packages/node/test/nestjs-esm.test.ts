@@ -1,7 +1,8 @@
-// NestJS 12 ships ES module code only, which our hook on CommonJS loading never sees: `--import` imports @nestjs/core
-// before the app and patches it (esm-preload.ts), `--require` registers the ESM loader hook for it (esm-hook.ts); its
-// official instrumentation loads at start either way. The app is a project of its own (test/fixtures/nestjs-12,
-// installed from its lockfile by scripts/install-test-apps.mjs before the tests).
+// NestJS 12 ships ES module code only, which our hook on CommonJS loading never sees: the register entry points load
+// @nestjs/core before the app and patch it (esm-preload.ts: import() with --import, require() with --require), and
+// where Node cannot require() ES modules, --require registers the ESM loader hook for it (esm-hook.ts); Node 20.20
+// can, so that case runs with --no-experimental-require-module. The app is a project of its own
+// (test/fixtures/nestjs-12, installed from its lockfile by scripts/install-test-apps.mjs before the tests).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,9 +17,15 @@ if (!installed) {
   );
 }
 
-describe.skipIf(!installed).each(['--import', '--require'] as const)(
-  'a NestJS 12 app (ES module only) started with %s @sightline/node/register',
-  (flag) => {
+const STARTS = [
+  { flag: '--import', how: 'patched ahead of the app', nodeOptions: undefined },
+  { flag: '--require', how: 'patched ahead of the app', nodeOptions: undefined },
+  { flag: '--require', how: 'with the ESM loader hook', nodeOptions: '--no-experimental-require-module' },
+] as const;
+
+describe.skipIf(!installed).each(STARTS)(
+  'a NestJS 12 app (ES module only), $flag @sightline/node/register, $how',
+  ({ flag, nodeOptions }) => {
     const receiver = new OtlpReceiver();
     let app: AppProcess;
     const nestSpans = () => receiver.spans.filter((s) => s.scope === '@opentelemetry/instrumentation-nestjs-core');
@@ -27,7 +34,7 @@ describe.skipIf(!installed).each(['--import', '--require'] as const)(
       const port = await receiver.startHttp();
       app = await startApp('nestjs-12/app.mjs', {
         flag,
-        env: { ...otlpEnv('http/protobuf', port), OTEL_BSP_SCHEDULE_DELAY: '200' },
+        env: { ...otlpEnv('http/protobuf', port), OTEL_BSP_SCHEDULE_DELAY: '200', NODE_OPTIONS: nodeOptions },
       });
       expect(await (await fetch(`${app.base}/items/7`)).json()).toEqual({ id: '7' });
       await receiver.waitFor(

@@ -179,13 +179,16 @@ function checkNames(cfg: ResolvedConfig): void {
   }
 }
 
-/** Loads and enables one official instrumentation; returns it (undefined when it failed, warned). */
-function loadOfficial(spec: OfficialSpec): { disable(): void } | undefined {
+/**
+ * Loads one official instrumentation, enabled unless `enabled` is false (then whoever asked enables it); returns it
+ * (undefined when it failed, warned).
+ */
+function loadOfficial(spec: OfficialSpec, enabled = true): { disable(): void } | undefined {
   try {
     const mod = require(spec.module) as Record<string, new (c?: Record<string, unknown>) => { disable(): void }>;
     const Cls = mod[spec.cls];
     if (!Cls) throw new Error(`${spec.module} has no export ${spec.cls}`);
-    return new Cls(spec.config ?? {});
+    return new Cls(enabled ? (spec.config ?? {}) : { ...spec.config, enabled: false });
   } catch (err) {
     warn(
       'SIGHTLINE_ERR_SDK_INSTRUMENTATION',
@@ -201,14 +204,19 @@ export interface InstalledInstrumentations {
   loadedAtStart: Map<string, unknown>;
 }
 
-/**
- * `httpDuration` receives http.server.request.duration; the SDK registers it as a metric producer. `loadNow`: target
- * packages whose instrumentations load at start (ES module packages: hooked, or patched ahead of the app).
- */
+/** Target packages whose instrumentations load at start (ES module packages). */
+export interface LoadAtStart {
+  /** Got the ESM loader hook: their instrumentations load enabled. */
+  hooked?: readonly string[];
+  /** Are patched ahead of the app (esm-preload.ts): their instrumentations load disabled, the preload enables them. */
+  preloaded?: readonly string[];
+}
+
+/** `httpDuration` receives http.server.request.duration; the SDK registers it as a metric producer. */
 export function installInstrumentations(
   cfg: ResolvedConfig,
   httpDuration: HttpServerDurationMetric,
-  loadNow: readonly string[] = [],
+  atStart: LoadAtStart = {},
 ): InstalledInstrumentations {
   checkNames(cfg);
   const tracer = trace.getTracer('@sightline/node/http');
@@ -227,22 +235,24 @@ export function installInstrumentations(
   if (isEnabled(cfg, 'fastify')) undo.push(installFastify());
   if (isEnabled(cfg, 'pino')) undo.push(installPinoHook());
   // Each official instrumentation loads just before its package first loads, however it is loaded (nothing is
-  // resolved for that: a package the app loads is one it has); those of `loadNow` packages load now.
+  // resolved for that: a package the app loads is one it has); those of `atStart` packages load now.
+  const hooked = atStart.hooked ?? [];
+  const preloaded = atStart.preloaded ?? [];
   const loadedAtStart = new Map<string, unknown>();
   for (const spec of allowedOfficial(cfg)) {
     let loaded: { disable(): void } | undefined;
     let tried = false;
-    const load = (): void => {
+    const load = (enabled = true): void => {
       if (tried) return;
       tried = true;
-      loaded = loadOfficial(spec);
+      loaded = loadOfficial(spec, enabled);
       if (loaded) undo.push(() => loaded?.disable());
     };
-    const now = spec.targets.filter((t) => loadNow.includes(t));
+    const now = spec.targets.filter((t) => hooked.includes(t) || preloaded.includes(t));
     if (now.length > 0) {
-      load();
+      load(!spec.targets.some((t) => preloaded.includes(t)));
       for (const target of now) if (loaded) loadedAtStart.set(target, loaded);
-    } else for (const target of spec.targets) undo.push(beforeFirstLoad(target, load));
+    } else for (const target of spec.targets) undo.push(beforeFirstLoad(target, () => load()));
   }
   return {
     uninstrument: () => {
