@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
 import { warn } from './diagnostics.js';
-import type { EsModulePackage } from './esm-hook.js';
+import { type EsModulePackage, registerEsmHook } from './esm-hook.js';
 
 /** The parts of an official instrumentation (InstrumentationBase of the pinned 0.223.x line) the preload uses. */
-export interface Preloadable {
+interface Preloadable {
   getModuleDefinitions(): InstrumentationModuleDefinition[];
   enable(): void;
   /** Applies the definition's patches to a loaded module or file, version checks included (internal, not typed). */
@@ -23,7 +23,7 @@ export interface Preloadable {
 }
 
 /** Whether `instrumentation` exposes what the preload needs; where not, the ESM loader hook is the way. */
-export function isPreloadable(instrumentation: unknown): instrumentation is Preloadable {
+function isPreloadable(instrumentation: unknown): instrumentation is Preloadable {
   const i = instrumentation as Partial<Preloadable> | undefined;
   return (
     typeof i?.getModuleDefinitions === 'function' &&
@@ -72,7 +72,7 @@ function couldNotPreload(pkg: EsModulePackage, err: unknown): void {
 }
 
 /** `--import` where require() could not load them: import(). Never rejects; a package that fails is named in a warning. */
-export async function importEsModules(packages: ReadonlyArray<[EsModulePackage, Preloadable]>): Promise<void> {
+async function importEsModules(packages: ReadonlyArray<[EsModulePackage, Preloadable]>): Promise<void> {
   for (const [pkg, instrumentation] of packages) {
     try {
       const loaded: Array<[FileToLoad, unknown]> = [];
@@ -91,7 +91,7 @@ export async function importEsModules(packages: ReadonlyArray<[EsModulePackage, 
  * Loads with require() where Node loads ES modules that way (`process.features.require_module`); returns the
  * packages it could not load (for import(), or the ESM loader hook), their instrumentations enabled.
  */
-export function requireEsModules(packages: ReadonlyArray<[EsModulePackage, Preloadable]>): EsModulePackage[] {
+function requireEsModules(packages: ReadonlyArray<[EsModulePackage, Preloadable]>): EsModulePackage[] {
   const canRequire = (process.features as { require_module?: boolean }).require_module === true;
   const left: EsModulePackage[] = [];
   for (const [pkg, instrumentation] of packages) {
@@ -113,4 +113,34 @@ export function requireEsModules(packages: ReadonlyArray<[EsModulePackage, Prelo
     }
   }
   return left;
+}
+
+/**
+ * Patches the ES module target packages before the app runs, each with its instrumentation (`instrumentations`, by
+ * target package, loaded disabled): with require() where Node can (synchronous, and a faster start than import());
+ * otherwise with import() when the entry point can wait for it (`canWait`: --import, whose top-level await the app's
+ * entry runs after), else (--require) with the ESM loader hook. Settles when every package is patched; never rejects.
+ */
+export function patchEsModuleTargets(
+  targets: readonly EsModulePackage[],
+  instrumentations: ReadonlyMap<string, unknown>,
+  canWait: boolean,
+): Promise<void> {
+  const preloads: Array<[EsModulePackage, Preloadable]> = [];
+  const toHook: string[] = [];
+  for (const pkg of targets) {
+    const instrumentation = instrumentations.get(pkg.name);
+    if (isPreloadable(instrumentation)) preloads.push([pkg, instrumentation]);
+    else if (instrumentation !== undefined) {
+      (instrumentation as { enable?(): void }).enable?.();
+      toHook.push(pkg.name);
+    }
+  }
+  const notRequired = new Set(requireEsModules(preloads));
+  const left = preloads.filter(([pkg]) => notRequired.has(pkg));
+  let ready = Promise.resolve();
+  if (canWait) ready = importEsModules(left);
+  else for (const [pkg] of left) toHook.push(pkg.name);
+  registerEsmHook(toHook);
+  return ready;
 }

@@ -19,8 +19,7 @@ import type { BatchConfig, ResolvedConfig, SightlineOptions, SignalConfig } from
 import { resolveConfig } from './config.js';
 import { droppedTotals, setQuiet, warn } from './diagnostics.js';
 import { EncodingBatcher } from './encoding-batcher.js';
-import { type EsModulePackage, registerEsmHook } from './esm-hook.js';
-import { importEsModules, isPreloadable, type Preloadable, requireEsModules } from './esm-preload.js';
+import { patchEsModuleTargets } from './esm-preload.js';
 import {
   createEncodedExporter,
   createLogExporter,
@@ -186,8 +185,8 @@ export function initFromRegister(): SightlineHandle {
 }
 
 /**
- * `node --import @sightline/node/register`: the same, with ES module target packages imported and patched before the
- * app runs (esm-preload.ts); resolves once they are. Never rejects.
+ * `node --import @sightline/node/register`: the same, except that ES module target packages Node cannot require() are
+ * imported (esm-preload.ts) rather than hooked; resolves once every one is patched. Never rejects.
  */
 export async function initFromImport(): Promise<SightlineHandle> {
   const { handle, ready } = start({}, 'import');
@@ -300,32 +299,14 @@ function start(options: SightlineOptions, by: StartedBy): Started {
   });
   logs.setGlobalLoggerProvider(loggerProvider);
 
-  // ES module target packages are loaded and patched before the app (esm-preload.ts); the ESM loader hook is left for
-  // what cannot be (no require() of ES modules in this Node, an instrumentation without the parts the preload uses).
+  // ES module target packages are patched before the app runs (esm-preload.ts).
   const esTargets = by === 'init' ? [] : esModuleTargets(cfg);
-  const { uninstrument, loadedAtStart } = installInstrumentations(cfg, httpDuration, {
-    preloaded: esTargets.map((p) => p.name),
-  });
-  const preloads: Array<[EsModulePackage, Preloadable]> = [];
-  const toHook: string[] = [];
-  for (const pkg of esTargets) {
-    const instrumentation = loadedAtStart.get(pkg.name);
-    if (isPreloadable(instrumentation)) preloads.push([pkg, instrumentation]);
-    else if (instrumentation !== undefined) {
-      (instrumentation as { enable?(): void }).enable?.();
-      toHook.push(pkg.name);
-    }
-  }
-  // require() where Node can (synchronous, and faster to first response than import() ahead of the app); otherwise
-  // --import waits for import(), and --require, which cannot wait, registers the hook.
-  let esModulesReady = ready;
-  if (by !== 'init') {
-    const notRequired = new Set(requireEsModules(preloads));
-    const left = preloads.filter(([pkg]) => notRequired.has(pkg));
-    if (by === 'import') esModulesReady = importEsModules(left);
-    else for (const [pkg] of left) toHook.push(pkg.name);
-  }
-  registerEsmHook(toHook);
+  const { uninstrument, loadedAtStart } = installInstrumentations(
+    cfg,
+    httpDuration,
+    esTargets.map((p) => p.name),
+  );
+  const esModulesReady = patchEsModuleTargets(esTargets, loadedAtStart, by === 'import');
 
   const flushAll = async (): Promise<void> => {
     await Promise.allSettled([tracerProvider.forceFlush(), loggerProvider.forceFlush(), logBatcher?.flush()]);

@@ -204,19 +204,15 @@ export interface InstalledInstrumentations {
   loadedAtStart: Map<string, unknown>;
 }
 
-/** Target packages whose instrumentations load at start (ES module packages). */
-export interface LoadAtStart {
-  /** Got the ESM loader hook: their instrumentations load enabled. */
-  hooked?: readonly string[];
-  /** Are patched ahead of the app (esm-preload.ts): their instrumentations load disabled, the preload enables them. */
-  preloaded?: readonly string[];
-}
-
-/** `httpDuration` receives http.server.request.duration; the SDK registers it as a metric producer. */
+/**
+ * `httpDuration` receives http.server.request.duration; the SDK registers it as a metric producer. `atStart`: target
+ * packages (ES module code) whose instrumentations load now, disabled: the SDK enables each once its package is
+ * patched ahead of the app (esm-preload.ts) or hooked, so that nothing patches the package while the preload loads it.
+ */
 export function installInstrumentations(
   cfg: ResolvedConfig,
   httpDuration: HttpServerDurationMetric,
-  atStart: LoadAtStart = {},
+  atStart: readonly string[] = [],
 ): InstalledInstrumentations {
   checkNames(cfg);
   const tracer = trace.getTracer('@sightline/node/http');
@@ -236,8 +232,6 @@ export function installInstrumentations(
   if (isEnabled(cfg, 'pino')) undo.push(installPinoHook());
   // Each official instrumentation loads just before its package first loads, however it is loaded (nothing is
   // resolved for that: a package the app loads is one it has); those of `atStart` packages load now.
-  const hooked = atStart.hooked ?? [];
-  const preloaded = atStart.preloaded ?? [];
   const loadedAtStart = new Map<string, unknown>();
   for (const spec of allowedOfficial(cfg)) {
     let loaded: { disable(): void } | undefined;
@@ -248,9 +242,9 @@ export function installInstrumentations(
       loaded = loadOfficial(spec, enabled);
       if (loaded) undo.push(() => loaded?.disable());
     };
-    const now = spec.targets.filter((t) => hooked.includes(t) || preloaded.includes(t));
+    const now = spec.targets.filter((t) => atStart.includes(t));
     if (now.length > 0) {
-      load(!spec.targets.some((t) => preloaded.includes(t)));
+      load(false);
       for (const target of now) if (loaded) loadedAtStart.set(target, loaded);
     } else for (const target of spec.targets) undo.push(beforeFirstLoad(target, () => load()));
   }
