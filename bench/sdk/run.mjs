@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run bench:sdk — uninstrumented vs @sightline/node vs the official sdk-node + auto-instrumentations, on Express 5
 // and Fastify 5 hello-world apps (one pino line per request), 100 % sampled, traces + metrics + logs exported as OTLP
-// http/protobuf to a local sink. autocannon runs in its own process; several rounds; medians; ratios vs uninstrumented.
+// http/protobuf to a local sink. autocannon runs in its own process; several rounds; medians; ratios vs uninstrumented;
+// also the app's CPU time (user + system, from /proc) per request in the throughput rounds.
 // Env: BENCH_DURATION (s, default 10), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 50), BENCH_STARTS (default 5),
 // BENCH_RATE (fixed request rate of the latency phase, as a fraction of uninstrumented req/s, default 0.25; 0 skips it)
 // capped at BENCH_RATE_MAX req/s (default 5000: one Node load generator stalls itself beyond that on this box),
@@ -100,6 +101,13 @@ function rssMiB(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
 }
 
+/** User and system CPU seconds of a process so far (/proc/<pid>/stat, fields 14 and 15, in USER_HZ = 100 ticks). */
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+}
+
 async function stop(app) {
   app.child.kill('SIGTERM');
   await new Promise((r) => {
@@ -167,7 +175,7 @@ const results = {};
 for (const framework of FRAMEWORKS) {
   results[framework] = {};
   for (const v of Object.keys(VARIANTS))
-    results[framework][v] = { rps: [], p99: [], startup: [], rss: [], rssAfterLoad: [] };
+    results[framework][v] = { rps: [], p99: [], startup: [], rss: [], rssAfterLoad: [], cpuUser: [], cpuSystem: [] };
   // start-up and RSS
   for (let i = 0; i < STARTS; i++) {
     for (const v of Object.keys(VARIANTS)) {
@@ -185,7 +193,12 @@ for (const framework of FRAMEWORKS) {
       const app = await startApp(framework, v);
       await firstResponse(app);
       await autocannon(app.port, 2); // warm-up
+      const cpu0 = cpuSeconds(app.child.pid);
       const r = await autocannon(app.port, DURATION);
+      const cpu1 = cpuSeconds(app.child.pid);
+      const requests = r.rps * DURATION;
+      results[framework][v].cpuUser.push(((cpu1.user - cpu0.user) * 1e6) / requests);
+      results[framework][v].cpuSystem.push(((cpu1.system - cpu0.system) * 1e6) / requests);
       results[framework][v].rps.push(r.rps);
       results[framework][v].p99.push(r.p99);
       results[framework][v].rssAfterLoad.push(rssMiB(app.child.pid));
@@ -249,6 +262,17 @@ for (const framework of Object.keys(results)) {
     const rss = median(r.rss);
     out.push(
       `${v.padEnd(10)} ${rps.toFixed(0).padStart(6)}  ${(rps / b.rps).toFixed(2).padStart(6)}x  ${p99.toFixed(1).padStart(6)}  ${(p99 / b.p99).toFixed(2).padStart(4)}x  ${st.toFixed(0).padStart(7)}  ${(st - b.startup).toFixed(0).padStart(6)}  ${rss.toFixed(1).padStart(7)}  ${(rss - b.rss).toFixed(1).padStart(5)}  ${median(r.rssAfterLoad).toFixed(1).padStart(6)}`,
+    );
+  }
+  // The app's own CPU per request while saturated. System time is mostly the request's socket read and response write
+  // (one each in every variant) and the export traffic; the write costs more when it has to wake the load generator,
+  // which waits more often the slower the app is (two cores shared by the app, the load generator and the sink).
+  out.push('CPU of the app per request in the throughput rounds (µs, medians): total = user + system');
+  for (const [v, r] of Object.entries(variants)) {
+    const user = median(r.cpuUser);
+    const system = median(r.cpuSystem);
+    out.push(
+      `${v.padEnd(10)} ${(user + system).toFixed(1).padStart(7)} = ${user.toFixed(1).padStart(6)} + ${system.toFixed(1).padStart(6)}`,
     );
   }
 }
