@@ -1,6 +1,7 @@
 // init(): composes the SDK from its individual packages (no @opentelemetry/sdk-node), registers it globally and
 // installs only the instrumentations whose target packages the app has.
 
+import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from '@opentelemetry/api';
 import { context, DiagLogLevel, diag, metrics, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
@@ -305,6 +306,7 @@ function start(options: SightlineOptions, by: StartedBy): Started {
     cfg,
     httpDuration,
     esTargets.map((p) => p.name),
+    als as AsyncLocalStorage<Context> | undefined,
   );
   const esModulesReady = patchEsModuleTargets(esTargets, loadedAtStart, by === 'import');
 

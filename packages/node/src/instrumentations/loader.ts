@@ -2,11 +2,13 @@
 // the official ones for the rest — each loaded just before its target package first loads, required or imported.
 // Target packages that run CommonJS code even when an ES module imports them (all but @nestjs/core 12; graphql 16
 // has no "exports" map, so Node loads its CommonJS build) need no ESM loader hook: the instrumentations patch
-// prototypes or the package's exports object before the import reads them. A target that is ES module code is patched
-// ahead of the app or gets the hook (esm-hook.ts, esm-preload.ts), and its instrumentation loads at start.
+// prototypes or the package's exports object before the import reads them. A target that is ES module code is
+// patched ahead of the app or gets the hook (esm-hook.ts, esm-preload.ts), and its instrumentation loads at start.
+// GraphQL 17 is traced from the tracing channels it publishes (graphql-channels.ts).
+import type { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
-import type { Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import { trace } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config.js';
 import { SightlineConfigError, warn } from '../diagnostics.js';
@@ -15,6 +17,7 @@ import { redactSql } from '../redaction.js';
 import { setExpressEnabled } from './express.js';
 import { installFastify } from './fastify.js';
 import { installFetchClient } from './fetch-client.js';
+import { installGraphqlChannels } from './graphql-channels.js';
 import { installHttpClient } from './http-client.js';
 import { installHttpServer } from './http-server.js';
 import type { HttpServerDurationMetric } from './http-server-duration.js';
@@ -205,7 +208,8 @@ export interface InstalledInstrumentations {
 }
 
 /**
- * `httpDuration` receives http.server.request.duration; the SDK registers it as a metric producer. `atStart`: target
+ * `httpDuration` receives http.server.request.duration; the SDK registers it as a metric producer. `contextStore`: the
+ * context manager's AsyncLocalStorage, for instrumentations that bind it to a tracing channel. `atStart`: target
  * packages (ES module code) whose instrumentations load now, disabled: the SDK enables each once its package is
  * patched ahead of the app (esm-preload.ts) or hooked, so that nothing patches the package while the preload loads it.
  */
@@ -213,6 +217,7 @@ export function installInstrumentations(
   cfg: ResolvedConfig,
   httpDuration: HttpServerDurationMetric,
   atStart: readonly string[] = [],
+  contextStore?: AsyncLocalStorage<Context>,
 ): InstalledInstrumentations {
   checkNames(cfg);
   const tracer = trace.getTracer('@sightline/node/http');
@@ -230,6 +235,9 @@ export function installInstrumentations(
   setExpressEnabled(isEnabled(cfg, 'express'));
   if (isEnabled(cfg, 'fastify')) undo.push(installFastify());
   if (isEnabled(cfg, 'pino')) undo.push(installPinoHook());
+  // GraphQL 17 publishes tracing channels (subscribing costs nothing until it does); 14–16 get the official one below.
+  if (isEnabled(cfg, 'graphql'))
+    undo.push(installGraphqlChannels(trace.getTracer('@sightline/node/graphql'), contextStore));
   // Each official instrumentation loads just before its package first loads, however it is loaded (nothing is
   // resolved for that: a package the app loads is one it has); those of `atStart` packages load now.
   const loadedAtStart = new Map<string, unknown>();
