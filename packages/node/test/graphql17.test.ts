@@ -1,5 +1,5 @@
 // GraphQL 17 (outside the official instrumentation's range, 14–16) traced from the tracing channels it publishes
-// (src/instrumentations/graphql-channels.ts): a real GraphQL 17 app, a real OTLP receiver.
+// (src/instrumentations/graphql-channels.ts): a real GraphQL 17 app, required and imported, a real OTLP receiver.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskedSource } from '../src/instrumentations/graphql-channels.js';
 import { type AppProcess, otlpEnv, startApp } from './support/app-process.js';
@@ -8,7 +8,12 @@ import { OtlpReceiver } from './support/otlp-receiver.js';
 const ERROR = 2;
 const SCOPE = '@sightline/node/graphql';
 
-describe('a GraphQL 17 app (--require)', () => {
+const apps = [
+  { module: 'CommonJS', fixture: 'graphql17-app.cjs', flag: '--require' },
+  { module: 'ES module', fixture: 'graphql17-app.mjs', flag: '--import' },
+] as const;
+
+describe.each(apps)('a GraphQL 17 $module app ($flag)', ({ fixture, flag }) => {
   const receiver = new OtlpReceiver();
   let app: AppProcess;
   const httpSpan = (path: string) =>
@@ -17,8 +22,8 @@ describe('a GraphQL 17 app (--require)', () => {
 
   beforeAll(async () => {
     const port = await receiver.startHttp();
-    app = await startApp('graphql17-app.cjs', {
-      flag: '--require',
+    app = await startApp(fixture, {
+      flag,
       env: { ...otlpEnv('http/protobuf', port), OTEL_BSP_SCHEDULE_DELAY: '200' },
     });
     expect(await (await fetch(`${app.base}/graphql`)).json()).toEqual({ data: { greeting: 'hello secret-name' } });
