@@ -6,7 +6,7 @@
 // patched ahead of the app or gets the hook (esm-hook.ts, esm-preload.ts), and its instrumentation loads at start.
 // GraphQL 17 is traced from the tracing channels it publishes (graphql-channels.ts).
 import type { AsyncLocalStorage } from 'node:async_hooks';
-import { createRequire } from 'node:module';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Context, Span } from '@opentelemetry/api';
 import { trace } from '@opentelemetry/api';
@@ -115,21 +115,28 @@ export const OFFICIAL: OfficialSpec[] = [
 
 export const OWN = ['http', 'undici', 'express', 'fastify', 'pino', 'runtime-node'] as const;
 
-function appRequire(): NodeJS.Require {
-  return createRequire(join(process.cwd(), '__sightline_resolve__.js'));
-}
+const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
 
-/** Packages the app itself depends on (so our own transitive dependencies, e.g. @grpc/grpc-js, do not count). */
-function appDependencies(): Set<string> | undefined {
-  try {
-    const pkg = appRequire()('./package.json') as Record<string, Record<string, string> | undefined>;
-    return new Set([
-      ...Object.keys(pkg.dependencies ?? {}),
-      ...Object.keys(pkg.devDependencies ?? {}),
-      ...Object.keys(pkg.optionalDependencies ?? {}),
-    ]);
-  } catch {
-    return undefined;
+/**
+ * The packages an app declares, from the nearest package.json from `dir` up that has a dependency field (one with
+ * only `"type"`, as build output directories carry, is passed over); undefined when there is none or it cannot be
+ * read. So our own transitive dependencies (e.g. @grpc/grpc-js), or packages a monorepo hoists for its other apps, do
+ * not count as the app's.
+ */
+export function declaredDependencies(dir: string): Set<string> | undefined {
+  for (let current = dir; ; current = dirname(current)) {
+    const file = join(current, 'package.json');
+    if (statSync(file, { throwIfNoEntry: false })?.isFile()) {
+      let pkg: Record<string, unknown>;
+      try {
+        pkg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      } catch {
+        return undefined;
+      }
+      const fields = DEPENDENCY_FIELDS.filter((f) => pkg[f] !== null && typeof pkg[f] === 'object');
+      if (fields.length > 0) return new Set(fields.flatMap((f) => Object.keys(pkg[f] as object)));
+    }
+    if (dirname(current) === current) return undefined;
   }
 }
 
@@ -145,7 +152,7 @@ function allowedOfficial(cfg: ResolvedConfig): OfficialSpec[] {
     if (!isEnabled(cfg, spec.name)) return false;
     // @grpc/grpc-js is our own exporter's dependency: only instrument it when the app asks for it directly.
     if (spec.name === 'grpc') {
-      deps ??= appDependencies();
+      deps ??= declaredDependencies(process.cwd());
       return deps?.has('@grpc/grpc-js') === true;
     }
     return true;
@@ -153,16 +160,21 @@ function allowedOfficial(cfg: ResolvedConfig): OfficialSpec[] {
 }
 
 /**
- * Target packages of allowed official instrumentations that are ES module code where the app would find them: from
- * the entry script's directory up, else from the working directory up.
+ * Target packages of allowed official instrumentations that are ES module code where the app would find them (from
+ * the entry script's directory up, else from the working directory up) and that the app declares in its package.json
+ * (the nearest one from the same directory up; without one, every such package counts): they are loaded before the
+ * app, which only an app that uses them should pay for.
  */
 export function esModuleTargets(cfg: ResolvedConfig, entry = process.argv[1], cwd = process.cwd()): EsModulePackage[] {
   const entryDir = entry ? dirname(resolve(entry)) : undefined;
   // The walk up from the entry's directory passes the working directory when the entry is inside it.
   const inCwd = entryDir !== undefined && (entryDir === cwd || entryDir.startsWith(cwd + sep));
   const from = entryDir === undefined ? [cwd] : inCwd ? [entryDir] : [entryDir, cwd];
+  const declared = declaredDependencies(from[0] as string);
   return esModulePackages(
-    allowedOfficial(cfg).flatMap((spec) => spec.targets),
+    allowedOfficial(cfg)
+      .flatMap((spec) => spec.targets)
+      .filter((target) => declared === undefined || declared.has(target)),
     from,
   );
 }
