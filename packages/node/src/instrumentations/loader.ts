@@ -170,13 +170,13 @@ export function esModuleTargets(cfg: ResolvedConfig, entry = process.argv[1], cw
   // The walk up from the entry's directory passes the working directory when the entry is inside it.
   const inCwd = entryDir !== undefined && (entryDir === cwd || entryDir.startsWith(cwd + sep));
   const from = entryDir === undefined ? [cwd] : inCwd ? [entryDir] : [entryDir, cwd];
-  const declared = declaredDependencies(from[0] as string);
-  return esModulePackages(
-    allowedOfficial(cfg)
-      .flatMap((spec) => spec.targets)
-      .filter((target) => declared === undefined || declared.has(target)),
+  const found = esModulePackages(
+    allowedOfficial(cfg).flatMap((spec) => spec.targets),
     from,
   );
+  if (found.length === 0) return found;
+  const declared = declaredDependencies(from[0] as string);
+  return declared === undefined ? found : found.filter((p) => declared.has(p.name));
 }
 
 function checkNames(cfg: ResolvedConfig): void {
