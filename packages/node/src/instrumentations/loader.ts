@@ -123,7 +123,7 @@ const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependenc
  * read. So our own transitive dependencies (e.g. @grpc/grpc-js), or packages a monorepo hoists for its other apps, do
  * not count as the app's.
  */
-export function declaredDependencies(dir: string): Set<string> | undefined {
+function declaredDependencies(dir: string): Set<string> | undefined {
   for (let current = dir; ; current = dirname(current)) {
     const file = join(current, 'package.json');
     if (statSync(file, { throwIfNoEntry: false })?.isFile()) {
