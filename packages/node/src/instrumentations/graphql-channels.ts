@@ -125,8 +125,7 @@ export function installGraphqlChannels(tracer: Tracer, store: AsyncLocalStorage<
     return trace.setSpan(parent, span);
   };
   // With the store bound, the span starts as the store is entered (before `start` is published) and is active inside.
-  const transform = (ctx: ChannelContext): Context => startExecute(ctx, store?.getStore() ?? active());
-  if (store !== undefined) execute.start.bindStore(store, transform);
+  if (store !== undefined) execute.start.bindStore(store, (ctx: ChannelContext) => startExecute(ctx, active()));
   const executeHandlers = {
     start(ctx: ChannelContext) {
       if (store === undefined) startExecute(ctx, active());
