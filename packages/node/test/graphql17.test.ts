@@ -26,12 +26,23 @@ describe.each(apps)('a GraphQL 17 $module app ($flag)', ({ fixture, flag }) => {
       flag,
       env: { ...otlpEnv('http/protobuf', port), OTEL_BSP_SCHEDULE_DELAY: '200' },
     });
-    expect(await (await fetch(`${app.base}/graphql`)).json()).toEqual({ data: { greeting: 'hello secret-name' } });
+    const greet = (await (await fetch(`${app.base}/graphql`)).json()) as { data?: unknown; errors?: unknown[] };
+    expect(greet.data).toEqual({
+      greeting: 'hello secret-name',
+      books: [
+        { title: 'Dune', author: { name: 'Frank Herbert' } },
+        { title: 'Emma', author: { name: 'Jane Austen' } },
+      ],
+      fails: null,
+      nothing: null,
+    });
+    expect(greet.errors?.length).toBe(1);
     const broken = (await (await fetch(`${app.base}/broken`)).json()) as { errors?: unknown[] };
     expect(broken.errors?.length).toBe(1);
     await receiver.waitFor(
       () =>
         receiver.spans.some((s) => s.name === 'compose-greeting') &&
+        graphqlSpans().some((s) => s.name === 'graphql.resolve books.1.author.name') &&
         httpSpan('/broken') !== undefined &&
         graphqlSpans().filter((s) => s.name === 'graphql.parse').length >= 2,
       15_000,
@@ -48,7 +59,7 @@ describe.each(apps)('a GraphQL 17 $module app ($flag)', ({ fixture, flag }) => {
     const inRequest = graphqlSpans().filter((s) => s.parentSpanId === server?.spanId);
     expect(inRequest.map((s) => s.name).sort()).toEqual(['graphql.parse', 'graphql.validate', 'query Greet']);
     const operation = inRequest.find((s) => s.name === 'query Greet');
-    const masked = 'query Greet {\n  greeting(name: "*", times: *)\n}';
+    const masked = 'query Greet {\n  greeting(name: "*", times: *)\n  books { title author { name } }\n  fails\n  nothing\n}';
     expect(operation?.attributes).toMatchObject({
       'graphql.operation.type': 'query',
       'graphql.operation.name': 'Greet',
@@ -58,12 +69,55 @@ describe.each(apps)('a GraphQL 17 $module app ($flag)', ({ fixture, flag }) => {
     expect(JSON.stringify(receiver.spans)).not.toContain('secret-name');
   });
 
-  it("makes the operation the active span while resolvers run: their spans and logs are the operation's", () => {
+  it('makes a span for every resolved field, under the span of the field above it', () => {
     const operation = graphqlSpans().find((s) => s.name === 'query Greet');
+    const byPath = new Map(
+      graphqlSpans()
+        .filter((s) => s.name.startsWith('graphql.resolve ') && s.traceId === operation?.traceId)
+        .map((s) => [s.attributes['graphql.field.path'], s]),
+    );
+    const parentPath = (path: string) => {
+      const id = byPath.get(path)?.parentSpanId;
+      if (id === operation?.spanId) return 'operation';
+      return [...byPath].find(([, s]) => s.spanId === id)?.[0];
+    };
+    expect([...byPath.keys()].sort()).toEqual(
+      [
+        'greeting',
+        'books',
+        'fails',
+        'nothing',
+        ...['0', '1'].flatMap((i) => [`books.${i}.title`, `books.${i}.author`, `books.${i}.author.name`]),
+      ].sort(),
+    );
+    expect(parentPath('greeting')).toBe('operation');
+    expect(parentPath('books')).toBe('operation');
+    expect(parentPath('books.1.title')).toBe('books');
+    expect(parentPath('books.1.author.name')).toBe('books.1.author');
+    expect(byPath.get('books.1.author.name')).toMatchObject({
+      name: 'graphql.resolve books.1.author.name',
+      attributes: {
+        'graphql.field.name': 'name',
+        'graphql.field.type': 'String!',
+        'graphql.parent.name': 'Author',
+      },
+    });
+    expect(byPath.get('books')?.attributes['graphql.field.type']).toBe('[Book!]!');
+    expect(byPath.get('books.0.title')?.status.code).not.toBe(ERROR);
+  });
+
+  it("makes a field's span the active one while its resolver runs: its spans and logs are the field's", () => {
+    const field = graphqlSpans().find((s) => s.name === 'graphql.resolve greeting');
     const resolver = receiver.spans.find((s) => s.name === 'compose-greeting');
-    expect(resolver?.parentSpanId).toBe(operation?.spanId);
+    expect(resolver?.parentSpanId).toBe(field?.spanId);
     const line = app.lines.find((l) => l.msg === 'composing');
-    expect(line).toMatchObject({ trace_id: operation?.traceId, span_id: resolver?.spanId });
+    expect(line).toMatchObject({ trace_id: field?.traceId, span_id: resolver?.spanId });
+  });
+
+  it('marks the span of a resolver that throws as an error, with the exception', () => {
+    const fails = graphqlSpans().find((s) => s.name === 'graphql.resolve fails');
+    expect(fails?.status).toMatchObject({ code: ERROR, message: 'no such shelf' });
+    expect(fails?.events.find((e) => e.name === 'exception')?.attributes['exception.message']).toBe('no such shelf');
   });
 
   it('marks a query that does not parse as an error, with the exception', () => {

@@ -1,12 +1,13 @@
 // GraphQL 17 spans from the tracing channels graphql-js publishes itself (graphql:parse, graphql:validate,
-// graphql:execute; GraphQL 17 finds node:diagnostics_channel with process.getBuiltinModule, Node ≥ 20.16). The
-// official instrumentation patches graphql 14–16 only; nothing is published by those, so the two never overlap. Span
-// names and attributes follow the official instrumentation's: `graphql.parse`, `graphql.validate`, the operation
-// (`query GetUser`) for execute, `graphql.source` with its literal values masked. No per-field resolver spans.
+// graphql:execute, graphql:resolve; GraphQL 17 finds node:diagnostics_channel with process.getBuiltinModule,
+// Node ≥ 20.16). The official instrumentation patches graphql 14–16 only; nothing is published by those, so the two
+// never overlap. Span names and attributes follow the official instrumentation's defaults: `graphql.parse`,
+// `graphql.validate`, the operation (`query GetUser`) for execute with `graphql.source` (literal values masked), and
+// one `graphql.resolve <path>` span per resolved field, under the span of the nearest field above it.
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { tracingChannel } from 'node:diagnostics_channel';
 import type { Context, Span, Tracer } from '@opentelemetry/api';
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, createContextKey, SpanStatusCode, trace } from '@opentelemetry/api';
 
 interface GraphqlToken {
   kind: string;
@@ -26,6 +27,20 @@ interface ChannelContext {
   operationType?: string;
   [kSpan]?: Span;
 }
+/** What graphql:resolve publishes for each field it resolves. */
+interface ResolveContext extends ChannelContext {
+  fieldName: string;
+  parentType: string;
+  fieldType: string;
+  /** Response keys from the root, list indices included: `books.0.title`. */
+  fieldPath: string;
+}
+/** The operation being executed and the span of each field resolved so far (by path), for the resolver spans. */
+interface OperationFields {
+  readonly span: Span;
+  readonly fields: Map<string, Span>;
+}
+const kOperation = createContextKey('sightline.graphql.operation');
 
 const kSpan = Symbol('sightline.graphql.span');
 /** Token kinds whose text is a value the app put in the query (the official instrumentation's list). */
@@ -63,9 +78,21 @@ function finish(ctx: ChannelContext): void {
   span.end();
 }
 
-/** Ends the span at `end` when the call returned (or threw) synchronously; a promise ends it at `asyncEnd`. */
+/**
+ * Ends the span at `end` when the call returned (or threw) synchronously: graphql sets `result` (possibly to
+ * undefined) or `error` before publishing `end` then; for a promise it sets them later and publishes `asyncEnd`.
+ */
 function onEnd(ctx: ChannelContext): void {
-  if (ctx.result !== undefined || ctx.error !== undefined) finish(ctx);
+  if ('result' in ctx || 'error' in ctx) finish(ctx);
+}
+
+/** The span of the nearest field above `path` that has one, else the operation's. */
+function parentFieldSpan(operation: OperationFields, path: string): Span {
+  for (let end = path.lastIndexOf('.'); end > 0; end = path.lastIndexOf('.', end - 1)) {
+    const span = operation.fields.get(path.slice(0, end));
+    if (span !== undefined) return span;
+  }
+  return operation.span;
 }
 
 /**
@@ -122,7 +149,8 @@ export function installGraphqlChannels(tracer: Tracer, store: AsyncLocalStorage<
     const source = maskedSource(ctx.document);
     if (source !== undefined) span.setAttribute('graphql.source', source);
     ctx[kSpan] = span;
-    return trace.setSpan(parent, span);
+    const fields: OperationFields = { span, fields: new Map() };
+    return trace.setSpan(parent, span).setValue(kOperation, fields);
   };
   // With the store bound, the span starts as the store is entered (before `start` is published) and is active inside.
   if (store !== undefined) execute.start.bindStore(store, (ctx: ChannelContext) => startExecute(ctx, active()));
@@ -136,13 +164,45 @@ export function installGraphqlChannels(tracer: Tracer, store: AsyncLocalStorage<
     error() {},
   };
 
+  // A field's resolver runs inside its span; the fields below it are resolved after it returns, outside that span,
+  // so their parent is found by path among the operation's fields (as the official instrumentation does).
+  const resolve = tracingChannel<unknown, ResolveContext>('graphql:resolve');
+  const startResolve = (ctx: ResolveContext, current: Context): Context => {
+    const operation = current.getValue(kOperation) as OperationFields | undefined;
+    const path = ctx.fieldPath;
+    const parent = operation === undefined ? current : trace.setSpan(current, parentFieldSpan(operation, path));
+    const span = tracer.startSpan(`graphql.resolve ${path}`, {}, parent);
+    span.setAttribute('graphql.field.name', ctx.fieldName);
+    span.setAttribute('graphql.field.path', path);
+    span.setAttribute('graphql.field.type', ctx.fieldType);
+    span.setAttribute('graphql.parent.name', ctx.parentType);
+    operation?.fields.set(path, span);
+    ctx[kSpan] = span;
+    return trace.setSpan(parent, span);
+  };
+  if (store !== undefined) resolve.start.bindStore(store, (ctx: ResolveContext) => startResolve(ctx, active()));
+  const resolveHandlers = {
+    start(ctx: ResolveContext) {
+      if (store === undefined) startResolve(ctx, active());
+    },
+    end: onEnd,
+    asyncStart() {},
+    asyncEnd: finish,
+    error() {},
+  };
+
   parse.subscribe(parseHandlers);
   validate.subscribe(validateHandlers);
   execute.subscribe(executeHandlers);
+  resolve.subscribe(resolveHandlers);
   return () => {
     parse.unsubscribe(parseHandlers);
     validate.unsubscribe(validateHandlers);
     execute.unsubscribe(executeHandlers);
-    if (store !== undefined) execute.start.unbindStore(store);
+    resolve.unsubscribe(resolveHandlers);
+    if (store !== undefined) {
+      execute.start.unbindStore(store);
+      resolve.start.unbindStore(store);
+    }
   };
 }
