@@ -59,7 +59,8 @@ describe.each(apps)('a GraphQL 17 $module app ($flag)', ({ fixture, flag }) => {
     const inRequest = graphqlSpans().filter((s) => s.parentSpanId === server?.spanId);
     expect(inRequest.map((s) => s.name).sort()).toEqual(['graphql.parse', 'graphql.validate', 'query Greet']);
     const operation = inRequest.find((s) => s.name === 'query Greet');
-    const masked = 'query Greet {\n  greeting(name: "*", times: *)\n  books { title author { name } }\n  fails\n  nothing\n}';
+    const masked =
+      'query Greet {\n  greeting(name: "*", times: *)\n  books { title author { name } }\n  fails\n  nothing\n}';
     expect(operation?.attributes).toMatchObject({
       'graphql.operation.type': 'query',
       'graphql.operation.name': 'Greet',
