@@ -39,11 +39,13 @@ describe.each(apps)('a GraphQL 17 $module app ($flag)', ({ fixture, flag }) => {
     expect(greet.errors?.length).toBe(1);
     const broken = (await (await fetch(`${app.base}/broken`)).json()) as { errors?: unknown[] };
     expect(broken.errors?.length).toBe(1);
+    expect(await (await fetch(`${app.base}/subscribe`)).json()).toEqual([{ data: { tick: 7 } }, { data: { tick: 8 } }]);
     await receiver.waitFor(
       () =>
         receiver.spans.some((s) => s.name === 'compose-greeting') &&
         graphqlSpans().some((s) => s.name === 'graphql.resolve books.1.author.name') &&
         httpSpan('/broken') !== undefined &&
+        graphqlSpans().filter((s) => s.name === 'graphql.resolve tick').length >= 2 &&
         graphqlSpans().filter((s) => s.name === 'graphql.parse').length >= 2,
       15_000,
       'the GraphQL spans of both requests',
@@ -58,6 +60,8 @@ describe.each(apps)('a GraphQL 17 $module app ($flag)', ({ fixture, flag }) => {
     const server = httpSpan('/graphql');
     const inRequest = graphqlSpans().filter((s) => s.parentSpanId === server?.spanId);
     expect(inRequest.map((s) => s.name).sort()).toEqual(['graphql.parse', 'graphql.validate', 'query Greet']);
+    // One operation span: the root selection set executed inside it adds none.
+    expect(graphqlSpans().filter((s) => s.name === 'query Greet')).toHaveLength(1);
     const operation = inRequest.find((s) => s.name === 'query Greet');
     const masked =
       'query Greet {\n  greeting(name: "*", times: *)\n  books { title author { name } }\n  fails\n  nothing\n}';
@@ -119,6 +123,22 @@ describe.each(apps)('a GraphQL 17 $module app ($flag)', ({ fixture, flag }) => {
     const fails = graphqlSpans().find((s) => s.name === 'graphql.resolve fails');
     expect(fails?.status).toMatchObject({ code: ERROR, message: 'no such shelf' });
     expect(fails?.events.find((e) => e.name === 'exception')?.attributes['exception.message']).toBe('no such shelf');
+  });
+
+  it('makes an operation span for each event of a subscription, with its field spans under it', () => {
+    const server = httpSpan('/subscribe');
+    const events = graphqlSpans().filter((s) => s.name === 'subscription Ticks');
+    expect(events).toHaveLength(2);
+    for (const event of events) {
+      expect(event.parentSpanId).toBe(server?.spanId);
+      expect(event.attributes).toMatchObject({
+        'graphql.operation.type': 'subscription',
+        'graphql.operation.name': 'Ticks',
+        'graphql.source': 'subscription Ticks { tick(from: *) }',
+      });
+      const fields = graphqlSpans().filter((s) => s.parentSpanId === event.spanId);
+      expect(fields.map((s) => s.name)).toEqual(['graphql.resolve tick']);
+    }
   });
 
   it('marks a query that does not parse as an error, with the exception', () => {

@@ -1,9 +1,10 @@
 // GraphQL 17 spans from the tracing channels graphql-js publishes itself (graphql:parse, graphql:validate,
-// graphql:execute, graphql:resolve; GraphQL 17 finds node:diagnostics_channel with process.getBuiltinModule,
-// Node ≥ 20.16). The official instrumentation patches graphql 14–16 only; nothing is published by those, so the two
-// never overlap. Span names and attributes follow the official instrumentation's defaults: `graphql.parse`,
-// `graphql.validate`, the operation (`query GetUser`) for execute with `graphql.source` (literal values masked), and
-// one `graphql.resolve <path>` span per resolved field, under the span of the nearest field above it.
+// graphql:execute, graphql:execute:rootSelectionSet, graphql:resolve; GraphQL 17 finds node:diagnostics_channel with
+// process.getBuiltinModule, Node ≥ 20.16). The official instrumentation patches graphql 14–16 only; nothing is
+// published by those, so the two never overlap. Span names and attributes follow the official instrumentation's
+// defaults: `graphql.parse`, `graphql.validate`, the operation (`query GetUser`) for an execute and for each event of
+// a subscription, with `graphql.source` (literal values masked), and one `graphql.resolve <path>` span per resolved
+// field, under the span of the nearest field above it.
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { tracingChannel } from 'node:diagnostics_channel';
 import type { Context, Span, Tracer } from '@opentelemetry/api';
@@ -164,6 +165,23 @@ export function installGraphqlChannels(tracer: Tracer, store: AsyncLocalStorage<
     error() {},
   };
 
+  // Each event of a subscription is executed on its own, without graphql:execute (the subscribe call publishes
+  // graphql:subscribe): a root selection set executed with no operation span active is such an event, and gets the operation's span,
+  // as the official instrumentation makes one per event. Inside an execute, its root selection set adds nothing.
+  const event = tracingChannel<unknown, ChannelContext>('graphql:execute:rootSelectionSet');
+  const startEvent = (ctx: ChannelContext, current: Context): Context =>
+    current.getValue(kOperation) === undefined ? startExecute(ctx, current) : current;
+  if (store !== undefined) event.start.bindStore(store, (ctx: ChannelContext) => startEvent(ctx, active()));
+  const eventHandlers = {
+    start(ctx: ChannelContext) {
+      if (store === undefined) startEvent(ctx, active());
+    },
+    end: onEnd,
+    asyncStart() {},
+    asyncEnd: finish,
+    error() {},
+  };
+
   // A field's resolver runs inside its span; the fields below it are resolved after it returns, outside that span,
   // so their parent is found by path among the operation's fields (as the official instrumentation does).
   const resolve = tracingChannel<unknown, ResolveContext>('graphql:resolve');
@@ -194,14 +212,17 @@ export function installGraphqlChannels(tracer: Tracer, store: AsyncLocalStorage<
   parse.subscribe(parseHandlers);
   validate.subscribe(validateHandlers);
   execute.subscribe(executeHandlers);
+  event.subscribe(eventHandlers);
   resolve.subscribe(resolveHandlers);
   return () => {
     parse.unsubscribe(parseHandlers);
     validate.unsubscribe(validateHandlers);
     execute.unsubscribe(executeHandlers);
+    event.unsubscribe(eventHandlers);
     resolve.unsubscribe(resolveHandlers);
     if (store !== undefined) {
       execute.start.unbindStore(store);
+      event.start.unbindStore(store);
       resolve.start.unbindStore(store);
     }
   };
