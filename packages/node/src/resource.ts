@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { arch, hostname, type } from 'node:os';
 import { join } from 'node:path';
 import type { Resource } from '@opentelemetry/resources';
-import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ResolvedConfig } from './config.js';
+import { resourceFromAttributes } from './sdk-files.js';
 
 export const DEFAULT_SERVICE_NAME = 'unknown_service:node';
 

@@ -9,12 +9,6 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import type { LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
 import type { IMetricReader, MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  ParentBasedSampler,
-  TraceIdRatioBasedSampler,
-} from '@opentelemetry/sdk-trace-base';
 import { type BatchExporter, BoundedBatcher } from './batch-processor.js';
 import type { BatchConfig, ResolvedConfig, SightlineOptions, SignalConfig } from './config.js';
 import { resolveConfig } from './config.js';
@@ -40,6 +34,7 @@ import { LOG_RECORD_CODEC } from './otlp/logs-encoder.js';
 import { SPAN_CODEC } from './otlp/trace-encoder.js';
 import { createPropagator } from './propagators.js';
 import { buildResource } from './resource.js';
+import { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler } from './sdk-files.js';
 import { installSignalHandlers, withDeadline } from './shutdown.js';
 import { SightlineTracerProvider } from './tracing/tracer.js';
 

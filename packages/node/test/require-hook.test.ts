@@ -132,6 +132,15 @@ describe('the require hook', () => {
         atStart: [],
         pinoAtStart: false,
         metricsSdkAtStart: false,
+        // The resource and the samplers (with the SamplingDecision enum), not the rest of the trace SDK or the
+        // resource detectors (src/sdk-files.ts).
+        sdkFilesAtStart: [
+          ...['ResourceImpl', 'default-service-name', 'utils'].map((name) => `resources/build/src/${name}.js`),
+          'sdk-trace/build/src/Sampler.js',
+          ...['AlwaysOffSampler', 'AlwaysOnSampler', 'ParentBasedSampler', 'TraceIdRatioBasedSampler'].map(
+            (name) => `sdk-trace/build/src/sampler/${name}.js`,
+          ),
+        ].map((file) => `@opentelemetry/${file}`),
         afterPg: ['instrumentation-pg'],
         patched: true,
         pinoWrapped: true,
