@@ -97,9 +97,37 @@ function parentFieldSpan(operation: OperationFields, path: string): Span {
 }
 
 /**
- * Subscribes to GraphQL's tracing channels. `store`: the context manager's AsyncLocalStorage, so that the execute span
- * is the active one while the operation runs (resolvers' database spans become its children); without it the span is
- * recorded but not made active. Returns the unsubscribe.
+ * Traces a channel whose span is the active one while the call runs: `start` makes the span and returns the context
+ * with it. With the store bound, the span starts as the store is entered (before `start` is published) and is active
+ * inside; without a store it is recorded but not made active. Returns the unsubscribe.
+ */
+function traceActive<T extends ChannelContext>(
+  name: string,
+  store: AsyncLocalStorage<Context> | undefined,
+  start: (ctx: T, current: Context) => Context,
+): () => void {
+  const channel = tracingChannel<unknown, T>(name);
+  if (store !== undefined) channel.start.bindStore(store, (ctx: T) => start(ctx, context.active()));
+  const handlers = {
+    start(ctx: T) {
+      if (store === undefined) start(ctx, context.active());
+    },
+    end: onEnd,
+    asyncStart() {},
+    asyncEnd: finish,
+    error() {},
+  };
+  channel.subscribe(handlers);
+  return () => {
+    channel.unsubscribe(handlers);
+    if (store !== undefined) channel.start.unbindStore(store);
+  };
+}
+
+/**
+ * Subscribes to GraphQL's tracing channels. `store`: the context manager's AsyncLocalStorage, so that the operation's
+ * and each field's span are the active ones while they run (a resolver's database spans become its field's children).
+ * Returns the unsubscribe.
  */
 export function installGraphqlChannels(tracer: Tracer, store: AsyncLocalStorage<Context> | undefined): () => void {
   const active = (): Context => context.active();
@@ -140,8 +168,7 @@ export function installGraphqlChannels(tracer: Tracer, store: AsyncLocalStorage<
     error() {},
   };
 
-  const execute = tracingChannel<unknown, ChannelContext>('graphql:execute');
-  const startExecute = (ctx: ChannelContext, parent: Context): Context => {
+  const startOperation = (ctx: ChannelContext, parent: Context): Context => {
     const type = ctx.operationType;
     const name = ctx.operationName;
     const span = tracer.startSpan(type ? (name ? `${type} ${name}` : type) : 'graphql.execute', {}, parent);
@@ -153,39 +180,10 @@ export function installGraphqlChannels(tracer: Tracer, store: AsyncLocalStorage<
     const fields: OperationFields = { span, fields: new Map() };
     return trace.setSpan(parent, span).setValue(kOperation, fields);
   };
-  // With the store bound, the span starts as the store is entered (before `start` is published) and is active inside.
-  if (store !== undefined) execute.start.bindStore(store, (ctx: ChannelContext) => startExecute(ctx, active()));
-  const executeHandlers = {
-    start(ctx: ChannelContext) {
-      if (store === undefined) startExecute(ctx, active());
-    },
-    end: onEnd,
-    asyncStart() {},
-    asyncEnd: finish,
-    error() {},
-  };
-
-  // Each event of a subscription is executed on its own, without graphql:execute (the subscribe call publishes
-  // graphql:subscribe): a root selection set executed with no operation span active is such an event, and gets the operation's span,
-  // as the official instrumentation makes one per event. Inside an execute, its root selection set adds nothing.
-  const event = tracingChannel<unknown, ChannelContext>('graphql:execute:rootSelectionSet');
-  const startEvent = (ctx: ChannelContext, current: Context): Context =>
-    current.getValue(kOperation) === undefined ? startExecute(ctx, current) : current;
-  if (store !== undefined) event.start.bindStore(store, (ctx: ChannelContext) => startEvent(ctx, active()));
-  const eventHandlers = {
-    start(ctx: ChannelContext) {
-      if (store === undefined) startEvent(ctx, active());
-    },
-    end: onEnd,
-    asyncStart() {},
-    asyncEnd: finish,
-    error() {},
-  };
 
   // A field's resolver runs inside its span; the fields below it are resolved after it returns, outside that span,
   // so their parent is found by path among the operation's fields (as the official instrumentation does).
-  const resolve = tracingChannel<unknown, ResolveContext>('graphql:resolve');
-  const startResolve = (ctx: ResolveContext, current: Context): Context => {
+  const startField = (ctx: ResolveContext, current: Context): Context => {
     const operation = current.getValue(kOperation) as OperationFields | undefined;
     const path = ctx.fieldPath;
     const parent = operation === undefined ? current : trace.setSpan(current, parentFieldSpan(operation, path));
@@ -198,32 +196,22 @@ export function installGraphqlChannels(tracer: Tracer, store: AsyncLocalStorage<
     ctx[kSpan] = span;
     return trace.setSpan(parent, span);
   };
-  if (store !== undefined) resolve.start.bindStore(store, (ctx: ResolveContext) => startResolve(ctx, active()));
-  const resolveHandlers = {
-    start(ctx: ResolveContext) {
-      if (store === undefined) startResolve(ctx, active());
-    },
-    end: onEnd,
-    asyncStart() {},
-    asyncEnd: finish,
-    error() {},
-  };
 
   parse.subscribe(parseHandlers);
   validate.subscribe(validateHandlers);
-  execute.subscribe(executeHandlers);
-  event.subscribe(eventHandlers);
-  resolve.subscribe(resolveHandlers);
+  const undo = [
+    traceActive('graphql:execute', store, startOperation),
+    // Each event of a subscription is executed on its own, without graphql:execute (the subscribe call publishes
+    // graphql:subscribe): a root selection set executed with no operation span active is such an event, and gets
+    // the operation's span, as the official instrumentation makes one per event. Inside an execute it adds nothing.
+    traceActive('graphql:execute:rootSelectionSet', store, (ctx: ChannelContext, current) =>
+      current.getValue(kOperation) === undefined ? startOperation(ctx, current) : current,
+    ),
+    traceActive('graphql:resolve', store, startField),
+  ];
   return () => {
     parse.unsubscribe(parseHandlers);
     validate.unsubscribe(validateHandlers);
-    execute.unsubscribe(executeHandlers);
-    event.unsubscribe(eventHandlers);
-    resolve.unsubscribe(resolveHandlers);
-    if (store !== undefined) {
-      execute.start.unbindStore(store);
-      event.start.unbindStore(store);
-      resolve.start.unbindStore(store);
-    }
+    for (const u of undo) u();
   };
 }
