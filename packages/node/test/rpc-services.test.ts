@@ -20,7 +20,7 @@ describe.each(apps)('a $module app ($flag) serving GraphQL and calling gRPC', ({
     const port = await receiver.startHttp();
     // This package depends on @grpc/grpc-js, as an app that uses it does: the grpc instrumentation is enabled.
     app = await startApp(fixture, { flag, env: { ...otlpEnv('http/protobuf', port), OTEL_BSP_SCHEDULE_DELAY: '200' } });
-    expect(await (await fetch(`${app.base}/graphql`)).json()).toEqual({ data: { item: 'item 7' } });
+    expect(await (await fetch(`${app.base}/graphql`)).json()).toEqual({ data: { item: 'item 7', version: '1.0' } });
     expect(await (await fetch(`${app.base}/greet`)).json()).toEqual({ message: 'hello ada' });
     await receiver.waitFor(
       () =>
@@ -44,7 +44,15 @@ describe.each(apps)('a $module app ($flag) serving GraphQL and calling gRPC', ({
       expect(span?.traceId, name).toBe(server?.traceId);
       expect(receiver.isDescendant(span, server), name).toBe(true);
     }
-    expect(graphql.find((s) => s.name === 'query')?.attributes['graphql.source']).toBe('{ item(id: *) }');
+    expect(graphql.find((s) => s.name === 'query')?.attributes['graphql.source']).toBe('{ item(id: *) version }');
+  });
+
+  it('makes a span for a field its resolver function resolves, none for a plain property (a trivial field)', () => {
+    const names = receiver.spans
+      .filter((s) => s.scope === '@opentelemetry/instrumentation-graphql')
+      .map((s) => s.name)
+      .filter((name) => name.startsWith('graphql.resolve'));
+    expect(names).toEqual(['graphql.resolve item']);
   });
 
   it('makes the gRPC client call a child of the request span and the gRPC server span its child', () => {

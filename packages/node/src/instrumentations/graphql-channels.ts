@@ -35,6 +35,9 @@ interface ResolveContext extends ChannelContext {
   fieldType: string;
   /** Response keys from the root, list indices included: `books.0.title`. */
   fieldPath: string;
+  /** The field has no resolver of its own: GraphQL's default one reads (or calls) the property of its parent. */
+  isDefaultResolver: boolean;
+  [kFields]?: Map<string, Span>;
 }
 /** The operation being executed and the span of each field resolved so far (by path), for the resolver spans. */
 interface OperationFields {
@@ -44,6 +47,7 @@ interface OperationFields {
 const kOperation = createContextKey('sightline.graphql.operation');
 
 const kSpan = Symbol('sightline.graphql.span');
+const kFields = Symbol('sightline.graphql.fields');
 /** Token kinds whose text is a value the app put in the query (the official instrumentation's list). */
 const LITERALS = new Set(['String', 'BlockString', 'Int', 'Float']);
 
@@ -62,6 +66,10 @@ export function maskedSource(document: GraphqlDocument | undefined): string | un
     from = token.end;
   }
   return (out + body.slice(from)).trim();
+}
+
+function isPromiseLike(value: unknown): boolean {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 function isOperation(document: GraphqlDocument | undefined): boolean {
@@ -105,6 +113,7 @@ function traceActive<T extends ChannelContext>(
   name: string,
   store: AsyncLocalStorage<Context> | undefined,
   start: (ctx: T, current: Context) => Context,
+  end: (ctx: T) => void = onEnd,
 ): () => void {
   const channel = tracingChannel<unknown, T>(name);
   if (store !== undefined) channel.start.bindStore(store, (ctx: T) => start(ctx, context.active()));
@@ -112,7 +121,7 @@ function traceActive<T extends ChannelContext>(
     start(ctx: T) {
       if (store === undefined) start(ctx, context.active());
     },
-    end: onEnd,
+    end,
     asyncStart() {},
     asyncEnd: finish,
     error() {},
@@ -192,9 +201,24 @@ export function installGraphqlChannels(tracer: Tracer, store: AsyncLocalStorage<
     span.setAttribute('graphql.field.path', path);
     span.setAttribute('graphql.field.type', ctx.fieldType);
     span.setAttribute('graphql.parent.name', ctx.parentType);
-    operation?.fields.set(path, span);
+    if (operation !== undefined) {
+      operation.fields.set(path, span);
+      ctx[kFields] = operation.fields;
+    }
     ctx[kSpan] = span;
     return trace.setSpan(parent, span);
+  };
+  // A property read by the default resolver (`books.0.title`: most fields of a list) is dropped, never ended and so
+  // never exported: such spans say nothing and, a list item each, would crowd the span queue out (the official
+  // instrumentation's ignoreTrivialResolveSpans, which the graphql 14–16 route gets too). The fields below it
+  // then hang under the nearest field that kept its span.
+  const endField = (ctx: ResolveContext): void => {
+    if (ctx.isDefaultResolver && 'result' in ctx && !('error' in ctx) && !isPromiseLike(ctx.result)) {
+      ctx[kFields]?.delete(ctx.fieldPath);
+      ctx[kSpan] = undefined;
+      return;
+    }
+    onEnd(ctx);
   };
 
   parse.subscribe(parseHandlers);
@@ -207,7 +231,7 @@ export function installGraphqlChannels(tracer: Tracer, store: AsyncLocalStorage<
     traceActive('graphql:execute:rootSelectionSet', store, (ctx: ChannelContext, current) =>
       current.getValue(kOperation) === undefined ? startOperation(ctx, current) : current,
     ),
-    traceActive('graphql:resolve', store, startField),
+    traceActive('graphql:resolve', store, startField, endField),
   ];
   return () => {
     parse.unsubscribe(parseHandlers);
