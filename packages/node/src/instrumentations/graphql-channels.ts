@@ -3,8 +3,8 @@
 // process.getBuiltinModule, Node ≥ 20.16). The official instrumentation patches graphql 14–16 only; nothing is
 // published by those, so the two never overlap. Span names and attributes follow the official instrumentation's
 // defaults: `graphql.parse`, `graphql.validate`, the operation (`query GetUser`) for an execute and for each event of
-// a subscription, with `graphql.source` (literal values masked), and one `graphql.resolve <path>` span per resolved
-// field, under the span of the nearest field above it.
+// a subscription, with `graphql.source` (literal values masked), and one `graphql.resolve <path>` span per field a
+// resolver resolves (not for a property the default resolver reads), under the span of the nearest field above it.
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { tracingChannel } from 'node:diagnostics_channel';
 import type { Context, Span, Tracer } from '@opentelemetry/api';
