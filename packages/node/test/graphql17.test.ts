@@ -1,7 +1,10 @@
 // GraphQL 17 (outside the official instrumentation's range, 14–16) traced from the tracing channels it publishes
 // (src/instrumentations/graphql-channels.ts): a real GraphQL 17 app, required and imported, a real OTLP receiver.
+
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maskedSource } from '../src/instrumentations/graphql-channels.js';
+import { installGraphqlChannels, maskedSource } from '../src/instrumentations/graphql-channels.js';
 import { type AppProcess, otlpEnv, startApp } from './support/app-process.js';
 import { OtlpReceiver } from './support/otlp-receiver.js';
 
@@ -144,6 +147,32 @@ describe.each(apps)('a GraphQL 17 $module app ($flag)', ({ fixture, flag }) => {
 
   it('names the parse of a schema (SDL) graphql.parseSchema', () => {
     expect(graphqlSpans().some((s) => s.name === 'graphql.parseSchema')).toBe(true);
+  });
+});
+
+describe('a failure inside the GraphQL channel handlers', () => {
+  it('never reaches the app: the operation still answers, and nothing is thrown on the next tick', async () => {
+    const { buildSchema, execute, parse } = await import('graphql17');
+    const uninstall = installGraphqlChannels(trace.getTracer('graphql-test'), new AsyncLocalStorage());
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', onUncaught);
+    try {
+      // An app may hand execute() any document object; this one's location throws when read (maskedSource reads it
+      // while the operation span starts, inside the store transform where Node would rethrow it as uncaught).
+      const document = Object.defineProperty({ ...parse('{ a }') }, 'loc', {
+        get() {
+          throw new Error('no location');
+        },
+      });
+      const schema = buildSchema('type Query { a: String }');
+      expect(await execute({ schema, document, rootValue: { a: 'x' } })).toEqual({ data: { a: 'x' } });
+      await new Promise((r) => setTimeout(r, 20));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      uninstall();
+    }
   });
 });
 

@@ -105,6 +105,21 @@ function parentFieldSpan(operation: OperationFields, path: string): Span {
 }
 
 /**
+ * `fn`, made safe to run inside GraphQL's channels: Node rethrows whatever a subscriber or a store transform throws as
+ * an uncaught exception, on the next tick, and the process dies. A failure of ours is dropped instead (the span it
+ * concerned is then not recorded or not ended); GraphQL goes on.
+ */
+function guard<T>(fn: (ctx: T) => void): (ctx: T) => void {
+  return (ctx) => {
+    try {
+      fn(ctx);
+    } catch {
+      // never into the app
+    }
+  };
+}
+
+/**
  * Traces a channel whose span is the active one while the call runs: `start` makes the span and returns the context
  * with it. With the store bound, the span starts as the store is entered (before `start` is published) and is active
  * inside; without a store it is recorded but not made active. Returns the unsubscribe.
@@ -116,14 +131,22 @@ function traceActive<T extends ChannelContext>(
   end: (ctx: T) => void = onEnd,
 ): () => void {
   const channel = tracingChannel<unknown, T>(name);
-  if (store !== undefined) channel.start.bindStore(store, (ctx: T) => start(ctx, context.active()));
+  if (store !== undefined)
+    channel.start.bindStore(store, (ctx: T) => {
+      const current = context.active();
+      try {
+        return start(ctx, current);
+      } catch {
+        return current; // see guard()
+      }
+    });
   const handlers = {
-    start(ctx: T) {
+    start: guard((ctx: T) => {
       if (store === undefined) start(ctx, context.active());
-    },
-    end,
+    }),
+    end: guard(end),
     asyncStart() {},
-    asyncEnd: finish,
+    asyncEnd: guard(finish),
     error() {},
   };
   channel.subscribe(handlers);
@@ -143,10 +166,10 @@ export function installGraphqlChannels(tracer: Tracer, store: AsyncLocalStorage<
 
   const parse = tracingChannel<unknown, ChannelContext>('graphql:parse');
   const parseHandlers = {
-    start(ctx: ChannelContext) {
+    start: guard((ctx: ChannelContext) => {
       ctx[kSpan] = tracer.startSpan('graphql.parse', {}, active());
-    },
-    end(ctx: ChannelContext) {
+    }),
+    end: guard((ctx: ChannelContext) => {
       const span = ctx[kSpan];
       const document = ctx.result as GraphqlDocument | undefined;
       if (span !== undefined && document !== undefined) {
@@ -155,25 +178,25 @@ export function installGraphqlChannels(tracer: Tracer, store: AsyncLocalStorage<
         if (source !== undefined) span.setAttribute('graphql.source', source);
       }
       finish(ctx);
-    },
+    }),
     asyncStart() {},
-    asyncEnd: finish,
+    asyncEnd: guard(finish),
     error() {},
   };
 
   const validate = tracingChannel<unknown, ChannelContext>('graphql:validate');
   const validateHandlers = {
-    start(ctx: ChannelContext) {
+    start: guard((ctx: ChannelContext) => {
       ctx[kSpan] = tracer.startSpan(ctx.document?.loc ? 'graphql.validate' : 'graphql.validateSchema', {}, active());
-    },
-    end(ctx: ChannelContext) {
+    }),
+    end: guard((ctx: ChannelContext) => {
       const errors = ctx.result as readonly unknown[] | undefined;
       if (errors !== undefined && errors.length > 0)
         ctx[kSpan]?.recordException({ name: 'graphql.validation.error', message: JSON.stringify(errors) });
       finish(ctx);
-    },
+    }),
     asyncStart() {},
-    asyncEnd: finish,
+    asyncEnd: guard(finish),
     error() {},
   };
 
