@@ -51,7 +51,7 @@ describe.each(apps)('a GraphQL 17 $module app ($flag)', ({ fixture, flag }) => {
         graphqlSpans().filter((s) => s.name === 'graphql.resolve tick').length >= 2 &&
         graphqlSpans().filter((s) => s.name === 'graphql.parse').length >= 2,
       15_000,
-      'the GraphQL spans of both requests',
+      'the GraphQL spans of the three requests',
     );
   });
   afterAll(async () => {
