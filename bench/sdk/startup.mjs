@@ -9,8 +9,7 @@
 // 12 is ES module code, which the register entry points load and patch ahead of the app (esm-preload.ts), and for
 // which --require registers the ES module loader hook (esm-hook.ts) where Node cannot require() ES modules (the
 // `loader hook` row: --no-experimental-require-module); the `no nestjs-core` row is the start without that
-// instrumentation. Rounds interleave the variants; medians; the OTLP
-// endpoint is a local sink.
+// instrumentation. Rounds interleave the variants; medians; the OTLP endpoint is a local sink.
 // Env: BENCH_STARTS (rounds, default 11), BENCH_COMPARE (the package directory of another build of @sightline/node,
 // e.g. a git worktree of an older commit, built: each instrumented variant is also run with it, in the same rounds).
 import { spawn } from 'node:child_process';

@@ -88,18 +88,16 @@ async function importEsModules(packages: ReadonlyArray<[EsModulePackage, Preload
 }
 
 /**
- * Loads with require() where Node loads ES modules that way (`process.features.require_module`); returns the
- * packages it could not load (for import(), or the ESM loader hook), their instrumentations enabled.
+ * Loads and patches with require() where Node loads ES modules that way (`process.features.require_module`); returns
+ * the packages it could not load (for import(), or the ESM loader hook), their instrumentations still disabled.
  */
-function requireEsModules(packages: ReadonlyArray<[EsModulePackage, Preloadable]>): EsModulePackage[] {
-  const canRequire = (process.features as { require_module?: boolean }).require_module === true;
-  const left: EsModulePackage[] = [];
-  for (const [pkg, instrumentation] of packages) {
-    if (!canRequire) {
-      instrumentation.enable();
-      left.push(pkg);
-      continue;
-    }
+function requireEsModules(
+  packages: ReadonlyArray<[EsModulePackage, Preloadable]>,
+): Array<[EsModulePackage, Preloadable]> {
+  if ((process.features as { require_module?: boolean }).require_module !== true) return [...packages];
+  const left: Array<[EsModulePackage, Preloadable]> = [];
+  for (const entry of packages) {
+    const [pkg, instrumentation] = entry;
     try {
       const loaded: Array<[FileToLoad, unknown]> = [];
       for (const file of filesToLoad(pkg, instrumentation)) {
@@ -107,9 +105,8 @@ function requireEsModules(packages: ReadonlyArray<[EsModulePackage, Preloadable]
       }
       patch(pkg, instrumentation, loaded);
     } catch {
-      // E.g. a package with top-level await, which require() cannot load: the hook still patches what the app imports.
-      instrumentation.enable();
-      left.push(pkg);
+      // E.g. a package with top-level await, which require() cannot load: import() or the hook still patch it.
+      left.push(entry);
     }
   }
   return left;
@@ -136,11 +133,14 @@ export function patchEsModuleTargets(
       toHook.push(pkg.name);
     }
   }
-  const notRequired = new Set(requireEsModules(preloads));
-  const left = preloads.filter(([pkg]) => notRequired.has(pkg));
+  const left = requireEsModules(preloads);
   let ready = Promise.resolve();
   if (canWait) ready = importEsModules(left);
-  else for (const [pkg] of left) toHook.push(pkg.name);
+  else
+    for (const [pkg, instrumentation] of left) {
+      instrumentation.enable();
+      toHook.push(pkg.name);
+    }
   registerEsmHook(toHook);
   return ready;
 }

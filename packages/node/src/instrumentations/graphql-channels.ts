@@ -68,10 +68,6 @@ export function maskedSource(document: GraphqlDocument | undefined): string | un
   return (out + body.slice(from)).trim();
 }
 
-function isPromiseLike(value: unknown): boolean {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
-
 function isOperation(document: GraphqlDocument | undefined): boolean {
   return document?.definitions?.some((d) => d.kind === 'OperationDefinition') === true;
 }
@@ -236,7 +232,8 @@ export function installGraphqlChannels(tracer: Tracer, store: AsyncLocalStorage<
   // instrumentation's ignoreTrivialResolveSpans, which the graphql 14–16 route gets too). The fields below it
   // then hang under the nearest field that kept its span.
   const endField = (ctx: ResolveContext): void => {
-    if (ctx.isDefaultResolver && 'result' in ctx && !('error' in ctx) && !isPromiseLike(ctx.result)) {
+    // `result` is set by `end` only for a value returned synchronously (a promise's comes at asyncEnd).
+    if (ctx.isDefaultResolver && 'result' in ctx && !('error' in ctx)) {
       ctx[kFields]?.delete(ctx.fieldPath);
       ctx[kSpan] = undefined;
       return;
