@@ -1,7 +1,7 @@
 // NestJS 12 ships ES module code only, which our hook on CommonJS loading never sees: the register entry points load
-// @nestjs/core before the app and patch it (esm-preload.ts: import() with --import, require() with --require), and
-// where Node cannot require() ES modules, --require registers the ESM loader hook for it (esm-hook.ts); Node 20.20
-// can, so that case runs with --no-experimental-require-module. The app is a project of its own
+// @nestjs/core before the app and patch it (esm-preload.ts: with require() where Node can, else import() for --import),
+// and where Node cannot require() ES modules, --require registers the ESM loader hook for it (esm-hook.ts); Node 20.20
+// can, so those cases run with --no-experimental-require-module. The app is a project of its own
 // (test/fixtures/nestjs-12, installed from its lockfile by scripts/install-test-apps.mjs before the tests).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +20,13 @@ if (!installed) {
 const STARTS = [
   { app: 'app.mjs', flag: '--import', how: 'patched ahead of the app', nodeOptions: undefined },
   { app: 'app.mjs', flag: '--require', how: 'patched ahead of the app', nodeOptions: undefined },
+  // Where Node cannot require() ES modules, --import loads the package with import() before the app instead.
+  {
+    app: 'app.mjs',
+    flag: '--import',
+    how: 'imported ahead of the app',
+    nodeOptions: '--no-experimental-require-module',
+  },
   {
     app: 'app.mjs',
     flag: '--require',
