@@ -36,6 +36,7 @@ describe.each(apps)('a GraphQL 17 $module app ($flag)', ({ fixture, flag }) => {
         { title: 'Dune', author: { name: 'Frank Herbert' } },
         { title: 'Emma', author: { name: 'Jane Austen' } },
       ],
+      shelf: 'main',
       fails: null,
       nothing: null,
     });
@@ -67,7 +68,7 @@ describe.each(apps)('a GraphQL 17 $module app ($flag)', ({ fixture, flag }) => {
     expect(graphqlSpans().filter((s) => s.name === 'query Greet')).toHaveLength(1);
     const operation = inRequest.find((s) => s.name === 'query Greet');
     const masked =
-      'query Greet {\n  greeting(name: "*", times: *)\n  books { title author { name } }\n  fails\n  nothing\n}';
+      'query Greet {\n  greeting(name: "*", times: *)\n  books { title author { name } }\n  shelf\n  fails\n  nothing\n}';
     expect(operation?.attributes).toMatchObject({
       'graphql.operation.type': 'query',
       'graphql.operation.name': 'Greet',
@@ -89,10 +90,12 @@ describe.each(apps)('a GraphQL 17 $module app ($flag)', ({ fixture, flag }) => {
       if (id === operation?.spanId) return 'operation';
       return [...byPath].find(([, s]) => s.spanId === id)?.[0];
     };
-    // Not the properties the default resolver reads (books.N.title, books.N.author.name): those are trivial.
+    // Not the properties the default resolver reads (books.N.title, books.N.author.name): those are trivial. A root
+    // field keeps its span even when the default resolver answers it synchronously (shelf, a root-value method).
     expect([...byPath.keys()].sort()).toEqual(
-      ['greeting', 'books', 'fails', 'nothing', 'books.0.author', 'books.1.author'].sort(),
+      ['greeting', 'books', 'shelf', 'fails', 'nothing', 'books.0.author', 'books.1.author'].sort(),
     );
+    expect(parentPath('shelf')).toBe('operation');
     expect(parentPath('greeting')).toBe('operation');
     expect(parentPath('books')).toBe('operation');
     expect(parentPath('books.1.author')).toBe('books');

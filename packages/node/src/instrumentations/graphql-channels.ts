@@ -230,10 +230,11 @@ export function installGraphqlChannels(tracer: Tracer, store: AsyncLocalStorage<
   // A property read by the default resolver (`books.0.title`: most fields of a list) is dropped, never ended and so
   // never exported: such spans say nothing and, a list item each, would crowd the span queue out (the official
   // instrumentation's ignoreTrivialResolveSpans, which the graphql 14–16 route gets too). The fields below it
-  // then hang under the nearest field that kept its span.
+  // then hang under the nearest field that kept its span. A root field keeps its span: the channel does not tell a
+  // root-value method from a property, and a root field is one per operation, the method the app wrote as resolver.
   const endField = (ctx: ResolveContext): void => {
     // `result` is set by `end` only for a value returned synchronously (a promise's comes at asyncEnd).
-    if (ctx.isDefaultResolver && 'result' in ctx && !('error' in ctx)) {
+    if (ctx.isDefaultResolver && 'result' in ctx && !('error' in ctx) && ctx.fieldPath.includes('.')) {
       ctx[kFields]?.delete(ctx.fieldPath);
       ctx[kSpan] = undefined;
       return;
