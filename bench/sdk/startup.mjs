@@ -10,13 +10,16 @@
 // which --require registers the ES module loader hook (esm-hook.ts) where Node cannot require() ES modules (the
 // `loader hook` row: --no-experimental-require-module); the `no nestjs-core` row is the start without that
 // instrumentation. Rounds interleave the variants; medians; the OTLP endpoint is a local sink.
+// Each round also times the SDK's own start alone: require() of dist/register.js in a fresh process, measured inside
+// it (loading the SDK and init(), nothing of the app), for this build and the compared one.
 // Env: BENCH_STARTS (rounds, default 11), BENCH_COMPARE (the package directory of another build of @sightline/node,
 // e.g. a git worktree of an older commit, built: each instrumented variant is also run with it, in the same rounds).
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { appEnv, freePort } from './bench-app.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -104,9 +107,26 @@ async function startToFirstResponse(variant) {
   }
 }
 
+const OWN_PACKAGE = join(here, '..', '..', 'packages', 'node');
+const BUILDS = COMPARE ? [OWN_PACKAGE, COMPARE] : [OWN_PACKAGE];
+const run = promisify(execFile);
+
+/** Milliseconds that require() of a build's dist/register.js takes in a fresh process, timed inside it. */
+async function registerAlone(packageDir) {
+  const register = JSON.stringify(join(packageDir, 'dist', 'register.js'));
+  const code = `const t = performance.now(); require(${register}); process.stdout.write(String(performance.now() - t)); process.exit(0);`;
+  const { stdout } = await run(process.execPath, ['-e', code], {
+    cwd: here,
+    env: appEnv('fastify', 0, sink.address().port),
+  });
+  return Number(stdout);
+}
+
 const times = VARIANTS.map(() => []);
+const registerTimes = BUILDS.map(() => []);
 for (let round = 0; round < ROUNDS; round++) {
   for (const [i, variant] of VARIANTS.entries()) times[i].push(await startToFirstResponse(variant));
+  for (const [i, dir] of BUILDS.entries()) registerTimes[i].push(await registerAlone(dir));
 }
 sink.close();
 
@@ -122,4 +142,9 @@ for (const [i, variant] of VARIANTS.entries()) {
   const delta = variant.flags.length === 0 ? '' : `  +${(m - base).toFixed(0)}`;
   lines.push(`${variant.label.padEnd(42)} ${m.toFixed(0).padStart(5)}${delta}`);
 }
+lines.push(
+  `the SDK's start alone (require of dist/register.js, timed in a fresh process): ${BUILDS.map(
+    (dir, i) => `${dir === OWN_PACKAGE ? 'this build' : 'compared'} ${median(registerTimes[i]).toFixed(1)} ms`,
+  ).join(', ')}`,
+);
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -3,7 +3,6 @@
 // exporters.
 import { context } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
-import { suppressTracing } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -11,6 +10,7 @@ import type { BatchExporter } from './batch-processor.js';
 import type { SignalConfig } from './config.js';
 import { recordDropped } from './diagnostics.js';
 import { countEncoded, type EncodedBatch } from './encoding-batcher.js';
+import { suppressTracing } from './sdk-files.js';
 
 interface AnyExporter<T> {
   export(items: T, done: (r: ExportResult) => void): void;

@@ -1,7 +1,7 @@
 // OTEL_PROPAGATORS → the global propagator. B3 and Jaeger load only when asked for.
 import type { TextMapPropagator } from '@opentelemetry/api';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { PropagatorName } from './config.js';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from './sdk-files.js';
 
 function create(name: Exclude<PropagatorName, 'none'>): TextMapPropagator {
   switch (name) {

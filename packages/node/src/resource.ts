@@ -5,7 +5,7 @@ import { arch, hostname, type } from 'node:os';
 import { join } from 'node:path';
 import type { Resource } from '@opentelemetry/resources';
 import type { ResolvedConfig } from './config.js';
-import { resourceFromAttributes } from './sdk-files.js';
+import { StaticResource } from './static-resource.js';
 
 export const DEFAULT_SERVICE_NAME = 'unknown_service:node';
 
@@ -70,5 +70,5 @@ export function buildResource(cfg: ResolvedConfig): Resource {
   const version = cfg.serviceVersion ?? pkg.version;
   if (version) attrs['service.version'] = version;
   if (cfg.environment) attrs['deployment.environment.name'] = cfg.environment;
-  return resourceFromAttributes(attrs);
+  return new StaticResource(attrs);
 }

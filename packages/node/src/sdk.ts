@@ -34,8 +34,9 @@ import { LOG_RECORD_CODEC } from './otlp/logs-encoder.js';
 import { SPAN_CODEC } from './otlp/trace-encoder.js';
 import { createPropagator } from './propagators.js';
 import { buildResource } from './resource.js';
-import { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler } from './sdk-files.js';
+import { AlwaysOffSampler, AlwaysOnSampler, TraceIdRatioBasedSampler } from './sdk-files.js';
 import { installSignalHandlers, withDeadline } from './shutdown.js';
+import { ParentBasedSampler } from './tracing/parent-based-sampler.js';
 import { SightlineTracerProvider } from './tracing/tracer.js';
 
 export interface SightlineHandle {

@@ -132,14 +132,24 @@ describe('the require hook', () => {
         atStart: [],
         pinoAtStart: false,
         metricsSdkAtStart: false,
-        // The resource and the samplers (with the SamplingDecision enum), not the rest of the trace SDK or the
-        // resource detectors (src/sdk-files.ts).
+        // The samplers (with the SamplingDecision enum) and the parts of core the SDK's start uses (propagators,
+        // suppression, RPC metadata, attribute checks): not the rest of the trace SDK, not core's index and platform
+        // code, not @opentelemetry/resources or @opentelemetry/semantic-conventions (src/sdk-files.ts).
         sdkFilesAtStart: [
-          ...['ResourceImpl', 'default-service-name', 'utils'].map((name) => `resources/build/src/${name}.js`),
+          'core/build/src/baggage/constants.js',
+          'core/build/src/baggage/propagation/W3CBaggagePropagator.js',
+          'core/build/src/baggage/utils.js',
+          'core/build/src/common/attributes.js',
+          'core/build/src/internal/validators.js',
+          'core/build/src/propagation/composite.js',
+          'core/build/src/trace/TraceState.js',
+          'core/build/src/trace/W3CTraceContextPropagator.js',
+          'core/build/src/trace/rpc-metadata.js',
+          'core/build/src/trace/suppress-tracing.js',
           'sdk-trace/build/src/Sampler.js',
-          ...['AlwaysOffSampler', 'AlwaysOnSampler', 'ParentBasedSampler', 'TraceIdRatioBasedSampler'].map(
-            (name) => `sdk-trace/build/src/sampler/${name}.js`,
-          ),
+          'sdk-trace/build/src/sampler/AlwaysOffSampler.js',
+          'sdk-trace/build/src/sampler/AlwaysOnSampler.js',
+          'sdk-trace/build/src/sampler/TraceIdRatioBasedSampler.js',
         ].map((file) => `@opentelemetry/${file}`),
         afterPg: ['instrumentation-pg'],
         patched: true,

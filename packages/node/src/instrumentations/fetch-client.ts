@@ -3,8 +3,8 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Span, Tracer } from '@opentelemetry/api';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { isTracingSuppressed } from '@opentelemetry/core';
 import { createQueryRedactor } from '../redaction.js';
+import { isTracingSuppressed } from '../sdk-files.js';
 import { normalizeMethod } from './http-semconv.js';
 
 interface UndiciRequest {

@@ -7,8 +7,8 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import http from 'node:http';
 import type { Span, Tracer } from '@opentelemetry/api';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { isTracingSuppressed } from '@opentelemetry/core';
 import { createQueryRedactor } from '../redaction.js';
+import { isTracingSuppressed } from '../sdk-files.js';
 import { kClientSpan, normalizeMethod } from './http-semconv.js';
 
 type Req = ClientRequest & { [kClientSpan]?: Span; agent?: { protocol?: string }; _header?: unknown };

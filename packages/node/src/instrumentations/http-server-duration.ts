@@ -4,7 +4,6 @@
 // once per series. The exported data is the SDK's own shape: cumulative explicit-bucket histogram, semconv buckets.
 import type { Attributes, HrTime } from '@opentelemetry/api';
 import { ValueType } from '@opentelemetry/api';
-import { millisToHrTime } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type {
   AggregationTemporality,
@@ -14,6 +13,7 @@ import type {
   Histogram,
   MetricProducer,
 } from '@opentelemetry/sdk-metrics';
+import { millisToHrTime } from '../tracing/span.js';
 import { DURATION_BUCKETS } from './http-semconv.js';
 
 // The SDK's enum values, spelled here so that this module does not load @opentelemetry/sdk-metrics at start-up.

@@ -5,7 +5,7 @@
 import type { Context, Span } from '@opentelemetry/api';
 import { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { RPCMetadata } from '@opentelemetry/core';
-import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
+import { getRPCMetadata, RPCType, setRPCMetadata } from '../sdk-files.js';
 
 // The keys the API and core create with Symbol.for (verified below, so a change of name falls back safely).
 const SPAN_KEY = Symbol.for('OpenTelemetry Context Key SPAN');

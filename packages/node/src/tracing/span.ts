@@ -19,9 +19,9 @@ import type {
 } from '@opentelemetry/api';
 import { diag, SpanStatusCode } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
-import { isAttributeValue, isTimeInput, isTimeInputHrTime, sanitizeAttributes } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanLimits, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { isAttributeValue, sanitizeAttributes } from '../sdk-files.js';
 
 /** Limits resolved to numbers (the SDK's defaults: 128 of everything, values unbounded). */
 export type ResolvedSpanLimits = Required<SpanLimits>;
@@ -33,12 +33,20 @@ const UNENDED: HrTime = Object.freeze([0, 0]) as unknown as HrTime;
 const NO_DURATION: HrTime = Object.freeze([-1, -1]) as unknown as HrTime;
 
 /** Epoch milliseconds (fractional) → [seconds, nanoseconds]. */
-function millisToHrTime(ms: number): HrTime {
+export function millisToHrTime(ms: number): HrTime {
   const seconds = Math.floor(ms / 1000);
   let nanos = Math.round((ms - seconds * 1000) * 1e6);
   if (nanos >= 1e9) return [seconds + 1, nanos - 1e9];
   if (nanos < 0) nanos = 0;
   return [seconds, nanos];
+}
+
+/** The API's TimeInput (core's isTimeInputHrTime / isTimeInput, whose file loads core's platform code). */
+function isHrTime(value: unknown): value is HrTime {
+  return Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'number';
+}
+function isTimeInput(value: unknown): value is TimeInput {
+  return isHrTime(value) || typeof value === 'number' || value instanceof Date;
 }
 
 /** `time` plus `ms` milliseconds (ms ≥ 0). */
@@ -356,7 +364,7 @@ export class SightlineSpan implements Span, ReadableSpan {
         : millisToHrTime(input);
     }
     if (input instanceof Date) return millisToHrTime(input.getTime());
-    if (isTimeInputHrTime(input)) return input as HrTime;
+    if (isHrTime(input)) return input;
     if (this.startTimeProvided) return millisToHrTime(Date.now());
     return addMillis(this.startTime, Math.max(0, performance.now() - this.performanceStart));
   }

@@ -20,10 +20,10 @@ import {
   trace,
 } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
-import { isTracingSuppressed as isSuppressed, sanitizeAttributes } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { IdGenerator, Sampler, SpanLimits, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { AlwaysOnSampler, ParentBasedSampler } from '../sdk-files.js';
+import { AlwaysOnSampler, isTracingSuppressed as isSuppressed, sanitizeAttributes } from '../sdk-files.js';
+import { ParentBasedSampler } from './parent-based-sampler.js';
 import { randomIds } from './random-ids.js';
 import type { ResolvedSpanLimits } from './span.js';
 import { SightlineSpan } from './span.js';
