@@ -5,6 +5,9 @@
 // http/protobuf to a local sink, 100 % sampled; the client runs outside valgrind. After a warm-up the counters are
 // zeroed, BENCH_REQUESTS requests are sent, the counters are dumped: instructions / requests; several consecutive
 // windows per variant so the spread is visible (the minimum is the figure: GC and JIT work land in some windows).
+// On a host much slower than usual the counts grow too (work that follows the wall clock: V8's background
+// compilation, which valgrind serializes onto the app's thread, and timers): compare builds within one session,
+// back to back (BENCH_REGISTER), not figures of different days.
 // Env: BENCH_WINDOWS (default 3), BENCH_FRAMEWORK (fastify|express|both, default fastify), BENCH_REQUESTS (default
 // 3000), BENCH_WARMUP (default 5000), BENCH_CONNECTIONS (concurrent keep-alive connections of the client, default 8),
 // BENCH_KEEP (a directory: keep the callgrind dumps there for callgrind_annotate instead of deleting them),
