@@ -1,6 +1,6 @@
 // The process's Resource: attributes known at start, none detected later. The SDK's resourceFromAttributes requires
-// @opentelemetry/core's index and @opentelemetry/semantic-conventions, ≈ 25 ms of start-up before the first response
-// for an object the encoders only read; the SDK's implementation is loaded only if something merges this resource.
+// @opentelemetry/core's index and @opentelemetry/semantic-conventions, 27 ms of the SDK's start (bench:sdk:startup) for
+// an object the encoders only read; the SDK's implementation is loaded only if something merges this resource.
 import type { Attributes } from '@opentelemetry/api';
 import type { RawResourceAttribute, Resource } from '@opentelemetry/resources';
 

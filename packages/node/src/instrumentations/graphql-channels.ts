@@ -116,6 +116,21 @@ function guard<T>(fn: (ctx: T) => void): (ctx: T) => void {
 }
 
 /**
+ * Subscribes guarded `start` and `end` to a tracing channel (a promise's asyncEnd ends the span); returns the
+ * unsubscribe.
+ */
+function subscribeGuarded<T extends ChannelContext>(
+  name: string,
+  start: (ctx: T) => void,
+  end: (ctx: T) => void,
+): () => void {
+  const channel = tracingChannel<unknown, T>(name);
+  const handlers = { start: guard(start), end: guard(end), asyncStart() {}, asyncEnd: guard(finish), error() {} };
+  channel.subscribe(handlers);
+  return () => channel.unsubscribe(handlers);
+}
+
+/**
  * Traces a channel whose span is the active one while the call runs: `start` makes the span and returns the context
  * with it. With the store bound, the span starts as the store is entered (before `start` is published) and is active
  * inside; without a store it is recorded but not made active. Returns the unsubscribe.
@@ -136,18 +151,15 @@ function traceActive<T extends ChannelContext>(
         return current; // see guard()
       }
     });
-  const handlers = {
-    start: guard((ctx: T) => {
+  const unsubscribe = subscribeGuarded(
+    name,
+    (ctx: T) => {
       if (store === undefined) start(ctx, context.active());
-    }),
-    end: guard(end),
-    asyncStart() {},
-    asyncEnd: guard(finish),
-    error() {},
-  };
-  channel.subscribe(handlers);
+    },
+    end,
+  );
   return () => {
-    channel.unsubscribe(handlers);
+    unsubscribe();
     if (store !== undefined) channel.start.unbindStore(store);
   };
 }
@@ -160,12 +172,12 @@ function traceActive<T extends ChannelContext>(
 export function installGraphqlChannels(tracer: Tracer, store: AsyncLocalStorage<Context> | undefined): () => void {
   const active = (): Context => context.active();
 
-  const parse = tracingChannel<unknown, ChannelContext>('graphql:parse');
-  const parseHandlers = {
-    start: guard((ctx: ChannelContext) => {
+  const parsed = subscribeGuarded(
+    'graphql:parse',
+    (ctx: ChannelContext) => {
       ctx[kSpan] = tracer.startSpan('graphql.parse', {}, active());
-    }),
-    end: guard((ctx: ChannelContext) => {
+    },
+    (ctx: ChannelContext) => {
       const span = ctx[kSpan];
       const document = ctx.result as GraphqlDocument | undefined;
       if (span !== undefined && document !== undefined) {
@@ -174,27 +186,20 @@ export function installGraphqlChannels(tracer: Tracer, store: AsyncLocalStorage<
         if (source !== undefined) span.setAttribute('graphql.source', source);
       }
       finish(ctx);
-    }),
-    asyncStart() {},
-    asyncEnd: guard(finish),
-    error() {},
-  };
-
-  const validate = tracingChannel<unknown, ChannelContext>('graphql:validate');
-  const validateHandlers = {
-    start: guard((ctx: ChannelContext) => {
+    },
+  );
+  const validated = subscribeGuarded(
+    'graphql:validate',
+    (ctx: ChannelContext) => {
       ctx[kSpan] = tracer.startSpan(ctx.document?.loc ? 'graphql.validate' : 'graphql.validateSchema', {}, active());
-    }),
-    end: guard((ctx: ChannelContext) => {
+    },
+    (ctx: ChannelContext) => {
       const errors = ctx.result as readonly unknown[] | undefined;
       if (errors !== undefined && errors.length > 0)
         ctx[kSpan]?.recordException({ name: 'graphql.validation.error', message: JSON.stringify(errors) });
       finish(ctx);
-    }),
-    asyncStart() {},
-    asyncEnd: guard(finish),
-    error() {},
-  };
+    },
+  );
 
   const startOperation = (ctx: ChannelContext, parent: Context): Context => {
     const type = ctx.operationType;
@@ -242,9 +247,9 @@ export function installGraphqlChannels(tracer: Tracer, store: AsyncLocalStorage<
     onEnd(ctx);
   };
 
-  parse.subscribe(parseHandlers);
-  validate.subscribe(validateHandlers);
   const undo = [
+    parsed,
+    validated,
     traceActive('graphql:execute', store, startOperation),
     // Each event of a subscription is executed on its own, without graphql:execute (the subscribe call publishes
     // graphql:subscribe): a root selection set executed with no operation span active is such an event, and gets
@@ -255,8 +260,6 @@ export function installGraphqlChannels(tracer: Tracer, store: AsyncLocalStorage<
     traceActive('graphql:resolve', store, startField, endField),
   ];
   return () => {
-    parse.unsubscribe(parseHandlers);
-    validate.unsubscribe(validateHandlers);
     for (const u of undo) u();
   };
 }

@@ -1,6 +1,7 @@
 // The SDK's ParentBasedSampler, the default sampler, without its package's load cost: the SDK's file requires
-// @opentelemetry/core's index, and with it @opentelemetry/semantic-conventions, ≈ 25 ms of start-up for one error
-// handler. Same decisions and toString (test/sdk-replacements.test.ts compares them with the SDK's).
+// @opentelemetry/core's index, and with it @opentelemetry/semantic-conventions, 27 ms of the SDK's start
+// (bench:sdk:startup) for one error handler. Same decisions and toString (test/sdk-replacements.test.ts compares them
+// with the SDK's).
 import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
 import { isSpanContextValid, TraceFlags, trace } from '@opentelemetry/api';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
