@@ -5,11 +5,12 @@
 // http/protobuf to a local sink, 100 % sampled; the client runs outside valgrind. After a warm-up the counters are
 // zeroed, BENCH_REQUESTS requests are sent, the counters are dumped: instructions / requests; several consecutive
 // windows per variant so the spread is visible (the minimum is the figure: GC and JIT work land in some windows).
-// On a host much slower than usual the counts grow too (work that follows the wall clock: V8's background
-// compilation, which valgrind serializes onto the app's thread, and timers): compare builds within one session,
-// back to back (BENCH_REGISTER), not figures of different days.
+// V8's compiler runs on background threads, which valgrind serializes onto the app's: the warm-up has two passes (see
+// measure()) so that no optimization is left for the windows. Compare builds back to back (BENCH_REGISTER) rather
+// than figures of different days.
 // Env: BENCH_WINDOWS (default 3), BENCH_FRAMEWORK (fastify|express|both, default fastify), BENCH_REQUESTS (default
-// 3000), BENCH_WARMUP (default 5000), BENCH_CONNECTIONS (concurrent keep-alive connections of the client, default 8),
+// 3000), BENCH_WARMUP (requests of the first warm-up pass, default 5000; the second sends half as many),
+// BENCH_CONNECTIONS (concurrent keep-alive connections of the client, default 8),
 // BENCH_KEEP (a directory: keep the callgrind dumps there for callgrind_annotate instead of deleting them),
 // BENCH_REGISTER (what the sightline variant --requires, default @sightline/node/register; e.g. the dist/register.js
 // of an older build to compare), BENCH_ATTRIBUTE=1 (also measure @sightline/node with one part of its work left out
@@ -143,7 +144,12 @@ async function measure(framework, variant) {
   );
   try {
     await waitListening(port, child);
+    // Two warm-up passes, each on its own connections: closing the first pass's connections takes code paths the
+    // requests did not (socket close, destroy), and the optimized request code deoptimizes then; the second pass lets
+    // it be optimized again before the counters are zeroed. With a single pass, V8's compiler (whose work valgrind
+    // counts on the app's thread) ran through the first window: 30-40 % more instructions there than in the next.
     await send(port, WARMUP);
+    await send(port, Math.ceil(WARMUP / 2));
     await run('callgrind_control', ['-z', String(child.pid)]);
     const perRequest = [];
     for (let w = 1; w <= WINDOWS; w++) {

@@ -10,7 +10,10 @@
 // every 10 s (bench/sdk/heap-probe.cjs), default 60; 0 skips it),
 // BENCH_FRAMEWORKS (comma-separated subset of express,fastify; default both), BENCH_MICRO=0 skips the log micro-benchmark,
 // BENCH_FLOOR=1 adds the variant `ctx-floor`: the app with an AsyncLocalStorage entered per request and nothing else
-// (bench/sdk/context-floor.cjs), the async-context cost any OpenTelemetry SDK pays on Node 20.
+// (bench/sdk/context-floor.cjs), the async-context cost any OpenTelemetry SDK pays on Node 20;
+// BENCH_ATTRIBUTE=1 adds ctx-floor and @sightline/node with one part of its work switched off at a time (see
+// ATTRIBUTION), to show in req/s where the overhead goes; BENCH_VARIANTS (comma-separated: which of the variants to
+// run besides `none`, e.g. sightline,no-export).
 import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -49,20 +52,46 @@ const sink = createServer((req, res) => {
 await new Promise((r) => sink.listen(0, '127.0.0.1', r));
 const sinkPort = sink.address().port;
 
+/** Each variant: what the app --requires, and the environment it gets on top of the benchmark's. */
+const SIGHTLINE = ['--require', '@sightline/node/register'];
 const VARIANTS = {
-  none: () => [],
-  sightline: () => ['--require', '@sightline/node/register'],
-  official: () => ['--require', join(here, 'official-register.cjs')],
+  none: { args: [] },
+  sightline: { args: SIGHTLINE },
+  official: { args: ['--require', join(here, 'official-register.cjs')] },
 };
-if (process.env.BENCH_FLOOR === '1') VARIANTS['ctx-floor'] = () => ['--require', join(here, 'context-floor.cjs')];
+const ATTRIBUTE = process.env.BENCH_ATTRIBUTE === '1';
+if (process.env.BENCH_FLOOR === '1' || ATTRIBUTE)
+  VARIANTS['ctx-floor'] = { args: ['--require', join(here, 'context-floor.cjs')] };
+/** BENCH_ATTRIBUTE=1: @sightline/node without one part; the part's cost is what the variant gains over `sightline`. */
+const ATTRIBUTION = {
+  'no-span-exp': { OTEL_TRACES_EXPORTER: 'none' }, // spans made and ended, not encoded or exported
+  'no-log-exp': { OTEL_LOGS_EXPORTER: 'none' }, // pino lines carry the ids; no OTLP log records
+  'no-pino': { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pino' }, // pino not instrumented at all
+  'no-metrics': { OTEL_METRICS_EXPORTER: 'none' }, // no http.server.request.duration, no runtime metrics
+  'sampled-out': { OTEL_TRACES_SAMPLER: 'always_off' }, // context and ids only: no span recorded
+  'no-export': { OTEL_TRACES_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none' },
+};
+if (ATTRIBUTE) for (const [name, env] of Object.entries(ATTRIBUTION)) VARIANTS[name] = { args: SIGHTLINE, env };
+if (process.env.BENCH_VARIANTS) {
+  const keep = new Set(['none', ...process.env.BENCH_VARIANTS.split(',').map((v) => v.trim())]);
+  for (const v of keep) {
+    if (!(v in VARIANTS)) {
+      process.stderr.write(`BENCH_VARIANTS: unknown variant "${v}" (accepted: ${Object.keys(VARIANTS).join(', ')})\n`);
+      process.exit(2);
+    }
+  }
+  for (const v of Object.keys(VARIANTS)) if (!keep.has(v)) delete VARIANTS[v];
+}
+const SOAKED = { args: SIGHTLINE };
 
 async function startApp(framework, variant, { probeHeap = false } = {}) {
   const port = await freePort();
   const t0 = performance.now();
   const probe = probeHeap ? ['--expose-gc', '--require', join(here, 'heap-probe.cjs')] : [];
-  const child = spawn(process.execPath, [...probe, ...VARIANTS[variant](), join(here, `${framework}-app.cjs`)], {
+  const { args, env } = variant === 'soaked' ? SOAKED : VARIANTS[variant];
+  const child = spawn(process.execPath, [...probe, ...args, join(here, `${framework}-app.cjs`)], {
     cwd: here,
-    env: appEnv(framework, port, sinkPort, { OTEL_METRIC_EXPORT_INTERVAL: '10000' }),
+    env: appEnv(framework, port, sinkPort, { OTEL_METRIC_EXPORT_INTERVAL: '10000', ...env }),
     stdio: ['ignore', 'ignore', probeHeap ? 'pipe' : 'inherit'],
   });
   const heap = [];
@@ -136,7 +165,7 @@ async function openLoop(port, seconds, rate) {
 
 /** RSS of @sightline/node under SOAK s of load, sampled every 5 s: flat means no growth after the first 10 s. */
 async function soak(framework) {
-  const app = await startApp(framework, 'sightline', { probeHeap: true });
+  const app = await startApp(framework, 'soaked', { probeHeap: true });
   await firstResponse(app);
   const samples = [];
   const load = autocannon(app.port, SOAK);
@@ -253,7 +282,7 @@ for (const framework of Object.keys(results)) {
   const base = results[framework].none;
   const b = { rps: median(base.rps), p99: median(base.p99), startup: median(base.startup), rss: median(base.rss) };
   out.push(`\n${framework} 5`);
-  out.push('variant     req/s    ratio   p99 ms  p99 x   start ms  +start  RSS MiB  +RSS   RSS after load');
+  out.push('variant       req/s    ratio   p99 ms  p99 x   start ms  +start  RSS MiB  +RSS   RSS after load');
   const { soak: _soak, fixedRate: _fixedRate, ...variants } = results[framework];
   for (const [v, r] of Object.entries(variants)) {
     const rps = median(r.rps);
@@ -261,7 +290,7 @@ for (const framework of Object.keys(results)) {
     const st = median(r.startup);
     const rss = median(r.rss);
     out.push(
-      `${v.padEnd(10)} ${rps.toFixed(0).padStart(6)}  ${(rps / b.rps).toFixed(2).padStart(6)}x  ${p99.toFixed(1).padStart(6)}  ${(p99 / b.p99).toFixed(2).padStart(4)}x  ${st.toFixed(0).padStart(7)}  ${(st - b.startup).toFixed(0).padStart(6)}  ${rss.toFixed(1).padStart(7)}  ${(rss - b.rss).toFixed(1).padStart(5)}  ${median(r.rssAfterLoad).toFixed(1).padStart(6)}`,
+      `${v.padEnd(12)} ${rps.toFixed(0).padStart(6)}  ${(rps / b.rps).toFixed(2).padStart(6)}x  ${p99.toFixed(1).padStart(6)}  ${(p99 / b.p99).toFixed(2).padStart(4)}x  ${st.toFixed(0).padStart(7)}  ${(st - b.startup).toFixed(0).padStart(6)}  ${rss.toFixed(1).padStart(7)}  ${(rss - b.rss).toFixed(1).padStart(5)}  ${median(r.rssAfterLoad).toFixed(1).padStart(6)}`,
     );
   }
   // The app's own CPU per request while saturated. System time is mostly the request's socket read and response write
@@ -272,7 +301,7 @@ for (const framework of Object.keys(results)) {
     const user = median(r.cpuUser);
     const system = median(r.cpuSystem);
     out.push(
-      `${v.padEnd(10)} ${(user + system).toFixed(1).padStart(7)} = ${user.toFixed(1).padStart(6)} + ${system.toFixed(1).padStart(6)}`,
+      `${v.padEnd(12)} ${(user + system).toFixed(1).padStart(7)} = ${user.toFixed(1).padStart(6)} + ${system.toFixed(1).padStart(6)}`,
     );
   }
 }
@@ -282,11 +311,11 @@ for (const framework of Object.keys(results)) {
   out.push(
     `\n${framework} 5 at a fixed ${f.rate.toFixed(0)} req/s (open loop), ${ROUNDS} rounds, medians, latency in ms`,
   );
-  out.push('variant     achieved req/s   p50 ms  p99 ms  p99 x   p99 of each round');
+  out.push('variant       achieved req/s   p50 ms  p99 ms  p99 x   p99 of each round');
   for (const v of Object.keys(VARIANTS)) {
     const r = f[v];
     out.push(
-      `${v.padEnd(10)} ${r.rps.toFixed(0).padStart(14)}  ${r.p50.toFixed(2).padStart(7)}  ${r.p99.toFixed(2).padStart(6)}  ${(r.p99 / f.none.p99).toFixed(2).padStart(4)}x   ${r.p99s.map((x) => x.toFixed(2)).join(' ')}`,
+      `${v.padEnd(12)} ${r.rps.toFixed(0).padStart(14)}  ${r.p50.toFixed(2).padStart(7)}  ${r.p99.toFixed(2).padStart(6)}  ${(r.p99 / f.none.p99).toFixed(2).padStart(4)}x   ${r.p99s.map((x) => x.toFixed(2)).join(' ')}`,
     );
   }
 }
