@@ -1,13 +1,13 @@
 // Trace context for log records, and the bridge from pino calls to OTLP log records. This is the hot path of every
 // log call: everything that can be is computed once at module load.
 import { format } from 'node:util';
-import type { Context, SpanContext } from '@opentelemetry/api';
+import type { Context, Span, SpanContext } from '@opentelemetry/api';
 import { context, trace } from '@opentelemetry/api';
 import type { AnyValue, LogAttributes, LoggerProvider, Logger as OtelLogger } from '@opentelemetry/api-logs';
 import { logs, SeverityNumber } from '@opentelemetry/api-logs';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { SightlineSpan } from './tracing/span.js';
+import { hrTime, SightlineSpan } from './tracing/span.js';
 
 const FLAGS: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const INVALID_TRACE_ID = '00000000000000000000000000000000';
@@ -39,14 +39,40 @@ export function setActiveContextReader(reader: ContextReader): void {
 }
 
 /**
+ * The span of the pino call in progress, read once for both its OTLP record and its line (each read of the context
+ * store is a call into Node's C++ while a request's callback runs): set by the logMethod hook around pino's own
+ * method (see pino-options.ts), which writes the line before it returns.
+ */
+let callDepth = 0;
+let callSpan: Span | undefined;
+
+/** Starts a pino call; returns what exitLogCall() restores (the span of a call this one is nested in). */
+export function enterLogCall(): Span | undefined {
+  const outer = callSpan;
+  callSpan = trace.getSpan(activeContext());
+  callDepth++;
+  return outer;
+}
+
+export function exitLogCall(outer: Span | undefined): void {
+  callDepth--;
+  callSpan = outer;
+}
+
+function spanOfLogCall(): Span | undefined {
+  return callDepth > 0 ? callSpan : trace.getSpan(activeContext());
+}
+
+/**
  * Adds the active span's ids to one serialized pino line (`{...}\n` → `{"trace_id":…,...}\n`). Cheaper than a
  * mixin: no object to allocate, merge and serialize again, just one string concatenation.
  */
 export function injectCorrelation(line: string): string {
-  const span = trace.getSpan(activeContext());
+  const span = spanOfLogCall();
   if (span === undefined || line.charCodeAt(0) !== 123 /* { */) return line;
   const sc = span.spanContext();
-  if (sc.traceId === INVALID_TRACE_ID) return line;
+  // Spans of our tracer carry generated ids (and comparing ids, slices of a longer string, is a runtime call).
+  if (!(span instanceof SightlineSpan) && sc.traceId === INVALID_TRACE_ID) return line;
   const rest = line.length > 2 && line.charCodeAt(1) !== 125 /* } */ ? `,${line.slice(1)}` : line.slice(1);
   return `{"trace_id":"${sc.traceId}","span_id":"${sc.spanId}","trace_flags":"${FLAGS[sc.traceFlags & 0xff]}"${rest}`;
 }
@@ -140,8 +166,8 @@ const NO_ATTRIBUTES: LogAttributes = Object.freeze({}) as LogAttributes;
 
 /** The record handed to a sink that encodes on add (see LogRecordSink.encodesOnAdd): filled, added, cleared. */
 const reused = {
-  hrTime: [0, 0] as [number, number],
-  hrTimeObserved: [0, 0] as [number, number],
+  hrTime: hrTime(0, 0),
+  hrTimeObserved: hrTime(0, 0),
   spanContext: undefined as SpanContext | undefined,
   severityNumber: SeverityNumber.INFO as SeverityNumber,
   severityText: 'INFO',
@@ -175,7 +201,7 @@ export function emitPinoCall(args: unknown[], level: number): void {
     const ms = Date.now();
     const seconds = Math.floor(ms / 1000);
     const nanos = (ms - seconds * 1000) * 1e6;
-    const span = trace.getSpan(activeContext());
+    const span = spanOfLogCall();
     const sc: SpanContext | undefined = span?.spanContext();
     // Spans of our tracer carry generated ids; only foreign ones need checking.
     const spanContext = sc && (span instanceof SightlineSpan || isValidSpanContext(sc)) ? sc : undefined;
@@ -208,7 +234,7 @@ export function emitPinoCall(args: unknown[], level: number): void {
       }
       return;
     }
-    const time: [number, number] = [seconds, nanos];
+    const time = hrTime(seconds, nanos);
     const [attributes, droppedAttributesCount] = hasObject ? limited(attributesOf(first)) : [{}, 0];
     sink.add({
       hrTime: time,

@@ -1,7 +1,7 @@
 // Correlation and OTLP emission as pino options: shared by our logger and the hook that wraps pino instances the
 // app creates. Types only from pino, so the register path does not load pino for an app that never requires it.
 import type { Logger, LoggerOptions } from 'pino';
-import { emitPinoCall, injectCorrelation } from './log-correlation.js';
+import { emitPinoCall, enterLogCall, exitLogCall, injectCorrelation } from './log-correlation.js';
 
 /** Marks options that already carry our hooks, so the wrapped pino factory passes them through unchanged. */
 export const kCorrelated = Symbol.for('sightline.pino.correlated');
@@ -21,12 +21,22 @@ export function correlatedPinoOptions<T extends LoggerOptions>(options: T, otlp 
   if (otlp) {
     logMethod = userLogMethod
       ? function (this: Logger, args, method, level) {
-          emitPinoCall(args, level);
-          return userLogMethod.call(this, args, method, level);
+          const outer = enterLogCall();
+          try {
+            emitPinoCall(args, level);
+            return userLogMethod.call(this, args, method, level);
+          } finally {
+            exitLogCall(outer);
+          }
         }
       : function (this: Logger, args, method, level) {
-          emitPinoCall(args, level);
-          return method.apply(this, args);
+          const outer = enterLogCall();
+          try {
+            emitPinoCall(args, level);
+            return method.apply(this, args);
+          } finally {
+            exitLogCall(outer);
+          }
         };
   }
   const correlated = { ...options, hooks: { ...options.hooks, streamWrite, ...(logMethod ? { logMethod } : {}) } };

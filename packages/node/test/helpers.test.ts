@@ -102,6 +102,25 @@ describe('helpers in a process that called init()', () => {
     expect(lines.find((l) => l.msg === 'in outer')?.span_id).toBe(outer?.spanId);
   });
 
+  it('a log call made while another is written (a serializer that logs) gets its own span ids; the outer keeps its', async () => {
+    const logger = createLogger(
+      {
+        pretty: false,
+        serializers: { order: (order: string) => withSpan('serialize', () => (logger.info('serializing'), order)) },
+      },
+      { write: (s: string) => void lines.push(JSON.parse(s)) },
+    );
+    await withSpan('handle', async () => logger.info({ order: 'o-7' }, 'handled'));
+    await sdk.forceFlush();
+    const handle = receiver.spans.find((s) => s.name === 'handle');
+    const serialize = receiver.spans.find((s) => s.name === 'serialize');
+    expect(handle && serialize).toBeTruthy();
+    expect(lines.find((l) => l.msg === 'handled')).toMatchObject({ order: 'o-7', span_id: handle?.spanId });
+    expect(lines.find((l) => l.msg === 'serializing')?.span_id).toBe(serialize?.spanId);
+    expect(receiver.logs.find((l) => l.body === 'handled')?.spanId).toBe(handle?.spanId);
+    expect(receiver.logs.find((l) => l.body === 'serializing')?.spanId).toBe(serialize?.spanId);
+  });
+
   it('the traced decorator (standard and legacy) names the span Class.method or the given name', async () => {
     expect(await new Orders().place('o1')).toBe('placed o1 in a span');
     expect(new Legacy().run()).toBe('in span');

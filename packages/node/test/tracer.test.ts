@@ -22,7 +22,7 @@ import {
   type SpanLimits,
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { randomIds } from '../src/tracing/random-ids.js';
+import { idAt, randomIds } from '../src/tracing/random-ids.js';
 import { SightlineSpan, sharedAttributes } from '../src/tracing/span.js';
 import { SightlineTracerProvider } from '../src/tracing/tracer.js';
 
@@ -350,5 +350,14 @@ describe('random ids', () => {
     }
     expect(traceIds.size).toBe(20_000);
     expect(spanIds.size).toBe(20_000);
+  });
+
+  it('never hands out an all-zero id (invalid in W3C trace context): its last byte becomes 1', () => {
+    const bytes = Buffer.from('00000000000000000000000000000000ab000000000000000000000000000000', 'hex');
+    const text = bytes.toString('hex');
+    expect(idAt(bytes, text, 0, 16)).toBe(`${'0'.repeat(31)}1`);
+    expect(idAt(bytes, text, 24, 8)).toBe(`${'0'.repeat(15)}1`);
+    expect(idAt(bytes, text, 16, 16)).toBe(`ab${'0'.repeat(30)}`);
+    expect(idAt(bytes, text, 8, 16)).toBe(`${'0'.repeat(16)}ab${'0'.repeat(14)}`);
   });
 });

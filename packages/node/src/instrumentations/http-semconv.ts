@@ -66,8 +66,11 @@ export function createRouteIgnorer(patterns: readonly string[]): (path: string) 
     else exact.add(p);
   }
   if (exact.size === 0 && prefixes.length === 0) return () => false;
+  // A Set lookup hashes the request's path (a new string every time); a path whose length no exact pattern has, as
+  // nearly every one, is ruled out without that.
+  const exactLengths = new Set([...exact].map((p) => p.length));
   return (path) => {
-    if (exact.has(path)) return true;
+    if (exactLengths.has(path.length) && exact.has(path)) return true;
     for (const prefix of prefixes) if (path.startsWith(prefix)) return true;
     return false;
   };

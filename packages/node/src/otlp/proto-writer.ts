@@ -258,7 +258,8 @@ export class ProtoWriter {
     let p = this.pos;
     // A request's log records and its span carry the same two ids: the last of each length is kept decoded.
     const last = n === 16 ? lastTraceId : n === 8 ? lastSpanId : undefined;
-    if (last !== undefined && last.hex === hex) {
+    // Ids are slices of a longer string, whose comparison V8 does in a runtime call: the first digit rules most out.
+    if (last !== undefined && last.hex.charCodeAt(0) === hex.charCodeAt(0) && last.hex === hex) {
       const bytes = last.bytes;
       for (let i = 0; i < n; i++) buf[p++] = bytes[i] as number;
       this.pos = p;

@@ -6,30 +6,32 @@ import type { IdGenerator } from '@opentelemetry/sdk-trace-base';
 const POOL_BYTES = 8184; // a multiple of 24 bytes (one trace id and one span id)
 const pool = Buffer.allocUnsafe(POOL_BYTES);
 let hex = '';
-let offset = 0;
+/** Next unused byte of the pool (its hex text starts at twice this). */
+let offset = POOL_BYTES; // empty: the first id fills it
 
-const ZERO_TRACE_ID = '0'.repeat(32);
-const ZERO_SPAN_ID = '0'.repeat(16);
+/**
+ * The id of `length` bytes at `start` of `bytes`, as the hex `text` of those bytes spells it. An all-zero id is
+ * invalid (W3C trace context): its last byte becomes 1, as the SDK's generator does. Zero is checked on the bytes:
+ * comparing the id text with a string of zeros took a runtime call per id.
+ */
+export function idAt(bytes: Uint8Array, text: string, start: number, length: number): string {
+  let any = 0;
+  for (let i = start; i < start + length; i++) any |= bytes[i] as number;
+  return any === 0 ? `${'0'.repeat(length * 2 - 1)}1` : text.slice(start * 2, (start + length) * 2);
+}
 
-function randomHex(chars: number): string {
-  if (offset + chars > hex.length) {
+function randomId(length: number): string {
+  if (offset + length > POOL_BYTES) {
     randomFillSync(pool);
     hex = pool.toString('hex');
     offset = 0;
   }
-  const id = hex.slice(offset, offset + chars);
-  offset += chars;
+  const id = idAt(pool, hex, offset, length);
+  offset += length;
   return id;
 }
 
 export const randomIds: IdGenerator = {
-  // An all-zero id is invalid (W3C trace context): the SDK's generator makes its last byte 1, and so do we.
-  generateTraceId: () => {
-    const id = randomHex(32);
-    return id === ZERO_TRACE_ID ? `${ZERO_TRACE_ID.slice(0, 31)}1` : id;
-  },
-  generateSpanId: () => {
-    const id = randomHex(16);
-    return id === ZERO_SPAN_ID ? `${ZERO_SPAN_ID.slice(0, 15)}1` : id;
-  },
+  generateTraceId: () => randomId(16),
+  generateSpanId: () => randomId(8),
 };

@@ -32,13 +32,24 @@ const NO_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
 const UNENDED: HrTime = Object.freeze([0, 0]) as unknown as HrTime;
 const NO_DURATION: HrTime = Object.freeze([-1, -1]) as unknown as HrTime;
 
+/**
+ * [seconds, nanoseconds] in an array of doubles. V8 stores small integers in arrays of another kind; the OTLP
+ * encoder, handed both kinds, converted every integer one (a runtime call) before reading it: twice per span.
+ */
+export function hrTime(seconds: number, nanos: number): HrTime {
+  const time: HrTime = [0.5, 0]; // the double literal gives the array double elements; integers stored keep them
+  time[0] = seconds;
+  time[1] = nanos;
+  return time;
+}
+
 /** Epoch milliseconds (fractional) → [seconds, nanoseconds]. */
 export function millisToHrTime(ms: number): HrTime {
   const seconds = Math.floor(ms / 1000);
   let nanos = Math.round((ms - seconds * 1000) * 1e6);
-  if (nanos >= 1e9) return [seconds + 1, nanos - 1e9];
+  if (nanos >= 1e9) return hrTime(seconds + 1, nanos - 1e9);
   if (nanos < 0) nanos = 0;
-  return [seconds, nanos];
+  return hrTime(seconds, nanos);
 }
 
 /** The API's TimeInput (core's isTimeInputHrTime / isTimeInput, whose file loads core's platform code). */
@@ -53,7 +64,7 @@ function isTimeInput(value: unknown): value is TimeInput {
 function addMillis(time: HrTime, ms: number): HrTime {
   const total = time[1] + Math.round(ms * 1e6);
   const carry = Math.floor(total / 1e9);
-  return [time[0] + carry, total - carry * 1e9];
+  return hrTime(time[0] + carry, total - carry * 1e9);
 }
 
 /**
@@ -299,7 +310,9 @@ export class SightlineSpan implements Span, ReadableSpan {
     if (endTime == null && !this.startTimeProvided) {
       end = addMillis(start, Math.max(0, performance.now() - this.performanceStart));
       duration =
-        end[1] >= start[1] ? [end[0] - start[0], end[1] - start[1]] : [end[0] - start[0] - 1, end[1] - start[1] + 1e9];
+        end[1] >= start[1]
+          ? hrTime(end[0] - start[0], end[1] - start[1])
+          : hrTime(end[0] - start[0] - 1, end[1] - start[1] + 1e9);
     } else {
       end = this.time(endTime);
       let seconds = end[0] - start[0];
@@ -308,11 +321,11 @@ export class SightlineSpan implements Span, ReadableSpan {
         seconds -= 1;
         nanos += 1e9;
       }
-      duration = [seconds, nanos];
+      duration = hrTime(seconds, nanos);
       if (seconds < 0) {
         diag.warn('Inconsistent start and end time, startTime > endTime. Setting span duration to 0ms.', start, end);
-        end = [start[0], start[1]];
-        duration = [0, 0];
+        end = hrTime(start[0], start[1]);
+        duration = hrTime(0, 0);
       }
     }
     this.endTime = end;
