@@ -3,6 +3,8 @@
 // number of length bytes their caller expects and are back-patched when the guess was wrong, which keeps the
 // encoding canonical (minimal varints) without a separate size pass.
 
+import { copyRememberedId } from '../id-bytes.js';
+
 const TWO_32 = 4294967296;
 /** The largest buffer a writer keeps for its next message (it still grows past this when a message needs it). */
 export const MAX_KEPT_BYTES = 4 * 1024 * 1024;
@@ -256,6 +258,10 @@ export class ProtoWriter {
     else this.buf[this.pos++] = n;
     const buf = this.buf;
     let p = this.pos;
+    if (copyRememberedId(hex, n, buf, p)) {
+      this.pos = p + n;
+      return;
+    }
     // A request's log records and its span carry the same two ids: the last of each length is kept decoded.
     const last = n === 16 ? lastTraceId : n === 8 ? lastSpanId : undefined;
     // Ids are slices of a longer string, whose comparison V8 does in a runtime call: the first digit rules most out.

@@ -1,0 +1,51 @@
+// The bytes of recently generated trace and span ids, for the OTLP encoder: an id is generated from random bytes and
+// written out as hex, and the encoder needs the bytes again (a span's ids once, each log record's twice). Decoding
+// hex costs two character reads per byte of a string that is a slice of a longer one; a remembered id is found by
+// its first three digits and copied. One slot per three-digit prefix and id length: a newer id with the same prefix
+// takes the slot, and the id it replaced is decoded as before. Fixed size: 4096 slots of 16 and of 8 bytes.
+
+const SLOTS = 4096;
+
+interface Remembered {
+  readonly ids: Array<string | undefined>;
+  readonly bytes: Uint8Array;
+  readonly length: number;
+}
+
+const traceIds: Remembered = { ids: new Array(SLOTS).fill(undefined), bytes: new Uint8Array(SLOTS * 16), length: 16 };
+const spanIds: Remembered = { ids: new Array(SLOTS).fill(undefined), bytes: new Uint8Array(SLOTS * 8), length: 8 };
+
+/** Nibble of each ASCII hex digit, 16 for anything else. */
+const NIBBLE = new Uint8Array(128).fill(16);
+for (let i = 0; i < 10; i++) NIBBLE[48 + i] = i;
+for (let i = 0; i < 6; i++) {
+  NIBBLE[65 + i] = 10 + i;
+  NIBBLE[97 + i] = 10 + i;
+}
+
+/** Remembers that `id` (the lowercase hex of `length` bytes of `source` at `at`) has those bytes. */
+export function rememberId(id: string, source: Uint8Array, at: number, length: 8 | 16): void {
+  const table = length === 16 ? traceIds : spanIds;
+  const slot = ((source[at] as number) << 4) | ((source[at + 1] as number) >>> 4);
+  table.ids[slot] = id;
+  const out = slot * length;
+  for (let i = 0; i < length; i++) table.bytes[out + i] = source[at + i] as number;
+}
+
+/**
+ * Writes the bytes of `id` into `buf` at `p` if it is a remembered id of `length` bytes (the same string, or an
+ * equal one); returns whether it did.
+ */
+export function copyRememberedId(id: string, length: number, buf: Uint8Array, p: number): boolean {
+  const table = length === 16 ? traceIds : length === 8 ? spanIds : undefined;
+  if (table === undefined) return false;
+  const slot =
+    (NIBBLE[id.charCodeAt(0) & 0x7f] as number) * 256 +
+    (NIBBLE[id.charCodeAt(1) & 0x7f] as number) * 16 +
+    (NIBBLE[id.charCodeAt(2) & 0x7f] as number);
+  if (slot >= SLOTS || table.ids[slot] !== id) return false;
+  const from = slot * length;
+  const bytes = table.bytes;
+  for (let i = 0; i < length; i++) buf[p + i] = bytes[from + i] as number;
+  return true;
+}
