@@ -22,9 +22,7 @@ function allZero(bytes: Uint8Array, start: number, length: number): boolean {
  * comparing the id text with a string of zeros took a runtime call per id.
  */
 export function idAt(bytes: Uint8Array, text: string, start: number, length: number): string {
-  return allZero(bytes, start, length)
-    ? `${'0'.repeat(length * 2 - 1)}1`
-    : text.slice(start * 2, (start + length) * 2);
+  return allZero(bytes, start, length) ? `${'0'.repeat(length * 2 - 1)}1` : text.slice(start * 2, (start + length) * 2);
 }
 
 function randomId(length: 8 | 16): string {
