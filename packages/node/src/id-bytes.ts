@@ -7,13 +7,14 @@
 const SLOTS = 4096;
 
 interface Remembered {
+  /** The id in each slot. */
   readonly ids: Array<string | undefined>;
+  /** Its bytes, at slot × id length. */
   readonly bytes: Uint8Array;
-  readonly length: number;
 }
 
-const traceIds: Remembered = { ids: new Array(SLOTS).fill(undefined), bytes: new Uint8Array(SLOTS * 16), length: 16 };
-const spanIds: Remembered = { ids: new Array(SLOTS).fill(undefined), bytes: new Uint8Array(SLOTS * 8), length: 8 };
+const traceIds: Remembered = { ids: new Array(SLOTS).fill(undefined), bytes: new Uint8Array(SLOTS * 16) };
+const spanIds: Remembered = { ids: new Array(SLOTS).fill(undefined), bytes: new Uint8Array(SLOTS * 8) };
 
 /** Nibble of each ASCII hex digit, 16 for anything else. */
 const NIBBLE = new Uint8Array(128).fill(16);

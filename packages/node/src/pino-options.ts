@@ -12,34 +12,24 @@ export function isCorrelated(options: unknown): boolean {
 
 type LogMethodHook = NonNullable<NonNullable<LoggerOptions['hooks']>['logMethod']>;
 
-/** Adds correlation (streamWrite hook) and OTLP emission (logMethod hook) to pino options, keeping the app's own. */
+/**
+ * Adds correlation (streamWrite hook) and OTLP emission to pino options, keeping the app's own. The logMethod hook
+ * reads the active span once for the call (its record and its line) and, with `otlp`, emits the record.
+ */
 export function correlatedPinoOptions<T extends LoggerOptions>(options: T, otlp = true): T {
   const userStreamWrite = options.hooks?.streamWrite;
   const streamWrite = userStreamWrite ? (s: string) => injectCorrelation(userStreamWrite(s)) : injectCorrelation;
   const userLogMethod = options.hooks?.logMethod;
-  let logMethod: LogMethodHook | undefined;
-  if (otlp) {
-    logMethod = userLogMethod
-      ? function (this: Logger, args, method, level) {
-          const outer = enterLogCall();
-          try {
-            emitPinoCall(args, level);
-            return userLogMethod.call(this, args, method, level);
-          } finally {
-            exitLogCall(outer);
-          }
-        }
-      : function (this: Logger, args, method, level) {
-          const outer = enterLogCall();
-          try {
-            emitPinoCall(args, level);
-            return method.apply(this, args);
-          } finally {
-            exitLogCall(outer);
-          }
-        };
-  }
-  const correlated = { ...options, hooks: { ...options.hooks, streamWrite, ...(logMethod ? { logMethod } : {}) } };
+  const logMethod: LogMethodHook = function (this: Logger, args, method, level) {
+    const outer = enterLogCall();
+    try {
+      if (otlp) emitPinoCall(args, level);
+      return userLogMethod ? userLogMethod.call(this, args, method, level) : method.apply(this, args);
+    } finally {
+      exitLogCall(outer);
+    }
+  };
+  const correlated = { ...options, hooks: { ...options.hooks, streamWrite, logMethod } };
   Object.defineProperty(correlated, kCorrelated, { value: true });
   return correlated;
 }

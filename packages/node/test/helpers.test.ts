@@ -121,6 +121,26 @@ describe('helpers in a process that called init()', () => {
     expect(receiver.logs.find((l) => l.body === 'serializing')?.spanId).toBe(serialize?.spanId);
   });
 
+  it('so does a line of a logger without OTLP records (otlp: false) written inside another call', async () => {
+    const write = { write: (s: string) => void lines.push(JSON.parse(s)) };
+    const quiet = createLogger({ pretty: false, otlp: false }, write);
+    const logger = createLogger(
+      {
+        pretty: false,
+        serializers: { step: (step: string) => withSpan('quiet-step', () => (quiet.info('quiet'), step)) },
+      },
+      write,
+    );
+    await withSpan('quiet-outer', async () => logger.info({ step: 's-1' }, 'outer of quiet'));
+    await sdk.forceFlush();
+    const outer = receiver.spans.find((s) => s.name === 'quiet-outer');
+    const step = receiver.spans.find((s) => s.name === 'quiet-step');
+    expect(outer && step).toBeTruthy();
+    expect(lines.find((l) => l.msg === 'quiet')?.span_id).toBe(step?.spanId);
+    expect(lines.find((l) => l.msg === 'outer of quiet')?.span_id).toBe(outer?.spanId);
+    expect(receiver.logs.some((l) => l.body === 'quiet')).toBe(false);
+  });
+
   it('the traced decorator (standard and legacy) names the span Class.method or the given name', async () => {
     expect(await new Orders().place('o1')).toBe('placed o1 in a span');
     expect(new Legacy().run()).toBe('in span');
