@@ -2,7 +2,10 @@
 // written out as hex, and the encoder needs the bytes again (a span's ids once, each log record's twice). Decoding
 // hex costs two character reads per byte of a string that is a slice of a longer one; a remembered id is found by
 // its first three digits and copied. One slot per three-digit prefix and id length: a newer id with the same prefix
-// takes the slot, and the id it replaced is decoded as before. Fixed size: 4096 slots of 16 and of 8 bytes.
+// takes the slot, and the id it replaced is decoded as before. Fixed size: 4096 slots of 16 and of 8 bytes. The ids
+// kept are slices of their pool's 16 KiB hex text (random-ids.ts) and keep it alive: as each pool's ids overwrite a
+// random tenth to a quarter of the slots, ids of the last few dozen pools remain: 1.9 MiB of live heap after the ids
+// of a million requests.
 
 const SLOTS = 4096;
 

@@ -1,5 +1,7 @@
 // The bytes of generated ids as the OTLP encoder copies them (src/id-bytes.ts) must be exactly the bytes their hex
 // spells, whatever replaced what in the fixed table.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { copyRememberedId, rememberId } from '../src/id-bytes.js';
 import { ProtoWriter } from '../src/otlp/proto-writer.js';
@@ -42,5 +44,21 @@ describe('remembered id bytes', () => {
     }
     // the latest ids are still in the table
     expect(copied).toBeGreaterThan(4096);
+  });
+
+  it('keeps memory bounded: the table pins only recent pools of hex text (live heap after 300,000 requests of ids)', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    let last = '';
+    for (let i = 0; i < 300_000; i++)
+      last = randomIds.generateTraceId() + randomIds.generateSpanId() + randomIds.generateSpanId();
+    gc();
+    gc();
+    const grownMiB = (process.memoryUsage().heapUsed - before) / 1048576;
+    expect(last.length).toBe(64);
+    // 1.9 MiB in a scratch run of a million requests; every id kept would be over 100 MiB
+    expect(grownMiB).toBeLessThan(4);
   });
 });
