@@ -82,13 +82,13 @@ if (process.env.BENCH_VARIANTS) {
   }
   for (const v of Object.keys(VARIANTS)) if (!keep.has(v)) delete VARIANTS[v];
 }
-const SOAKED = { args: SIGHTLINE };
 
+/** `variant`: one of VARIANTS' values. */
 async function startApp(framework, variant, { probeHeap = false } = {}) {
   const port = await freePort();
   const t0 = performance.now();
   const probe = probeHeap ? ['--expose-gc', '--require', join(here, 'heap-probe.cjs')] : [];
-  const { args, env } = variant === 'soaked' ? SOAKED : VARIANTS[variant];
+  const { args, env } = variant;
   const child = spawn(process.execPath, [...probe, ...args, join(here, `${framework}-app.cjs`)], {
     cwd: here,
     env: appEnv(framework, port, sinkPort, { OTEL_METRIC_EXPORT_INTERVAL: '10000', ...env }),
@@ -165,7 +165,7 @@ async function openLoop(port, seconds, rate) {
 
 /** RSS of @sightline/node under SOAK s of load, sampled every 5 s: flat means no growth after the first 10 s. */
 async function soak(framework) {
-  const app = await startApp(framework, 'soaked', { probeHeap: true });
+  const app = await startApp(framework, { args: SIGHTLINE }, { probeHeap: true });
   await firstResponse(app);
   const samples = [];
   const load = autocannon(app.port, SOAK);
@@ -208,7 +208,7 @@ for (const framework of FRAMEWORKS) {
   // start-up and RSS
   for (let i = 0; i < STARTS; i++) {
     for (const v of Object.keys(VARIANTS)) {
-      const app = await startApp(framework, v);
+      const app = await startApp(framework, VARIANTS[v]);
       results[framework][v].startup.push(await firstResponse(app));
       // 1.5 s: after what @sightline/node loads later on purpose (the metrics SDK, 1 s after init) is in memory too.
       await new Promise((r) => setTimeout(r, RSS_DELAY_MS));
@@ -219,7 +219,7 @@ for (const framework of FRAMEWORKS) {
   // throughput rounds, variants interleaved so drift hits all alike
   for (let round = 0; round < ROUNDS; round++) {
     for (const v of Object.keys(VARIANTS)) {
-      const app = await startApp(framework, v);
+      const app = await startApp(framework, VARIANTS[v]);
       await firstResponse(app);
       await autocannon(app.port, 2); // warm-up
       const cpu0 = cpuSeconds(app.child.pid);
@@ -245,7 +245,7 @@ for (const framework of FRAMEWORKS) {
     // Rounds interleaved like the throughput ones: one stall of the shared machine must not decide a p99.
     for (let round = 0; round < ROUNDS; round++) {
       for (const v of Object.keys(VARIANTS)) {
-        const app = await startApp(framework, v);
+        const app = await startApp(framework, VARIANTS[v]);
         await firstResponse(app);
         await openLoop(app.port, 2, rate);
         runs[v].push(await openLoop(app.port, DURATION, rate));

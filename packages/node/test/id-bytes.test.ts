@@ -2,10 +2,13 @@
 // spells, whatever replaced what in the fixed table.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { describe, expect, it } from 'vitest';
-import { copyRememberedId, rememberId } from '../src/id-bytes.js';
+import { copyRememberedId, rememberId, rememberTraceId } from '../src/id-bytes.js';
 import { ProtoWriter } from '../src/otlp/proto-writer.js';
 import { randomIds } from '../src/tracing/random-ids.js';
+import { SightlineTracerProvider } from '../src/tracing/tracer.js';
 
 describe('remembered id bytes', () => {
   it('copies the bytes of a generated id, and of no other string', () => {
@@ -44,6 +47,29 @@ describe('remembered id bytes', () => {
     }
     // the latest ids are still in the table
     expect(copied).toBeGreaterThan(4096);
+  });
+
+  it("a remote parent's trace id is remembered when the first span under it starts; not one with other characters", () => {
+    const provider = new SightlineTracerProvider({ resource: resourceFromAttributes({}), spanProcessors: [] });
+    const remote = '0af7651916cd43dd8448eb211c80319c';
+    const out = new Uint8Array(16);
+    expect(copyRememberedId(remote, 16, out, 0)).toBe(false);
+    const parent = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: remote,
+      spanId: 'b7ad6b7169203331',
+      traceFlags: 1,
+      isRemote: true,
+    });
+    provider.getTracer('t').startSpan('server', {}, parent).end();
+    expect(copyRememberedId(remote, 16, out, 0)).toBe(true);
+    expect(Buffer.from(out).toString('hex')).toBe(remote);
+    const upper = 'ABCDEF0123456789ABCDEF0123456789';
+    rememberTraceId(upper);
+    expect(copyRememberedId(upper, 16, out, 0)).toBe(true);
+    expect(Buffer.from(out).toString('hex')).toBe(upper.toLowerCase());
+    const notHex = 'abcdef0123456789abcdef012345678z';
+    rememberTraceId(notHex);
+    expect(copyRememberedId(notHex, 16, out, 0)).toBe(false);
   });
 
   it('keeps memory bounded: the table pins only recent pools of hex text (live heap after 300,000 requests of ids)', () => {

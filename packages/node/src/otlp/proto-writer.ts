@@ -17,13 +17,6 @@ for (let i = 0; i < 6; i++) {
   HEX[97 + i] = 10 + i;
 }
 
-interface DecodedId {
-  hex: string;
-  readonly bytes: Uint8Array;
-}
-const lastTraceId: DecodedId = { hex: '', bytes: new Uint8Array(16) };
-const lastSpanId: DecodedId = { hex: '', bytes: new Uint8Array(8) };
-
 export function varintSize(v: number): number {
   return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
 }
@@ -250,7 +243,7 @@ export class ProtoWriter {
     this.raw(b);
   }
 
-  /** Length-prefixed bytes decoded straight from a hex string (trace and span ids). */
+  /** Length-prefixed bytes of a hex string (trace and span ids): copied when remembered (id-bytes.ts), else decoded. */
   hexBytes(hex: string): void {
     const n = hex.length >>> 1;
     this.ensure(5 + n);
@@ -262,23 +255,9 @@ export class ProtoWriter {
       this.pos = p + n;
       return;
     }
-    // A request's log records and its span carry the same two ids: the last of each length is kept decoded.
-    const last = n === 16 ? lastTraceId : n === 8 ? lastSpanId : undefined;
-    // Ids are slices of a longer string, whose comparison V8 does in a runtime call: the first digit rules most out.
-    if (last !== undefined && last.hex.charCodeAt(0) === hex.charCodeAt(0) && last.hex === hex) {
-      const bytes = last.bytes;
-      for (let i = 0; i < n; i++) buf[p++] = bytes[i] as number;
-      this.pos = p;
-      return;
-    }
     for (let i = 0; i < n; i++) {
       buf[p++] =
         ((HEX[hex.charCodeAt(2 * i) & 0x7f] as number) << 4) | (HEX[hex.charCodeAt(2 * i + 1) & 0x7f] as number);
-    }
-    if (last !== undefined) {
-      last.hex = hex;
-      const bytes = last.bytes;
-      for (let i = 0, q = this.pos; i < n; i++) bytes[i] = buf[q++] as number;
     }
     this.pos = p;
   }
