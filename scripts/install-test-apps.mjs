@@ -4,7 +4,7 @@
 import { execSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 
-const APPS = ['packages/node/test/fixtures/nestjs-12'];
+const APPS = ['packages/node/test/fixtures/nestjs-12', 'packages/node/test/fixtures/pino-8'];
 
 // The npm running this script passes its own settings down (npm_config_local_prefix names the repository root):
 // the install must see only the app's directory.

@@ -14,7 +14,10 @@
 // BENCH_KEEP (a directory: keep the callgrind dumps there for callgrind_annotate instead of deleting them),
 // BENCH_REGISTER (what the sightline variant --requires, default @sightline/node/register; e.g. the dist/register.js
 // of an older build to compare), BENCH_ATTRIBUTE=1 (also measure @sightline/node with one part of its work left out
-// at a time, and AsyncLocalStorage alone, to show where the overhead goes; see ATTRIBUTION below).
+// at a time, and AsyncLocalStorage alone, to show where the overhead goes; see ATTRIBUTION below), BENCH_THREADS=main
+// (count the app's main thread only, where the requests, the SDK and, with --single-threaded-gc, the GC run: the
+// compiler threads' work, which lands in some windows and not others, is left out, and windows of one run then agree
+// within a few per cent; use it to compare builds).
 import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
@@ -35,6 +38,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 3);
 const REGISTER = process.env.BENCH_REGISTER ?? '@sightline/node/register';
 const ATTRIBUTE = process.env.BENCH_ATTRIBUTE === '1';
+const MAIN_THREAD = process.env.BENCH_THREADS === 'main';
 
 /**
  * The variants of BENCH_ATTRIBUTE=1: what @sightline/node costs without one of its parts is the part's cost. The
@@ -106,6 +110,17 @@ async function waitListening(port, child) {
   throw new Error('app did not start under valgrind within 300 s');
 }
 
+/** The instructions of window `w`: its dump (with BENCH_THREADS=main, the main thread's dump only). */
+function windowTotal(dir, w) {
+  // Dumps are numbered in order: cg.out.<n>, or cg.out.<n>-<thread> per thread with --separate-threads.
+  const dumps = readdirSync(dir).filter((f) => f.startsWith('cg.out.'));
+  const seq = (f) => Number(f.slice('cg.out.'.length).split('-')[0]);
+  const last = Math.max(...dumps.map(seq));
+  const files = dumps.filter((f) => seq(f) === last && (!MAIN_THREAD || f.endsWith('-01')));
+  if (files.length === 0) throw new Error(`no dump for window ${w} in ${dir}`);
+  return files.reduce((sum, f) => sum + totalOf(join(dir, f)), 0);
+}
+
 function totalOf(file) {
   const m = /^(?:summary|totals):\s+(\d+)/m.exec(readFileSync(file, 'utf8'));
   if (!m) throw new Error(`no totals in ${file}`);
@@ -122,6 +137,7 @@ async function measure(framework, variant) {
     'valgrind',
     [
       '--tool=callgrind',
+      ...(MAIN_THREAD ? ['--separate-threads=yes'] : []),
       `--callgrind-out-file=${join(dir, 'cg.out')}`,
       process.execPath,
       '--single-threaded-gc',
@@ -155,9 +171,7 @@ async function measure(framework, variant) {
     for (let w = 1; w <= WINDOWS; w++) {
       await send(port, REQUESTS);
       await run('callgrind_control', ['-d', `window${w}`, String(child.pid)]);
-      const dumps = readdirSync(dir).filter((f) => f.startsWith('cg.out.'));
-      const file = dumps.sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop())).at(-1);
-      perRequest.push(totalOf(join(dir, file)) / REQUESTS);
+      perRequest.push(windowTotal(dir, w) / REQUESTS);
     }
     return perRequest;
   } finally {

@@ -1,6 +1,5 @@
 // Trace context for log records, and the bridge from pino calls to OTLP log records. This is the hot path of every
 // log call: everything that can be is computed once at module load.
-import { format } from 'node:util';
 import type { Context, Span, SpanContext } from '@opentelemetry/api';
 import { context, trace } from '@opentelemetry/api';
 import type { AnyValue, LogAttributes, LoggerProvider, Logger as OtelLogger } from '@opentelemetry/api-logs';
@@ -40,8 +39,8 @@ export function setActiveContextReader(reader: ContextReader): void {
 
 /**
  * The span of the pino call in progress, read once for both its OTLP record and its line (each read of the context
- * store is a call into Node's C++ while a request's callback runs): set by the logMethod hook around pino's own
- * method (see pino-options.ts), which writes the line before it returns.
+ * store is a call into Node's C++ while a request's callback runs): set around pino's write method (see
+ * pino-correlation.ts), which builds and writes the line before it returns.
  */
 let callDepth = 0;
 let callSpan: Span | undefined;
@@ -64,17 +63,25 @@ function spanOfLogCall(): Span | undefined {
 }
 
 /**
- * Adds the active span's ids to one serialized pino line (`{...}\n` → `{"trace_id":…,...}\n`). Cheaper than a
- * mixin: no object to allocate, merge and serialize again, just one string concatenation.
+ * `,"trace_id":"…","span_id":"…","trace_flags":"…"` of the log call's span, or '' outside a span: the fields as
+ * they follow another one in a JSON line.
  */
-export function injectCorrelation(line: string): string {
+export function correlationFields(): string {
   const span = spanOfLogCall();
-  if (span === undefined || line.charCodeAt(0) !== 123 /* { */) return line;
+  if (span === undefined) return '';
   const sc = span.spanContext();
   // Spans of our tracer carry generated ids (and comparing ids, slices of a longer string, is a runtime call).
-  if (!(span instanceof SightlineSpan) && sc.traceId === INVALID_TRACE_ID) return line;
+  if (!(span instanceof SightlineSpan) && sc.traceId === INVALID_TRACE_ID) return '';
+  return `,"trace_id":"${sc.traceId}","span_id":"${sc.spanId}","trace_flags":"${FLAGS[sc.traceFlags & 0xff]}"`;
+}
+
+/** The log call's ids put in front of one finished JSON line (`{...}\n` → `{"trace_id":…,...}\n`). */
+export function injectCorrelation(line: string): string {
+  if (line.charCodeAt(0) !== 123 /* { */) return line;
+  const fields = correlationFields();
+  if (fields === '') return line;
   const rest = line.length > 2 && line.charCodeAt(1) !== 125 /* } */ ? `,${line.slice(1)}` : line.slice(1);
-  return `{"trace_id":"${sc.traceId}","span_id":"${sc.spanId}","trace_flags":"${FLAGS[sc.traceFlags & 0xff]}"${rest}`;
+  return `{${fields.slice(1)}${rest}`;
 }
 
 const SEVERITY: Record<number, [SeverityNumber, string]> = {
@@ -180,15 +187,15 @@ const reused = {
 reused.hrTimeObserved = reused.hrTime;
 let reusedInUse = false;
 
-/** Sends one pino call to the OTel Logs API (the SDK's LoggerProvider, when started). Never throws. */
-export function emitPinoCall(args: unknown[], level: number): void {
+/**
+ * Sends one pino call to the OTel Logs API (the SDK's LoggerProvider, when started), as pino's write method receives
+ * it: the merge object (or an Error, or nothing), the message pino formatted, the level. Never throws.
+ */
+export function emitPinoRecord(first: unknown, msg: unknown, level: number): void {
   try {
-    const first = args[0];
     const hasObject = first !== null && typeof first === 'object';
-    const i = hasObject ? 1 : 0;
-    const msg = args[i];
     let body: string | undefined;
-    if (typeof msg === 'string') body = args.length > i + 1 ? format(msg, ...args.slice(i + 1)) : msg;
+    if (typeof msg === 'string') body = msg;
     else if (first instanceof Error) body = first.message;
     const sev = SEVERITY[level];
     const severityNumber = sev?.[0] ?? SeverityNumber.INFO;

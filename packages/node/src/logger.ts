@@ -3,7 +3,7 @@
 import type { Writable } from 'node:stream';
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import pino from 'pino';
-import { correlatedPinoOptions } from './pino-options.js';
+import { correlatePino, markCorrelated } from './pino-correlation.js';
 
 export type { Logger } from 'pino';
 
@@ -49,12 +49,13 @@ function prettyStream(out: Writable): DestinationStream {
 export function createLogger(options: CreateLoggerOptions = {}, destination?: DestinationStream): Logger {
   const { pretty, otlp, ...pinoOptions } = options;
   const usePretty = pretty ?? (Boolean(process.stdout.isTTY) && process.env.NODE_ENV !== 'production');
-  const opts = correlatedPinoOptions(
-    { level: process.env.LOG_LEVEL ?? 'info', ...pinoOptions } as LoggerOptions,
-    otlp ?? true,
-  );
-  if (destination) return pino(opts, destination);
-  return usePretty ? pino(opts, prettyStream(process.stdout)) : pino(opts);
+  // Marked: the wrapped pino factory (when init() has run) must not correlate this logger with its own settings.
+  const opts = markCorrelated({ level: process.env.LOG_LEVEL ?? 'info', ...pinoOptions } as LoggerOptions);
+  let instance: Logger;
+  if (destination) instance = pino(opts, destination);
+  else instance = usePretty ? pino(opts, prettyStream(process.stdout)) : pino(opts);
+  correlatePino(instance, pino.symbols, otlp ?? true);
+  return instance;
 }
 
 /** The ready logger: `import { logger } from '@sightline/node'`. */

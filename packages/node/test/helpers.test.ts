@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createServer, get } from 'node:http';
+import pino from 'pino';
 import { request as undiciRequest } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SightlineHandle } from '../src/index.js';
@@ -139,6 +140,51 @@ describe('helpers in a process that called init()', () => {
     expect(lines.find((l) => l.msg === 'quiet')?.span_id).toBe(step?.spanId);
     expect(lines.find((l) => l.msg === 'outer of quiet')?.span_id).toBe(outer?.spanId);
     expect(receiver.logs.some((l) => l.body === 'quiet')).toBe(false);
+  });
+
+  it('the ids reach every line pino writes, whatever its options and destination; the record body is the message pino wrote', async () => {
+    const captured: string[] = [];
+    const write = { write: (s: string) => void captured.push(s) };
+    const prefixed = createLogger({ pretty: false, msgPrefix: '[jobs] ' }, write);
+    const noTime = createLogger({ pretty: false, timestamp: false }, write);
+    const isoTime = createLogger({ pretty: false, timestamp: pino.stdTimeFunctions.isoTime }, write);
+    const hooked = createLogger({ pretty: false, hooks: { streamWrite: (s) => s.replace('secret', '******') } }, write);
+    // pino.multistream reads the time back from each line's logger: the ids must not end up in it
+    const timesReadBack: unknown[] = [];
+    const metadataStream = {
+      [Symbol.for('pino.metadata')]: true,
+      lastTime: undefined as unknown,
+      write(s: string) {
+        timesReadBack.push(this.lastTime);
+        captured.push(s);
+      },
+    };
+    const multi = createLogger({ pretty: false }, pino.multistream([{ stream: metadataStream }]));
+    await withSpan('pino-options', async () => {
+      prefixed.child({ job: 'j-1' }).info({ n: 1 }, 'format %s and %d', 'this', 7);
+      noTime.info('no time');
+      isoTime.warn('iso time');
+      hooked.info('a secret');
+      multi.error('through multistream');
+    });
+    prefixed.info('outside');
+    await sdk.forceFlush();
+    const span = receiver.spans.find((s) => s.name === 'pino-options');
+    const parsed = captured.map((s) => JSON.parse(s) as Record<string, unknown>);
+    const ids = { trace_id: span?.traceId, span_id: span?.spanId, trace_flags: '01' };
+    for (const msg of ['[jobs] format this and 7', 'no time', 'iso time', 'a ******', 'through multistream'])
+      expect(
+        parsed.find((l) => l.msg === msg),
+        msg,
+      ).toMatchObject(ids);
+    expect(parsed.find((l) => l.msg === '[jobs] format this and 7')).toMatchObject({ job: 'j-1', n: 1 });
+    expect(parsed.find((l) => l.msg === 'no time')).not.toHaveProperty('time');
+    expect(typeof parsed.find((l) => l.msg === 'iso time')?.time).toBe('string');
+    expect(typeof parsed.find((l) => l.msg === 'through multistream')?.time).toBe('number');
+    expect(parsed.find((l) => l.msg === '[jobs] outside')).not.toHaveProperty('trace_id');
+    expect(receiver.logs.find((l) => l.body === '[jobs] format this and 7')?.spanId).toBe(span?.spanId);
+    expect(receiver.logs.find((l) => l.body === 'through multistream')?.spanId).toBe(span?.spanId);
+    expect(timesReadBack).toEqual([expect.stringMatching(/^\d+$/)]);
   });
 
   it('the traced decorator (standard and legacy) names the span Class.method or the given name', async () => {

@@ -9,7 +9,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { emitPinoCall, setLogRecordSink } from '../src/log-correlation.js';
+import { emitPinoRecord, setLogRecordSink } from '../src/log-correlation.js';
 import { ProtoBatchBuilder } from '../src/otlp/batch-builder.js';
 import { LOG_RECORD_CODEC } from '../src/otlp/logs-encoder.js';
 import { PACKAGE_DIR } from './support/app-process.js';
@@ -39,23 +39,23 @@ class Inherited {
 const err = new Error('it broke');
 (err as unknown as Record<string, string>).code = 'E_BROKE';
 
-/** Every shape of pino call the hook sees: [args, level]. */
-function calls(): Array<[unknown[], number]> {
+/** Every shape of call pino's write method receives: [merge object or Error or nothing, formatted message, level]. */
+function calls(): Array<[unknown, unknown, number]> {
   const many: Record<string, number> = {};
   for (let i = 0; i < 140; i++) many[`k${i}`] = i;
   return [
-    [['just a message'], 30],
-    [[{ user: 'ada', n: 3, ok: true }, 'plain values'], 30],
-    [[{ nested: { a: [1, 2] }, big: 10n, nothing: null, missing: undefined }, 'converted values'], 40],
-    [[err], 50],
-    [[{ err, extra: 'x' }, 'error inside'], 50],
-    [[{ n: 1 }, 'format %s and %d', 'this', 7], 20],
-    [[many, 'too many attributes'], 30],
-    [[new Inherited(), 'class instance'], 30],
-    [[[1, 'two'], 'array merge object'], 30],
-    [[{}, 'empty object'], 60],
-    [[{ msg: 'x' }], 10],
-    [[{ n: 1 }, 'custom level'], 35],
+    [null, 'just a message', 30],
+    [{ user: 'ada', n: 3, ok: true }, 'plain values', 30],
+    [{ nested: { a: [1, 2] }, big: 10n, nothing: null, missing: undefined }, 'converted values', 40],
+    [err, undefined, 50],
+    [{ err, extra: 'x' }, 'error inside', 50],
+    [{ n: 1 }, 'format this and 7', 20],
+    [many, 'too many attributes', 30],
+    [new Inherited(), 'class instance', 30],
+    [[1, 'two'], 'array merge object', 30],
+    [{}, 'empty object', 60],
+    [{ msg: 'x' }, undefined, 10],
+    [{ n: 1 }, 'custom level', 35],
   ];
 }
 
@@ -65,12 +65,12 @@ describe('pino calls as OTLP log records', () => {
   it('encode the same whether the sink encodes on add (record reused) or keeps the records', () => {
     const encoding = new ProtoBatchBuilder(LOG_RECORD_CODEC);
     setLogRecordSink({ resource, add: (r) => encoding.add(r), encodesOnAdd: true });
-    for (const [args, level] of calls()) emitPinoCall(args, level);
+    for (const [obj, msg, level] of calls()) emitPinoRecord(obj, msg, level);
     const onAdd = decoded(encoding.seal());
 
     const kept: ReadableLogRecord[] = [];
     setLogRecordSink({ resource, add: (r) => kept.push(r) });
-    for (const [args, level] of calls()) emitPinoCall(args, level);
+    for (const [obj, msg, level] of calls()) emitPinoRecord(obj, msg, level);
     expect(new Set(kept).size).toBe(kept.length);
     const keptBytes = new ProtoBatchBuilder(LOG_RECORD_CODEC).encode(kept);
 
@@ -108,7 +108,7 @@ describe('pino calls as OTLP log records', () => {
     const tricky = {
       get value() {
         reads++;
-        emitPinoCall([`nested ${reads}`], 30);
+        emitPinoRecord(null, `nested ${reads}`, 30);
         return 'outer value';
       },
     };
@@ -116,7 +116,7 @@ describe('pino calls as OTLP log records', () => {
     const inSpan = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId: 'b7ad6b7169203331', traceFlags: 1 });
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     try {
-      context.with(inSpan, () => emitPinoCall([tricky, 'outer'], 40));
+      context.with(inSpan, () => emitPinoRecord(tricky, 'outer', 40));
     } finally {
       context.disable();
     }
@@ -141,8 +141,8 @@ describe('pino calls as OTLP log records', () => {
     const seen: ReadableLogRecord[] = [];
     setLogRecordSink({ resource, add: (r) => seen.push(r), encodesOnAdd: true });
     const merge = { secret: 'value' };
-    emitPinoCall([merge, 'hello'], 30);
-    emitPinoCall(['second'], 40);
+    emitPinoRecord(merge, 'hello', 30);
+    emitPinoRecord(null, 'second', 40);
     expect(seen[0]).toBe(seen[1]);
     expect(seen[0]?.attributes).toEqual({});
     expect(seen[0]?.body).toBeUndefined();

@@ -1,29 +1,28 @@
 // pino instances the app creates itself get the same correlation fields and OTLP records as our logger: pino's
 // exports are wrapped as the module loads, whether it is required or imported (pino is CommonJS), so no ESM loader
 // hook is needed for it.
-import { correlatedPinoOptions, isCorrelated } from '../pino-options.js';
+import { diag } from '@opentelemetry/api';
+import { correlatePino, isCorrelated, type PinoSymbols } from '../pino-correlation.js';
 import { transformPackage, transformRequire } from './require-hook.js';
 
 type PinoFactory = ((...args: unknown[]) => unknown) & Record<string, unknown>;
 const kWrappedPino = Symbol.for('sightline.pino.wrapped');
 
-function isStream(v: unknown): boolean {
-  return v !== null && typeof v === 'object' && typeof (v as { write?: unknown }).write === 'function';
-}
-
 export function wrapPinoFactory(original: PinoFactory): PinoFactory {
   if (original[kWrappedPino as unknown as string]) return original;
+  const symbols = original.symbols as PinoSymbols | undefined;
+  let warned = false;
   const wrapped = function pino(this: unknown, ...args: unknown[]): unknown {
-    const [first] = args;
-    if (args.length === 0 || first === undefined)
-      return original.call(this, correlatedPinoOptions({}), ...args.slice(1));
-    if (isStream(first) && args.length === 1) return original.call(this, correlatedPinoOptions({}), first);
-    // Options from our createLogger() already carry the hooks: adding them again would emit every record twice.
-    if (isCorrelated(first)) return original.apply(this, args);
-    if (first !== null && typeof first === 'object' && !isStream(first)) {
-      return original.call(this, correlatedPinoOptions(first as object), ...args.slice(1));
+    const logger = original.apply(this, args);
+    // Options from our createLogger(): it correlates the logger itself (with its own `otlp` setting).
+    if (isCorrelated(args[0]) || logger === null || typeof logger !== 'object') return logger;
+    if (!correlatePino(logger, symbols, true) && !warned) {
+      warned = true;
+      diag.warn(
+        'pino: this version does not export the symbols correlation needs (pino 6 or later does); its lines carry no trace ids',
+      );
     }
-    return original.apply(this, args);
+    return logger;
   } as PinoFactory;
   Object.assign(wrapped, original);
   wrapped.default = wrapped;
