@@ -61,9 +61,12 @@ describe.skipIf(skipReason !== undefined)('sightline demo without PostgreSQL and
         const flat = flattenTrace(
           (await getJson<{ resourceSpans: unknown[] }>(`${apiUrl}/api/traces/${trace.traceId}`)).body,
         );
-        const hasConsumer = flat.some((span) => span.service === 'worker' && span.name.startsWith('process '));
-        const hasQuery = flat.some((span) => span.service === 'inventory' && span.attributes['db.system.name']);
-        if (hasConsumer && hasQuery) return flat;
+        // Each service exports on its own schedule: wait until the spans and their parents have all arrived.
+        const hasParent = (span: FlatSpan | undefined) =>
+          span !== undefined && flat.some((p) => p.spanId === span.parentSpanId);
+        const consumer = flat.find((span) => span.service === 'worker' && span.name.startsWith('process '));
+        const query = flat.find((span) => span.service === 'inventory' && span.attributes['db.system.name']);
+        if (hasParent(consumer) && hasParent(query)) return flat;
       }
       return undefined;
     });

@@ -43,10 +43,10 @@ export function rangeFromParams(p: URLSearchParams): TimeRange {
 }
 
 /** Chart step giving about `points` points over the range, rounded to a friendly size. */
-export function stepFor(range: TimeRange, points = 60): string {
-  const from = resolveTime(range.from) ?? Date.now() - 3_600_000;
-  const to = resolveTime(range.to) ?? Date.now();
-  const raw = Math.max(1000, (to - from) / points);
+export function stepFor(range: TimeRange, points = 60, now = Date.now()): string {
+  // Both ends against one clock reading: two readings a millisecond apart made an hour 3,600,001 ms (a 120 s step).
+  const { fromMs, toMs } = resolveRange(range, now);
+  const raw = Math.max(1000, (toMs - fromMs) / points);
   const steps = [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21_600, 43_200, 86_400];
   const s = steps.find((x) => x * 1000 >= raw) ?? 86_400;
   return `${s}s`;

@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+// npm run bench:sdk:profile — where the CPU time of a request goes, by function: the app (bench/sdk/<framework>-app.cjs)
+// under load from autocannon (50 connections, its own process) is sampled by `perf record -e cpu-clock` (CPU time of
+// every thread of the app, kernel included), with V8's `--perf-basic-prof` map naming JIT code. Each sample is charged
+// to the first JavaScript function on its stack (the function itself or the Node, V8 or kernel code it called);
+// samples without one (GC, V8's background threads, the event loop's own polling) are charged to "(no JS frame)".
+// Per variant: µs of CPU per request, by owner group (@sightline/node, Node's own JS, pino, Fastify/Express, none),
+// then the functions whose cost grew most from the variant before. Variants: uninstrumented, the context floor
+// (bench/sdk/context-floor.cjs) and @sightline/node, exporting OTLP http/protobuf to a local sink as in bench:sdk.
+// Needs perf (Debian: apt-get install -y linux-perf) and kernel sampling allowed (perf_event_paranoid ≤ 1, or root).
+// Env: BENCH_FRAMEWORK (fastify|express, default fastify), BENCH_DURATION (s sampled, default 8, after 5 s of warm-up),
+// BENCH_TOP (functions listed per comparison, default 25), BENCH_REGISTER (what the sightline variant --requires).
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { appEnv, freePort } from './bench-app.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const FRAMEWORK = process.env.BENCH_FRAMEWORK ?? 'fastify';
+const DURATION = Number(process.env.BENCH_DURATION ?? 8);
+const TOP = Number(process.env.BENCH_TOP ?? 25);
+const REGISTER = process.env.BENCH_REGISTER ?? '@sightline/node/register';
+const FREQUENCY = 4000; // samples per second of CPU time: one sample = 250 µs
+if (FRAMEWORK !== 'fastify' && FRAMEWORK !== 'express') {
+  process.stderr.write(`BENCH_FRAMEWORK: unknown framework "${FRAMEWORK}" (accepted: fastify, express)\n`);
+  process.exit(2);
+}
+const run = promisify(execFile);
+try {
+  await run('perf', ['--version']);
+} catch {
+  process.stderr.write('bench:sdk:profile needs perf: install it with `apt-get install -y linux-perf`\n');
+  process.exit(2);
+}
+
+const VARIANTS = [
+  { label: 'uninstrumented', args: [] },
+  { label: 'context floor', args: ['--require', join(here, 'context-floor.cjs')] },
+  { label: '@sightline/node', args: ['--require', REGISTER] },
+];
+
+const sink = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+});
+await new Promise((r) => sink.listen(0, '127.0.0.1', r));
+const sinkPort = sink.address().port;
+
+async function load(port, seconds) {
+  const args = [join(here, 'load.mjs'), `http://127.0.0.1:${port}/hello/world`, String(seconds), '50'];
+  const { stdout } = await run(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(stdout);
+}
+
+async function listening(port) {
+  for (let i = 0; i < 1000; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/hello/start`);
+      await res.text();
+      if (res.ok) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('the app did not answer within 10 s');
+}
+
+/** The owner of one sample: its first JavaScript frame, as "function file:line" ('*' and '~' tiers dropped). */
+function ownerOf(frames) {
+  for (const frame of frames) {
+    if (frame.startsWith('JS:')) return frame.replace(/^JS:[*~^]?/, '').replace(/ \/.*\//, ' ');
+  }
+  return '(no JS frame)';
+}
+
+function groupOf(owner, file) {
+  if (owner === '(no JS frame)') return owner;
+  if (file.includes('/packages/node/dist/') || file.includes('/@sightline/node/')) return '@sightline/node';
+  if (/\/(pino|sonic-boom|thread-stream)\//.test(file)) return 'pino';
+  if (/\/(fastify|find-my-way|avvio|express|router|body-parser)\//.test(file)) return 'Fastify/Express';
+  if (file.startsWith('node:') || file === '') return "Node's own JS";
+  return 'other packages';
+}
+
+/** perf script output → µs of CPU per request, by owner and by group. */
+function attribute(script, requests) {
+  const owners = new Map();
+  const groups = new Map();
+  const add = (map, key, v) => map.set(key, (map.get(key) ?? 0) + v);
+  const perSample = 1e6 / FREQUENCY / requests;
+  let frames = [];
+  const flush = () => {
+    if (frames.length === 0) return;
+    const first = frames.find((f) => f.startsWith('JS:'));
+    const owner = ownerOf(frames);
+    const file = first ? (/ (\S+):\d+:\d+$/.exec(first)?.[1] ?? '') : '';
+    add(owners, owner, perSample);
+    add(groups, groupOf(owner, file), perSample);
+    frames = [];
+  };
+  for (const line of script.split('\n')) {
+    if (line.startsWith('\t')) {
+      const m = /^\t\s*[0-9a-f]+ (.*)$/.exec(line);
+      if (m) frames.push(m[1]);
+    } else flush();
+  }
+  flush();
+  return { owners, groups, total: [...groups.values()].reduce((a, b) => a + b, 0) };
+}
+
+async function profile(variant) {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'sightline-profile-'));
+  const app = spawn(
+    process.execPath,
+    ['--perf-basic-prof', '--logfile=/dev/null', ...variant.args, join(here, `${FRAMEWORK}-app.cjs`)],
+    { cwd: here, env: appEnv(FRAMEWORK, port, sinkPort), stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  try {
+    await listening(port);
+    await load(port, 5); // warm-up: the request code optimized before sampling
+    const data = join(dir, 'perf.data');
+    const perf = spawn(
+      'perf',
+      [
+        'record',
+        '-e',
+        'cpu-clock',
+        '-F',
+        String(FREQUENCY),
+        '-g',
+        '-p',
+        String(app.pid),
+        '-o',
+        data,
+        '--',
+        'sleep',
+        String(DURATION),
+      ],
+      { stdio: 'ignore' },
+    );
+    const perfDone = new Promise((r) => perf.once('exit', r));
+    const result = await load(port, DURATION);
+    await perfDone;
+    const { stdout } = await run('perf', ['script', '-i', data, '-F', 'ip,sym'], { maxBuffer: 2 * 1024 * 1024 * 1024 });
+    return { ...attribute(stdout, result.total), rps: result.rps };
+  } finally {
+    app.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (v) => v.toFixed(2).padStart(7);
+const results = [];
+for (const variant of VARIANTS) {
+  const r = await profile(variant);
+  results.push({ ...variant, ...r });
+  process.stdout.write(
+    `${FRAMEWORK} ${variant.label}: ${Math.round(r.rps)} req/s, ${r.total.toFixed(1)} µs of CPU per request\n`,
+  );
+}
+for (let i = 1; i < results.length; i++) {
+  const before = results[i - 1];
+  const after = results[i];
+  process.stdout.write(
+    `\n${after.label} against ${before.label} (µs of CPU per request; + is what ${after.label} adds):\n`,
+  );
+  const groups = new Set([...before.groups.keys(), ...after.groups.keys()]);
+  for (const g of [...groups].sort((a, b) => (after.groups.get(b) ?? 0) - (after.groups.get(a) ?? 0))) {
+    const a = before.groups.get(g) ?? 0;
+    const b = after.groups.get(g) ?? 0;
+    process.stdout.write(`  ${fmt(b - a)}  ${fmt(a)} → ${fmt(b)}  ${g}\n`);
+  }
+  const owners = new Set([...before.owners.keys(), ...after.owners.keys()]);
+  const grown = [...owners]
+    .map((o) => [o, (after.owners.get(o) ?? 0) - (before.owners.get(o) ?? 0)])
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, TOP);
+  process.stdout.write('  functions that grew most (each with the Node, V8 and kernel code it called):\n');
+  for (const [o, d] of grown) process.stdout.write(`  ${fmt(d)}  ${o}\n`);
+}
+sink.close();
