@@ -4,8 +4,13 @@
 // every thread of the app, kernel included), with V8's `--perf-basic-prof` map naming JIT code. Each sample is charged
 // to the first JavaScript function on its stack (the function itself or the Node, V8 or kernel code it called);
 // samples without one (GC, V8's background threads, the event loop's own polling) are charged to "(no JS frame)".
-// Per variant: µs of CPU per request, by owner group (@sightline/node, Node's own JS, pino, Fastify/Express, none),
-// then the functions whose cost grew most from the variant before. Variants: uninstrumented, the context floor
+// Samples in the kernel are kept apart ("kernel under <function>"): which JavaScript function makes a system call
+// depends on what V8 inlined, so they would otherwise move between functions from one build to the next.
+// Per variant: µs of CPU per request, by owner group (@sightline/node, Node's own JS, pino, Fastify/Express, the
+// app, the kernel, none),
+// then the functions whose cost grew most from the variant before (these move with V8's inlining: a function inlined
+// in one variant and not the other hands its cost to its caller; the groups are the steadier reading), and the
+// functions of @sightline/node by cost. Variants: uninstrumented, the context floor
 // (bench/sdk/context-floor.cjs) and @sightline/node, exporting OTLP http/protobuf to a local sink as in bench:sdk.
 // Needs perf (Debian: apt-get install -y linux-perf) and kernel sampling allowed (perf_event_paranoid ≤ 1, or root).
 // Env: BENCH_FRAMEWORK (fastify|express, default fastify), BENCH_DURATION (s sampled, default 8, after 5 s of warm-up),
@@ -78,8 +83,10 @@ function ownerOf(frames) {
   return '(no JS frame)';
 }
 
-function groupOf(owner, file) {
+function groupOf(owner, file, kernel) {
+  if (kernel) return 'kernel (system calls, wakeups, interrupts)';
   if (owner === '(no JS frame)') return owner;
+  if (file.includes('/bench/sdk/')) return 'the app';
   if (file.includes('/packages/node/dist/') || file.includes('/@sightline/node/')) return '@sightline/node';
   if (/\/(pino|sonic-boom|thread-stream)\//.test(file)) return 'pino';
   if (/\/(fastify|find-my-way|avvio|express|router|body-parser)\//.test(file)) return 'Fastify/Express';
@@ -91,16 +98,21 @@ function groupOf(owner, file) {
 function attribute(script, requests) {
   const owners = new Map();
   const groups = new Map();
+  const ownerGroups = new Map();
   const add = (map, key, v) => map.set(key, (map.get(key) ?? 0) + v);
   const perSample = 1e6 / FREQUENCY / requests;
   let frames = [];
   const flush = () => {
     if (frames.length === 0) return;
-    const first = frames.find((f) => f.startsWith('JS:'));
-    const owner = ownerOf(frames);
+    const kernel = frames[0]?.endsWith('([kernel.kallsyms])') ?? false;
+    const names = frames.map((f) => f.replace(/ \([^()]*\)$/, ''));
+    const first = names.find((f) => f.startsWith('JS:'));
+    const owner = kernel ? `kernel under ${ownerOf(names)}` : ownerOf(names);
     const file = first ? (/ (\S+):\d+:\d+$/.exec(first)?.[1] ?? '') : '';
     add(owners, owner, perSample);
-    add(groups, groupOf(owner, file), perSample);
+    const group = groupOf(owner, file, kernel);
+    add(groups, group, perSample);
+    ownerGroups.set(owner, group);
     frames = [];
   };
   for (const line of script.split('\n')) {
@@ -110,7 +122,7 @@ function attribute(script, requests) {
     } else flush();
   }
   flush();
-  return { owners, groups, total: [...groups.values()].reduce((a, b) => a + b, 0) };
+  return { owners, groups, ownerGroups, total: [...groups.values()].reduce((a, b) => a + b, 0) };
 }
 
 async function profile(variant) {
@@ -147,11 +159,14 @@ async function profile(variant) {
     const perfDone = new Promise((r) => perf.once('exit', r));
     const result = await load(port, DURATION);
     await perfDone;
-    const { stdout } = await run('perf', ['script', '-i', data, '-F', 'ip,sym'], { maxBuffer: 2 * 1024 * 1024 * 1024 });
+    const { stdout } = await run('perf', ['script', '-i', data, '-F', 'ip,sym,dso'], {
+      maxBuffer: 2 * 1024 * 1024 * 1024,
+    });
     return { ...attribute(stdout, result.total), rps: result.rps };
   } finally {
     app.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
+    rmSync(`/tmp/perf-${app.pid}.map`, { force: true }); // written by --perf-basic-prof
   }
 }
 
@@ -184,4 +199,10 @@ for (let i = 1; i < results.length; i++) {
   process.stdout.write('  functions that grew most (each with the Node, V8 and kernel code it called):\n');
   for (const [o, d] of grown) process.stdout.write(`  ${fmt(d)}  ${o}\n`);
 }
+const last = results.at(-1);
+const ours = [...last.owners]
+  .filter(([o]) => last.ownerGroups.get(o) === '@sightline/node')
+  .sort((x, y) => y[1] - x[1]);
+process.stdout.write(`\n@sightline/node's own functions (µs of CPU per request, with the code they called):\n`);
+for (const [o, v] of ours.slice(0, TOP)) process.stdout.write(`  ${fmt(v)}  ${o}\n`);
 sink.close();
