@@ -2,7 +2,7 @@
 // app creates. pino exports the symbols of its instance state and methods (`pino.symbols`) "so that methods can be
 // overridden or proxied for performant integration": the logger's internal write method is proxied, which sees the
 // merge object, the formatted message and the level of every call, whichever method made it, and child loggers
-// inherit it. Types only from pino, so the register path does not load pino for an app that never requires it.
+// inherit it. Nothing here loads pino: the register path must not load it for an app that never requires it.
 import { correlationFields, emitPinoRecord, enterLogCall, exitLogCall, injectCorrelation } from './log-correlation.js';
 
 /** The members of `pino.symbols` used here (pino 6 and later). */
