@@ -20,12 +20,12 @@
 // within a few per cent; use it to compare builds).
 import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, createServer, request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { appEnv, freePort } from './bench-app.mjs';
+import { appEnv, freePort, startSink } from './bench-app.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FRAMEWORKS =
@@ -66,12 +66,8 @@ try {
   process.exit(2);
 }
 
-const sink = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
-});
-await new Promise((r) => sink.listen(0, '127.0.0.1', r));
-const sinkPort = sink.address().port;
+const sink = await startSink();
+const sinkPort = sink.port;
 
 function get(agent, port, path) {
   return new Promise((resolve, reject) => {

@@ -17,12 +17,11 @@
 // BENCH_TOP (functions listed per comparison, default 25), BENCH_REGISTER (what the sightline variant --requires).
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { appEnv, freePort } from './bench-app.mjs';
+import { appEnv, firstResponse, freePort, load, startSink } from './bench-app.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FRAMEWORK = process.env.BENCH_FRAMEWORK ?? 'fastify';
@@ -48,32 +47,7 @@ const VARIANTS = [
   { label: '@sightline/node', args: ['--require', REGISTER] },
 ];
 
-const sink = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
-});
-await new Promise((r) => sink.listen(0, '127.0.0.1', r));
-const sinkPort = sink.address().port;
-
-async function load(port, seconds) {
-  const args = [join(here, 'load.mjs'), `http://127.0.0.1:${port}/hello/world`, String(seconds), '50'];
-  const { stdout } = await run(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 });
-  return JSON.parse(stdout);
-}
-
-async function listening(port) {
-  for (let i = 0; i < 1000; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/hello/start`);
-      await res.text();
-      if (res.ok) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('the app did not answer within 10 s');
-}
+const sink = await startSink();
 
 /** The owner of one sample: its first JavaScript frame, as "function file:line" ('*' and '~' tiers dropped). */
 function ownerOf(frames) {
@@ -131,11 +105,11 @@ async function profile(variant) {
   const app = spawn(
     process.execPath,
     ['--perf-basic-prof', '--logfile=/dev/null', ...variant.args, join(here, `${FRAMEWORK}-app.cjs`)],
-    { cwd: here, env: appEnv(FRAMEWORK, port, sinkPort), stdio: ['ignore', 'ignore', 'inherit'] },
+    { cwd: here, env: appEnv(FRAMEWORK, port, sink.port), stdio: ['ignore', 'ignore', 'inherit'] },
   );
   try {
-    await listening(port);
-    await load(port, 5); // warm-up: the request code optimized before sampling
+    await firstResponse(port, app);
+    await load(port, 5, 50); // warm-up: the request code optimized before sampling
     const data = join(dir, 'perf.data');
     const perf = spawn(
       'perf',
@@ -157,7 +131,7 @@ async function profile(variant) {
       { stdio: 'ignore' },
     );
     const perfDone = new Promise((r) => perf.once('exit', r));
-    const result = await load(port, DURATION);
+    const result = await load(port, DURATION, 50);
     await perfDone;
     const { stdout } = await run('perf', ['script', '-i', data, '-F', 'ip,sym,dso'], {
       maxBuffer: 2 * 1024 * 1024 * 1024,

@@ -16,11 +16,10 @@
 // run besides `none`, e.g. sightline,no-export).
 import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { appEnv, freePort } from './bench-app.mjs';
+import { appEnv, firstResponse, freePort, load, startSink } from './bench-app.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -42,15 +41,8 @@ const RSS_DELAY_MS = 1500;
 const run = promisify(execFile);
 
 // OTLP sink: accepts every export (counts bytes) so exporters do their full work.
-let sinkBytes = 0;
-const sink = createServer((req, res) => {
-  req.on('data', (c) => {
-    sinkBytes += c.length;
-  });
-  req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
-});
-await new Promise((r) => sink.listen(0, '127.0.0.1', r));
-const sinkPort = sink.address().port;
+const sink = await startSink();
+const sinkPort = sink.port;
 
 /** Each variant: what the app --requires, and the environment it gets on top of the benchmark's. */
 const SIGHTLINE = ['--require', '@sightline/node/register'];
@@ -112,17 +104,10 @@ async function startApp(framework, variant, { probeHeap = false } = {}) {
   return { child, port, t0, heap };
 }
 
-async function firstResponse(app) {
-  for (;;) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${app.port}/hello/start`);
-      await res.text();
-      if (res.ok) return performance.now() - app.t0;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
+/** ms from the app's spawn to its first served response. */
+async function startToFirstResponse(app) {
+  await firstResponse(app.port, app.child);
+  return performance.now() - app.t0;
 }
 
 function rssMiB(pid) {
@@ -151,11 +136,7 @@ async function stop(app) {
   });
 }
 
-async function autocannon(port, seconds) {
-  const args = [join(here, 'load.mjs'), `http://127.0.0.1:${port}/hello/world`, String(seconds), String(CONNECTIONS)];
-  const { stdout } = await run(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 });
-  return JSON.parse(stdout);
-}
+const autocannon = (port, seconds) => load(port, seconds, CONNECTIONS);
 
 async function openLoop(port, seconds, rate) {
   const args = [join(here, 'open-loop.mjs'), `http://127.0.0.1:${port}/hello/world`, String(seconds), String(rate)];
@@ -166,7 +147,7 @@ async function openLoop(port, seconds, rate) {
 /** RSS of @sightline/node under SOAK s of load, sampled every 5 s: flat means no growth after the first 10 s. */
 async function soak(framework) {
   const app = await startApp(framework, { args: SIGHTLINE }, { probeHeap: true });
-  await firstResponse(app);
+  await firstResponse(app.port, app.child);
   const samples = [];
   const load = autocannon(app.port, SOAK);
   const t0 = performance.now();
@@ -209,7 +190,7 @@ for (const framework of FRAMEWORKS) {
   for (let i = 0; i < STARTS; i++) {
     for (const v of Object.keys(VARIANTS)) {
       const app = await startApp(framework, VARIANTS[v]);
-      results[framework][v].startup.push(await firstResponse(app));
+      results[framework][v].startup.push(await startToFirstResponse(app));
       // 1.5 s: after what @sightline/node loads later on purpose (the metrics SDK, 1 s after init) is in memory too.
       await new Promise((r) => setTimeout(r, RSS_DELAY_MS));
       results[framework][v].rss.push(rssMiB(app.child.pid));
@@ -220,7 +201,7 @@ for (const framework of FRAMEWORKS) {
   for (let round = 0; round < ROUNDS; round++) {
     for (const v of Object.keys(VARIANTS)) {
       const app = await startApp(framework, VARIANTS[v]);
-      await firstResponse(app);
+      await firstResponse(app.port, app.child);
       await autocannon(app.port, 2); // warm-up
       const cpu0 = cpuSeconds(app.child.pid);
       const r = await autocannon(app.port, DURATION);
@@ -246,7 +227,7 @@ for (const framework of FRAMEWORKS) {
     for (let round = 0; round < ROUNDS; round++) {
       for (const v of Object.keys(VARIANTS)) {
         const app = await startApp(framework, VARIANTS[v]);
-        await firstResponse(app);
+        await firstResponse(app.port, app.child);
         await openLoop(app.port, 2, rate);
         runs[v].push(await openLoop(app.port, DURATION, rate));
         await stop(app);
@@ -331,5 +312,5 @@ if (micro)
   out.push(
     `\nlog call inside an active span (ns/call, median of 21 interleaved rounds): plain pino ${micro.plain.toFixed(0)}, + correlation ${micro.correlated.toFixed(0)} (cost ${(micro.correlated - micro.plain).toFixed(0)} ns), + correlation and the OTLP record made (its encoding is in bench:sdk:encode) ${micro.full.toFixed(0)} (cost ${(micro.full - micro.plain).toFixed(0)} ns)`,
   );
-out.push(`OTLP bytes received by the sink: ${(sinkBytes / 1048576).toFixed(1)} MiB`);
+out.push(`OTLP bytes received by the sink: ${(sink.bytes() / 1048576).toFixed(1)} MiB`);
 process.stdout.write(`${out.join('\n')}\n`);

@@ -16,11 +16,10 @@
 // e.g. a git worktree of an older commit, built: each instrumented variant is also run with it, in the same rounds).
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { appEnv, freePort } from './bench-app.mjs';
+import { appEnv, firstResponse, freePort, startSink } from './bench-app.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROUNDS = Number(process.env.BENCH_STARTS ?? 11);
@@ -71,11 +70,7 @@ const VARIANTS = COMPARE
   ? BASE_VARIANTS.flatMap((v) => (v.flags.length === 0 ? [v] : [v, withCompared(v)]))
   : BASE_VARIANTS;
 
-const sink = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
-});
-await new Promise((r) => sink.listen(0, '127.0.0.1', r));
+const sink = await startSink();
 
 async function startToFirstResponse(variant) {
   const port = await freePort();
@@ -85,22 +80,15 @@ async function startToFirstResponse(variant) {
     [...variant.flags, isAbsolute(variant.app) ? variant.app : join(here, variant.app)],
     {
       cwd: here,
-      env: appEnv('fastify', port, sink.address().port, variant.env),
+      env: appEnv('fastify', port, sink.port, variant.env),
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
   try {
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`${variant.label}: the app exited with ${child.exitCode}`);
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/hello/start`);
-        await res.text();
-        if (res.ok) return performance.now() - t0;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await firstResponse(port, child).catch((err) => {
+      throw new Error(`${variant.label}: ${err.message}`);
+    });
+    return performance.now() - t0;
   } finally {
     child.kill('SIGKILL');
     await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', r)));
@@ -117,7 +105,7 @@ async function registerAlone(packageDir) {
   const code = `const t = performance.now(); require(${register}); process.stdout.write(String(performance.now() - t)); process.exit(0);`;
   const { stdout } = await run(process.execPath, ['-e', code], {
     cwd: here,
-    env: appEnv('fastify', 0, sink.address().port),
+    env: appEnv('fastify', 0, sink.port),
   });
   return Number(stdout);
 }
