@@ -95,7 +95,7 @@ async function readConfigFile(path: string): Promise<unknown> {
     if (code === 'ERR_UNKNOWN_FILE_EXTENSION') {
       throw new KitError(
         'SIGHTLINE_ERR_CONFIG_UNSUPPORTED',
-        `${path}: this Node.js cannot load TypeScript directly; run through a loader (node --import tsx …) or use sightline.config.mjs, .json or .yaml`,
+        `${path}: Node.js ${process.versions.node} cannot load TypeScript directly (Node.js 22.18 and later can); run through a loader (node --import tsx …), or use sightline.config.mjs, .json or .yaml`,
       );
     }
     throw new KitError('SIGHTLINE_ERR_CONFIG_PARSE', `${path}: could not be loaded: ${(error as Error).message}`);
