@@ -152,9 +152,18 @@ describe.skipIf(!opensslAvailable())('exporting to a collector with a private ce
     expect(received).toContain('https /v1/traces');
   });
 
-  it('delivers over gRPC with TLS and the client certificate', async () => {
-    expect(await exportWith(tlsEnv(grpcUrl, 'grpc'))).toEqual({ code: 0 });
+  it('delivers over gRPC with TLS and the client certificate, to an IP address without naming it as the TLS server', async () => {
+    // grpc-js would send 127.0.0.1 as the server name: Node 20–24 warn (DEP0123), Node 26 refuses to connect.
+    const warnings: string[] = [];
+    const onWarning = (warning: Error & { code?: string }) => warnings.push(warning.code ?? warning.name);
+    process.on('warning', onWarning);
+    try {
+      expect(await exportWith(tlsEnv(grpcUrl, 'grpc'))).toEqual({ code: 0 });
+    } finally {
+      process.off('warning', onWarning);
+    }
     expect(received).toContain('grpc');
+    expect(warnings).not.toContain('DEP0123');
   });
 
   it('fails the batch when the collector requires a client certificate and none is configured', async () => {

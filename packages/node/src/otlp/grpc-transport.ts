@@ -2,6 +2,7 @@
 // message (identity serializers), headers as metadata, the remaining export time as deadline and gzip as the
 // channel's default compression. grpc-js is required on the first export only (it is heavy to load). Its idle
 // HTTP/2 session is unref'd by grpc-js, so an idle exporter does not keep the process alive.
+import { isIP } from 'node:net';
 import type * as grpcTypes from '@grpc/grpc-js';
 import { retryDelayFromStatusDetails } from './export-response.js';
 import { ExportError } from './retry.js';
@@ -37,6 +38,26 @@ export interface GrpcTransportOptions {
 
 const identity = (b: Buffer): Buffer => b;
 
+type ConnectorWithOptions = { connectionOptions?: { servername?: string } };
+
+/**
+ * grpc-js sends the target's host as the TLS server name (SNI) even when it is an IP address, which RFC 6066 forbids:
+ * Node warned about it (DEP0123) and Node 26 refuses the connection (ERR_INVALID_ARG_VALUE), so an https:// endpoint
+ * given by IP address could not be reached over gRPC there (grpc/grpc-node#1919). For such a target the name is left
+ * out, as Node's own https does; the certificate is still checked against the address (tls.connect's `host`). If a
+ * later grpc-js keeps its options elsewhere, this changes nothing.
+ */
+function withoutIpServerName(credentials: grpcTypes.ChannelCredentials): grpcTypes.ChannelCredentials {
+  const createConnector = credentials._createSecureConnector.bind(credentials);
+  credentials._createSecureConnector = (target, options, callCredentials) => {
+    const connector = createConnector(target, options, callCredentials);
+    const connection = (connector as unknown as ConnectorWithOptions).connectionOptions;
+    if (connection?.servername !== undefined && isIP(connection.servername) !== 0) delete connection.servername;
+    return connector;
+  };
+  return credentials;
+}
+
 export class GrpcTransport {
   private readonly client: grpcTypes.Client;
   private readonly metadata: grpcTypes.Metadata;
@@ -49,7 +70,7 @@ export class GrpcTransport {
     const tls = opts.tls ?? {};
     const credentials =
       url.protocol === 'https:'
-        ? grpc.credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null)
+        ? withoutIpServerName(grpc.credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null))
         : grpc.credentials.createInsecure();
     const options: grpcTypes.ChannelOptions = { 'grpc.primary_user_agent': USER_AGENT };
     if (opts.compression === 'gzip') options['grpc.default_compression_algorithm'] = GZIP;
