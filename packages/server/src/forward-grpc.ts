@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import type { ForwardTarget } from './forward-target.js';
 import type { ForwardTransport, SendOutcome } from './forward-transport.js';
@@ -42,11 +43,30 @@ function retryInfoMs(metadata: grpc.Metadata | undefined): number | undefined {
   }
 }
 
+type ConnectorWithOptions = { connectionOptions?: { servername?: string } };
+
+/**
+ * grpc-js sends the target's host as the TLS server name (SNI) even when it is an IP address, which RFC 6066 forbids:
+ * Node 20-24 print DEP0123, Node 26 refuses the connection (grpc/grpc-node#1919). For such a target the name is left
+ * out, as Node's own https does; the certificate is still checked against the address. If a later grpc-js keeps its
+ * options elsewhere, this changes nothing. (@sightline/node's OTLP/gRPC exporter does the same.)
+ */
+function withoutIpServerName(credentials: grpc.ChannelCredentials): grpc.ChannelCredentials {
+  const createConnector = credentials._createSecureConnector.bind(credentials);
+  credentials._createSecureConnector = (target, options, callCredentials) => {
+    const connector = createConnector(target, options, callCredentials);
+    const connection = (connector as unknown as ConnectorWithOptions).connectionOptions;
+    if (connection?.servername !== undefined && isIP(connection.servername) !== 0) delete connection.servername;
+    return connector;
+  };
+  return credentials;
+}
+
 /** OTLP/gRPC upstream (e.g. Grafana Alloy or a Collector on 4317): unary Export calls with the received bytes. */
 export function grpcTransport(target: ForwardTarget, timeoutMs = 10_000): ForwardTransport {
   const client = new grpc.Client(
     target.address,
-    target.tls ? grpc.credentials.createSsl() : grpc.credentials.createInsecure(),
+    target.tls ? withoutIpServerName(grpc.credentials.createSsl()) : grpc.credentials.createInsecure(),
     {
       ...(target.compression === 'gzip' ? { 'grpc.default_compression_algorithm': 2 } : {}),
       // Reconnect quickly once the upstream is back (grpc-js otherwise backs off up to 120 s between attempts).

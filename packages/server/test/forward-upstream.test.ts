@@ -348,7 +348,7 @@ describe.skipIf(buildProblem !== undefined)('sightline up --forward grpc:// betw
   });
 
   it.skipIf(!opensslAvailable())(
-    'forwards over TLS to a grpcs:// upstream whose CA is given in GRPC_DEFAULT_SSL_ROOTS_FILE_PATH',
+    'forwards over TLS to a grpcs:// upstream whose CA is given in GRPC_DEFAULT_SSL_ROOTS_FILE_PATH, by name and by IP address',
     async () => {
       const certFile = join(tmp.dir, 'upstream.crt');
       const keyFile = join(tmp.dir, 'upstream.key');
@@ -365,7 +365,7 @@ describe.skipIf(buildProblem !== undefined)('sightline up --forward grpc:// betw
           '-subj',
           '/CN=localhost',
           '-addext',
-          'subjectAltName=DNS:localhost',
+          'subjectAltName=DNS:localhost,IP:127.0.0.1',
           '-keyout',
           keyFile,
           '-out',
@@ -391,6 +391,23 @@ describe.skipIf(buildProblem !== undefined)('sightline up --forward grpc:// betw
         expect(got.body.equals(body)).toBe(true);
         expect(await local.stop()).toBe(0);
         expect(local.stderr()).toBe('');
+        // By address: no TLS server name may be sent for it (Node 20-24 print DEP0123, Node 26 refuses to connect).
+        const byAddress = await up(
+          [
+            '--data-dir',
+            `${tmp.dir}/local-tls-ip`,
+            '--forward',
+            `grpcs://127.0.0.1:${receiver.port}`,
+            ...EPHEMERAL_PORTS,
+          ],
+          { env: { GRPC_DEFAULT_SSL_ROOTS_FILE_PATH: certFile } },
+        );
+        const second = protobufBody('tls-ip', 901, 3);
+        expect(await postProtobuf(byAddress.urls.http, second)).toBe(200);
+        const gotByAddress = await eventually(async () => receiver.received[1], 10_000, 'the call over TLS by address');
+        expect(gotByAddress.body.equals(second)).toBe(true);
+        expect(await byAddress.stop()).toBe(0);
+        expect(byAddress.stderr()).toBe('');
       } finally {
         await receiver.close();
       }
