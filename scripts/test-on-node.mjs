@@ -39,7 +39,14 @@ const marker = join(runtimes, 'node_modules', '.package-lock.json');
 if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(join(runtimes, 'package-lock.json')).mtimeMs) {
   console.log('test:node: installing the Node.js releases of scripts/node-runtimes from its package-lock.json…');
   // No bin links: every release would link its own `node` into the same .bin.
-  execSync('npm ci --no-audit --no-fund --ignore-scripts --no-bin-links', { cwd: runtimes, env, stdio: 'inherit' });
+  try {
+    execSync('npm ci --no-audit --no-fund --ignore-scripts --no-bin-links', { cwd: runtimes, env, stdio: 'inherit' });
+  } catch {
+    console.error(
+      'test:node: could not install scripts/node-runtimes (npm ci failed, output above); the releases come from the npm registry, so it must be reachable',
+    );
+    process.exit(1);
+  }
 }
 
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
