@@ -45,7 +45,8 @@ type ConnectorWithOptions = { connectionOptions?: { servername?: string } };
  * Node warned about it (DEP0123) and Node 26 refuses the connection (ERR_INVALID_ARG_VALUE), so an https:// endpoint
  * given by IP address could not be reached over gRPC there (grpc/grpc-node#1919). For such a target the name is left
  * out, as Node's own https does; the certificate is still checked against the address (tls.connect's `host`). If a
- * later grpc-js keeps its options elsewhere, this changes nothing.
+ * later grpc-js keeps its options elsewhere, this changes nothing. (`sightline up --forward` does the same, in
+ * packages/server/src/forward-grpc.ts: neither package depends on the other.)
  */
 function withoutIpServerName(credentials: grpcTypes.ChannelCredentials): grpcTypes.ChannelCredentials {
   const createConnector = credentials._createSecureConnector.bind(credentials);
