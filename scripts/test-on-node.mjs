@@ -6,10 +6,11 @@
 // process.execPath, and PATH puts the release's `node` first for those that spawn `node`.
 // Usage: node scripts/test-on-node.mjs [major …]   (default: every release in scripts/node-runtimes/package.json)
 // Uses only Node built-ins on purpose.
-import { execSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installFromLockfile } from './lockfile-install.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runtimes = join(root, 'scripts', 'node-runtimes');
@@ -31,22 +32,16 @@ if (process.platform !== 'linux' || process.arch !== 'x64') {
   process.exit(0);
 }
 
-// The npm running this script passes its own settings down; the install must see only that directory.
-const env = Object.fromEntries(
-  Object.entries(process.env).filter(([key]) => !/^npm_(config|package|lifecycle)_/i.test(key)),
-);
-const marker = join(runtimes, 'node_modules', '.package-lock.json');
-if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(join(runtimes, 'package-lock.json')).mtimeMs) {
-  console.log('test:node: installing the Node.js releases of scripts/node-runtimes from its package-lock.json…');
+try {
   // No bin links: every release would link its own `node` into the same .bin.
-  try {
-    execSync('npm ci --no-audit --no-fund --ignore-scripts --no-bin-links', { cwd: runtimes, env, stdio: 'inherit' });
-  } catch {
-    console.error(
-      'test:node: could not install scripts/node-runtimes (npm ci failed, output above); the releases come from the npm registry, so it must be reachable',
-    );
-    process.exit(1);
-  }
+  installFromLockfile(runtimes, 'the Node.js releases of scripts/node-runtimes', {
+    flags: ['--ignore-scripts', '--no-bin-links'],
+  });
+} catch {
+  console.error(
+    'test:node: could not install scripts/node-runtimes (npm ci failed, output above); the releases come from the npm registry, so it must be reachable',
+  );
+  process.exit(1);
 }
 
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
