@@ -2,4 +2,4 @@
 // node_modules is missing or older than package-lock.json. Uses only Node built-ins on purpose.
 import { installFromLockfile } from './lockfile-install.mjs';
 
-installFromLockfile('.', 'dependencies', { env: process.env });
+installFromLockfile('.', "the repository's dependencies", { env: process.env });
