@@ -21,6 +21,21 @@ const kCorrelatedLogger = Symbol.for('sightline.pino.correlated');
 /** pino.multistream and streams like it read the time fragment back from the logger (`stream.lastTime`). */
 const kNeedsMetadata = Symbol.for('pino.metadata');
 
+const kCorrelatedStream = Symbol.for('sightline.pino.correlatedStream');
+
+/**
+ * For pino before 9 (no streamWrite hook): the ids go in front of each line the stream's own write method receives.
+ * Once per stream object, which the logger's children (and other loggers given the same stream) share.
+ */
+function correlateStreamWrites(stream: Record<string | symbol, unknown>): void {
+  const write = stream.write;
+  if (stream[kCorrelatedStream] === true || typeof write !== 'function') return;
+  stream.write = function correlatedStreamWrite(this: unknown, line: unknown): unknown {
+    return write.call(this, typeof line === 'string' ? injectCorrelation(line) : line);
+  };
+  Object.defineProperty(stream, kCorrelatedStream, { value: true });
+}
+
 /** Marks options whose logger the caller correlates itself: the wrapped pino factory leaves such a logger alone. */
 export function markCorrelated<T extends object>(options: T): T {
   Object.defineProperty(options, kCorrelatedOptions, { value: true });
@@ -38,7 +53,7 @@ export function isCorrelated(options: unknown): boolean {
  * with `otlp` every call is also sent as an OTLP log record. The active span is read once per call, for both. The ids
  * follow the time in the line pino builds (pino's time function runs first in its write), so the finished line is not
  * taken apart again; for a stream that reads the time back they go in front of the finished line instead, through
- * pino's streamWrite hook (pino 9 and later; older pino ignores it and such lines go without ids). Returns
+ * pino's streamWrite hook (pino 9 and later) or the stream's write method (pino 6 to 8). Returns
  * false (the logger unchanged) when it lacks pino's symbols.
  */
 export function correlatePino(logger: object, symbols: PinoSymbols | undefined, otlp: boolean): boolean {
@@ -59,13 +74,16 @@ export function correlatePino(logger: object, symbols: PinoSymbols | undefined, 
       exitLogCall(outer);
     }
   };
-  const stream = state[symbols.streamSym] as Record<symbol, unknown> | undefined;
+  const stream = state[symbols.streamSym] as Record<string | symbol, unknown> | undefined;
   if (stream?.[kNeedsMetadata] === true) {
-    const userStreamWrite = (hooks as { streamWrite?: (line: string) => string }).streamWrite;
-    state[symbols.hooksSym] = {
-      ...hooks,
-      streamWrite: userStreamWrite ? (line: string) => injectCorrelation(userStreamWrite(line)) : injectCorrelation,
-    };
+    // pino 9 and later have the hook (its key is there even when unset); pino 6 to 8 call stream.write directly.
+    if ('streamWrite' in hooks) {
+      const userStreamWrite = (hooks as { streamWrite?: (line: string) => string }).streamWrite;
+      state[symbols.hooksSym] = {
+        ...hooks,
+        streamWrite: userStreamWrite ? (line: string) => injectCorrelation(userStreamWrite(line)) : injectCorrelation,
+      };
+    } else correlateStreamWrites(stream);
   } else {
     state[symbols.timeSym] = function correlatedTime(this: unknown): string {
       return (time as Time).call(this) + correlationFields();

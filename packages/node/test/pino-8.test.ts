@@ -1,5 +1,6 @@
 // pino before version 9 has no streamWrite hook, which an earlier correlation relied on: its lines went without ids.
-// Correlation now goes through pino.symbols (pino's time function and write method), which pino 6 to 10 export. The
+// Correlation now goes through pino.symbols (pino's time function and write method), which pino 6 to 10 export, and
+// for a stream that reads the time back (pino.multistream), through the stream's write method. The
 // app is a project of its own on pino 8 (test/fixtures/pino-8, installed from its lockfile by
 // scripts/install-test-apps.mjs before the tests).
 import { existsSync } from 'node:fs';
@@ -52,9 +53,11 @@ describe.skipIf(!installed)('an app on pino 8, started with --require @sightline
       expect(receiver.logs.find((l) => l.body === body)?.spanId, body).toBe(server?.spanId);
   });
 
-  it('leaves the multistream line intact (pino 8 cannot take the ids there)', () => {
+  it('writes the ids in front of a multistream line (pino 8 has no streamWrite hook: through the stream)', () => {
+    const server = receiver.spans.find((s) => s.kind === SERVER);
     const line = app.lines.find((l) => l.msg === 'through multistream');
-    expect(line).toMatchObject({ level: 30, msg: 'through multistream' });
+    expect(line).toMatchObject({ trace_id: server?.traceId, span_id: server?.spanId, trace_flags: '01', level: 30 });
+    expect(Object.keys(line ?? {}).slice(0, 3)).toEqual(['trace_id', 'span_id', 'trace_flags']);
     expect(typeof line?.time).toBe('number');
   });
 });
