@@ -138,6 +138,15 @@ async function stop(app) {
 
 const autocannon = (port, seconds) => load(port, seconds, CONNECTIONS);
 
+/** The variants in the order of one round: as declared in even rounds, reversed in odd ones. */
+function roundOrder(round) {
+  const order = Object.keys(VARIANTS);
+  return round % 2 === 0 ? order : order.reverse();
+}
+
+/** Each round's value of a variant over the uninstrumented app's in the same round. */
+const perRound = (values, base) => values.map((x, i) => x / base[i]);
+
 async function openLoop(port, seconds, rate) {
   const args = [join(here, 'open-loop.mjs'), `http://127.0.0.1:${port}/hello/world`, String(seconds), String(rate)];
   const { stdout } = await run(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 });
@@ -197,9 +206,10 @@ for (const framework of FRAMEWORKS) {
       await stop(app);
     }
   }
-  // throughput rounds, variants interleaved so drift hits all alike
+  // Throughput rounds, variants interleaved so drift hits all alike, in reverse order every other round (a box that
+  // slows or speeds up during a round then favours no variant), each compared with the same round's uninstrumented.
   for (let round = 0; round < ROUNDS; round++) {
-    for (const v of Object.keys(VARIANTS)) {
+    for (const v of roundOrder(round)) {
       const app = await startApp(framework, VARIANTS[v]);
       await firstResponse(app.port, app.child);
       await autocannon(app.port, 2); // warm-up
@@ -225,7 +235,7 @@ for (const framework of FRAMEWORKS) {
     const runs = Object.fromEntries(Object.keys(VARIANTS).map((v) => [v, []]));
     // Rounds interleaved like the throughput ones: one stall of the shared machine must not decide a p99.
     for (let round = 0; round < ROUNDS; round++) {
-      for (const v of Object.keys(VARIANTS)) {
+      for (const v of roundOrder(round)) {
         const app = await startApp(framework, VARIANTS[v]);
         await firstResponse(app.port, app.child);
         await openLoop(app.port, 2, rate);
@@ -239,6 +249,12 @@ for (const framework of FRAMEWORKS) {
         p50: median(runs[v].map((r) => r.p50)),
         p99: median(runs[v].map((r) => r.p99)),
         p99s: runs[v].map((r) => r.p99),
+        p99x: median(
+          perRound(
+            runs[v].map((r) => r.p99),
+            runs.none.map((r) => r.p99),
+          ),
+        ),
       };
     }
   }
@@ -261,17 +277,24 @@ out.push(
 );
 for (const framework of Object.keys(results)) {
   const base = results[framework].none;
-  const b = { rps: median(base.rps), p99: median(base.p99), startup: median(base.startup), rss: median(base.rss) };
+  const b = { startup: median(base.startup), rss: median(base.rss) };
   out.push(`\n${framework} 5`);
-  out.push('variant       req/s    ratio   p99 ms  p99 x   start ms  +start  RSS MiB  +RSS   RSS after load');
+  // ratio and p99 x: medians of the rounds' own ratios (each round against its own uninstrumented run); req/s and
+  // p99 ms: medians of the variant's rounds.
+  out.push(
+    'variant       req/s    ratio   p99 ms  p99 x   start ms  +start  RSS MiB  +RSS   RSS after load  ratio, p99 x by round',
+  );
   const { soak: _soak, fixedRate: _fixedRate, ...variants } = results[framework];
   for (const [v, r] of Object.entries(variants)) {
     const rps = median(r.rps);
     const p99 = median(r.p99);
     const st = median(r.startup);
     const rss = median(r.rss);
+    const ratios = perRound(r.rps, base.rps);
+    const p99Ratios = perRound(r.p99, base.p99);
+    const byRound = ratios.map((x, i) => `${x.toFixed(2)}/${p99Ratios[i].toFixed(2)}`).join(' ');
     out.push(
-      `${v.padEnd(12)} ${rps.toFixed(0).padStart(6)}  ${(rps / b.rps).toFixed(2).padStart(6)}x  ${p99.toFixed(1).padStart(6)}  ${(p99 / b.p99).toFixed(2).padStart(4)}x  ${st.toFixed(0).padStart(7)}  ${(st - b.startup).toFixed(0).padStart(6)}  ${rss.toFixed(1).padStart(7)}  ${(rss - b.rss).toFixed(1).padStart(5)}  ${median(r.rssAfterLoad).toFixed(1).padStart(6)}`,
+      `${v.padEnd(12)} ${rps.toFixed(0).padStart(6)}  ${median(ratios).toFixed(2).padStart(6)}x  ${p99.toFixed(1).padStart(6)}  ${median(p99Ratios).toFixed(2).padStart(4)}x  ${st.toFixed(0).padStart(7)}  ${(st - b.startup).toFixed(0).padStart(6)}  ${rss.toFixed(1).padStart(7)}  ${(rss - b.rss).toFixed(1).padStart(5)}  ${median(r.rssAfterLoad).toFixed(1).padStart(6)}          ${byRound}`,
     );
   }
   // The app's own CPU per request while saturated. System time is mostly the request's socket read and response write
@@ -290,13 +313,13 @@ for (const framework of Object.keys(results)) {
   const f = results[framework].fixedRate;
   if (!f) continue;
   out.push(
-    `\n${framework} 5 at a fixed ${f.rate.toFixed(0)} req/s (open loop), ${ROUNDS} rounds, medians, latency in ms`,
+    `\n${framework} 5 at a fixed ${f.rate.toFixed(0)} req/s (open loop), ${ROUNDS} rounds, medians (p99 x: of each round's ratio), latency in ms`,
   );
   out.push('variant       achieved req/s   p50 ms  p99 ms  p99 x   p99 of each round');
   for (const v of Object.keys(VARIANTS)) {
     const r = f[v];
     out.push(
-      `${v.padEnd(12)} ${r.rps.toFixed(0).padStart(14)}  ${r.p50.toFixed(2).padStart(7)}  ${r.p99.toFixed(2).padStart(6)}  ${(r.p99 / f.none.p99).toFixed(2).padStart(4)}x   ${r.p99s.map((x) => x.toFixed(2)).join(' ')}`,
+      `${v.padEnd(12)} ${r.rps.toFixed(0).padStart(14)}  ${r.p50.toFixed(2).padStart(7)}  ${r.p99.toFixed(2).padStart(6)}  ${r.p99x.toFixed(2).padStart(4)}x   ${r.p99s.map((x) => x.toFixed(2)).join(' ')}`,
     );
   }
 }
