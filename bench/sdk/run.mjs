@@ -3,7 +3,9 @@
 // and Fastify 5 hello-world apps (one pino line per request), 100 % sampled, traces + metrics + logs exported as OTLP
 // http/protobuf to a local sink. autocannon runs in its own process; several rounds; medians; ratios vs uninstrumented;
 // also the app's CPU time (user + system, from /proc) per request in the throughput rounds.
-// Env: BENCH_DURATION (s, default 10), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 50), BENCH_STARTS (default 5),
+// Env: BENCH_THROUGHPUT_ROUNDS (default 8) and BENCH_THROUGHPUT_DURATION (s, default 4): the saturated windows, on apps
+// kept running; BENCH_ROUNDS (default 3) and BENCH_DURATION (s, default 10): the fixed-rate rounds, each on a fresh app;
+// BENCH_CONNECTIONS (default 50), BENCH_STARTS (default 5),
 // BENCH_RATE (fixed request rate of the latency phase, as a fraction of uninstrumented req/s, default 0.25; 0 skips it)
 // capped at BENCH_RATE_MAX req/s (default 5000: one Node load generator stalls itself beyond that on this box),
 // BENCH_SOAK (s of continuous load on @sightline/node with RSS sampled every 5 s and the live heap after a full GC
@@ -24,6 +26,8 @@ import { appEnv, firstResponse, freePort, load, startSink } from './bench-app.mj
 const here = dirname(fileURLToPath(import.meta.url));
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const THROUGHPUT_ROUNDS = Number(process.env.BENCH_THROUGHPUT_ROUNDS ?? 8);
+const THROUGHPUT_DURATION = Number(process.env.BENCH_THROUGHPUT_DURATION ?? 4);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const STARTS = Number(process.env.BENCH_STARTS ?? 5);
 const SOAK = Number(process.env.BENCH_SOAK ?? 60);
@@ -206,26 +210,33 @@ for (const framework of FRAMEWORKS) {
       await stop(app);
     }
   }
-  // Throughput rounds, variants interleaved so drift hits all alike, in reverse order every other round (a box that
-  // slows or speeds up during a round then favours no variant), each compared with the same round's uninstrumented.
-  for (let round = 0; round < ROUNDS; round++) {
+  // Throughput: each variant's app started once and warmed up, then THROUGHPUT_ROUNDS short windows of load on each in
+  // turn, every other round in reverse order. On this shared box the speed swings by half within a minute; windows
+  // seconds apart see nearly the same box, and each round's ratio is against the uninstrumented window of that round.
+  const apps = {};
+  for (const v of Object.keys(VARIANTS)) {
+    apps[v] = await startApp(framework, VARIANTS[v]);
+    await firstResponse(apps[v].port, apps[v].child);
+  }
+  for (const v of Object.keys(VARIANTS)) await autocannon(apps[v].port, 2); // warm-up
+  for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
     for (const v of roundOrder(round)) {
-      const app = await startApp(framework, VARIANTS[v]);
-      await firstResponse(app.port, app.child);
-      await autocannon(app.port, 2); // warm-up
+      const app = apps[v];
       const cpu0 = cpuSeconds(app.child.pid);
-      const r = await autocannon(app.port, DURATION);
+      const r = await autocannon(app.port, THROUGHPUT_DURATION);
       const cpu1 = cpuSeconds(app.child.pid);
-      const requests = r.rps * DURATION;
+      const requests = r.total;
       results[framework][v].cpuUser.push(((cpu1.user - cpu0.user) * 1e6) / requests);
       results[framework][v].cpuSystem.push(((cpu1.system - cpu0.system) * 1e6) / requests);
       results[framework][v].rps.push(r.rps);
       results[framework][v].p99.push(r.p99);
-      results[framework][v].rssAfterLoad.push(rssMiB(app.child.pid));
       if (r.errors) process.stderr.write(`warning: ${framework}/${v} had ${r.errors} errors\n`);
-      await stop(app);
       process.stderr.write(`${framework} ${v} round ${round + 1}: ${r.rps.toFixed(0)} req/s p99 ${r.p99} ms\n`);
     }
+  }
+  for (const v of Object.keys(VARIANTS)) {
+    results[framework][v].rssAfterLoad.push(rssMiB(apps[v].child.pid));
+    await stop(apps[v]);
   }
   // Saturated, every variant's latency is just connections / throughput (Little's law); at a fixed rate that all can
   // serve, the latency added per request shows.
@@ -273,7 +284,7 @@ sink.close();
 
 const out = [];
 out.push(
-  `@sightline/node benchmark — Node ${process.version}, ${DURATION}s x ${ROUNDS} rounds, ${CONNECTIONS} connections, medians`,
+  `@sightline/node benchmark — Node ${process.version}, saturated: ${THROUGHPUT_ROUNDS} rounds of ${THROUGHPUT_DURATION} s on each app, ${CONNECTIONS} connections, medians`,
 );
 for (const framework of Object.keys(results)) {
   const base = results[framework].none;
