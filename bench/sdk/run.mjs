@@ -15,7 +15,8 @@
 // (bench/sdk/context-floor.cjs), the async-context cost any OpenTelemetry SDK pays on Node 20;
 // BENCH_ATTRIBUTE=1 adds ctx-floor and @sightline/node with one part of its work switched off at a time (see
 // ATTRIBUTION), to show in req/s where the overhead goes; BENCH_VARIANTS (comma-separated: which of the variants to
-// run besides `none`, e.g. sightline,no-export).
+// run besides `none`, e.g. sightline,no-export); BENCH_COMPARE (the register.js of another build, e.g. a copy of an
+// older packages/node/dist inside the repository so that it resolves the same packages: run as the variant `compare`).
 import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -55,6 +56,8 @@ const VARIANTS = {
   sightline: { args: SIGHTLINE },
   official: { args: ['--require', join(here, 'official-register.cjs')] },
 };
+// BENCH_COMPARE=<path of another build's register.js>: that build as the variant `compare`, in the same windows.
+if (process.env.BENCH_COMPARE) VARIANTS.compare = { args: ['--require', process.env.BENCH_COMPARE] };
 const ATTRIBUTE = process.env.BENCH_ATTRIBUTE === '1';
 if (process.env.BENCH_FLOOR === '1' || ATTRIBUTE)
   VARIANTS['ctx-floor'] = { args: ['--require', join(here, 'context-floor.cjs')] };
