@@ -1,5 +1,7 @@
 // Sightline's tracer against the SDK's: the same calls on both must export the same spans (names, kinds, attributes,
 // limits and drop counts, events, links, status, parentage, sampling), and times must follow the same rules.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
 import {
   context,
@@ -22,6 +24,7 @@ import {
   type SpanLimits,
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
+import { ProtoWriter } from '../src/otlp/proto-writer.js';
 import { idAt, randomIds } from '../src/tracing/random-ids.js';
 import { SightlineSpan, sharedAttributes } from '../src/tracing/span.js';
 import { SightlineTracerProvider } from '../src/tracing/tracer.js';
@@ -352,9 +355,39 @@ describe('random ids', () => {
     expect(spanIds.size).toBe(20_000);
   });
 
+  it('are written by the OTLP encoder as the bytes their hex spells (20,000 of each length)', () => {
+    const w = new ProtoWriter(64);
+    for (let i = 0; i < 20_000; i++) {
+      for (const id of [randomIds.generateTraceId(), randomIds.generateSpanId()]) {
+        w.reset();
+        w.hexBytes(id);
+        expect(Buffer.from(w.buf.subarray(1, w.pos)).toString('hex')).toBe(id);
+      }
+    }
+  });
+
+  it('do not keep the random pool they came from alive (one id kept of each of 1,000 pools)', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const kept: string[] = [];
+    // A pool holds 341 trace and span id pairs; its hex text is 16 KiB, so ids that pinned it would keep ~16 MiB here.
+    for (let i = 0; i < 341_000; i++) {
+      const t = randomIds.generateTraceId();
+      randomIds.generateSpanId();
+      if (i % 341 === 0) kept.push(t);
+    }
+    gc();
+    gc();
+    const grownMiB = (process.memoryUsage().heapUsed - before) / 1048576;
+    expect(kept).toHaveLength(1000);
+    expect(grownMiB).toBeLessThan(2);
+  });
+
   it('never hands out an all-zero id (invalid in W3C trace context): its last byte becomes 1', () => {
     const bytes = Buffer.from('00000000000000000000000000000000ab000000000000000000000000000000', 'hex');
-    const text = bytes.toString('hex');
+    const text = Buffer.from(bytes.toString('hex'), 'latin1');
     expect(idAt(bytes, text, 0, 16)).toBe(`${'0'.repeat(31)}1`);
     expect(idAt(bytes, text, 24, 8)).toBe(`${'0'.repeat(15)}1`);
     expect(idAt(bytes, text, 16, 16)).toBe(`ab${'0'.repeat(30)}`);

@@ -3,8 +3,6 @@
 // number of length bytes their caller expects and are back-patched when the guess was wrong, which keeps the
 // encoding canonical (minimal varints) without a separate size pass.
 
-import { copyRememberedId } from '../id-bytes.js';
-
 const TWO_32 = 4294967296;
 /** The largest buffer a writer keeps for its next message (it still grows past this when a message needs it). */
 export const MAX_KEPT_BYTES = 4 * 1024 * 1024;
@@ -243,7 +241,7 @@ export class ProtoWriter {
     this.raw(b);
   }
 
-  /** Length-prefixed bytes of a hex string (trace and span ids): copied when remembered (id-bytes.ts), else decoded. */
+  /** Length-prefixed bytes of a hex string (trace and span ids). */
   hexBytes(hex: string): void {
     const n = hex.length >>> 1;
     this.ensure(5 + n);
@@ -251,10 +249,6 @@ export class ProtoWriter {
     else this.buf[this.pos++] = n;
     const buf = this.buf;
     let p = this.pos;
-    if (copyRememberedId(hex, n, buf, p)) {
-      this.pos = p + n;
-      return;
-    }
     for (let i = 0; i < n; i++) {
       buf[p++] =
         ((HEX[hex.charCodeAt(2 * i) & 0x7f] as number) << 4) | (HEX[hex.charCodeAt(2 * i + 1) & 0x7f] as number);

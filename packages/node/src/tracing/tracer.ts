@@ -22,7 +22,6 @@ import {
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { IdGenerator, Sampler, SpanLimits, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { rememberTraceId } from '../id-bytes.js';
 import { AlwaysOnSampler, isTracingSuppressed as isSuppressed, sanitizeAttributes } from '../sdk-files.js';
 import { ParentBasedSampler } from './parent-based-sampler.js';
 import { randomIds } from './random-ids.js';
@@ -92,7 +91,6 @@ class SightlineTracer implements Tracer {
       traceId = parent.traceId;
       traceState = parent.traceState;
       validParent = parent;
-      if (!(parentSpan instanceof SightlineSpan)) rememberTraceId(traceId);
     } else traceId = this.ids.generateTraceId();
     const kind = options.kind ?? SpanKind.INTERNAL;
     const links: Link[] | undefined = options.links?.map((link) => ({
